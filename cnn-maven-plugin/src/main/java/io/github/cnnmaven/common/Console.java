@@ -1,0 +1,40 @@
+package io.github.cnnmaven.common;
+
+import java.util.function.Consumer;
+
+/**
+ * Where services report progress. The mojos adapt Maven's log to it, so services never import
+ * Maven APIs and tests can capture what a user would see.
+ */
+public interface Console {
+
+    void info(String message);
+
+    void warn(String message);
+
+    void debug(String message);
+
+    /** A console that drops everything; for callers that do not care. */
+    static Console silent() {
+        return of(m -> { }, m -> { });
+    }
+
+    /** A console with one sink for info and warnings (warnings prefixed) and no debug output. */
+    static Console of(Consumer<String> info, Consumer<String> warn) {
+        return new Console() {
+            @Override
+            public void info(String message) {
+                info.accept(message);
+            }
+
+            @Override
+            public void warn(String message) {
+                warn.accept(message);
+            }
+
+            @Override
+            public void debug(String message) {
+            }
+        };
+    }
+}

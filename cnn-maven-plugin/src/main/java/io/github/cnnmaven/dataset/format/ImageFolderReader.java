@@ -1,0 +1,141 @@
+package io.github.cnnmaven.dataset.format;
+
+import io.github.cnnmaven.dataset.DatasetFormatException;
+import io.github.cnnmaven.dataset.ImageSet;
+
+import javax.imageio.ImageIO;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
+
+/**
+ * Reads image folders: one sub-folder per class holding PNG or JPEG files, decoded with ImageIO
+ * and resized to a square RGB image.
+ */
+public final class ImageFolderReader {
+
+    private ImageFolderReader() {
+    }
+
+    /** The labelled files of one split: class name to files, classes sorted by name. */
+    public static Map<String, List<Path>> listClasses(Path root) throws IOException, DatasetFormatException {
+        if (!Files.isDirectory(root)) {
+            throw new DatasetFormatException(root, "is not a directory");
+        }
+        Map<String, List<Path>> classes = new TreeMap<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(root, Files::isDirectory)) {
+            for (Path dir : dirs) {
+                String name = dir.getFileName().toString();
+                if (name.startsWith(".")) {
+                    continue;
+                }
+                List<Path> images = new ArrayList<>();
+                try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, ImageFolderReader::isImage)) {
+                    files.forEach(images::add);
+                }
+                if (images.isEmpty()) {
+                    throw new DatasetFormatException(dir, "class folder '" + name + "' holds no PNG or JPEG images");
+                }
+                images.sort(null);
+                classes.put(name, images);
+            }
+        }
+        if (classes.isEmpty()) {
+            throw new DatasetFormatException(root, "holds no class folders; expected one sub-folder of images per class");
+        }
+        return classes;
+    }
+
+    static boolean isImage(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return Files.isRegularFile(file) && !name.startsWith(".")
+                && (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg"));
+    }
+
+    /**
+     * Decodes the files (in parallel: decoding dominates) into {@code side}×{@code side} RGB images.
+     *
+     * @param files      each file with its label, an index into {@code classNames}
+     */
+    public static ImageSet read(List<Map.Entry<Path, Integer>> files, List<String> classNames, int side)
+            throws DatasetFormatException {
+        int imageBytes = 3 * side * side;
+        byte[] pixels = new byte[files.size() * imageBytes];
+        int[] labels = new int[files.size()];
+        AtomicReference<DatasetFormatException> failure = new AtomicReference<>();
+        IntStream.range(0, files.size()).parallel().forEach(i -> {
+            if (failure.get() != null) {
+                return;
+            }
+            Path file = files.get(i).getKey();
+            try {
+                decodeInto(file, side, pixels, i * imageBytes);
+                labels[i] = files.get(i).getValue();
+            } catch (DatasetFormatException e) {
+                failure.compareAndSet(null, e);
+            }
+        });
+        if (failure.get() != null) {
+            throw failure.get();
+        }
+        return new ImageSet(3, side, side, pixels, labels, classNames);
+    }
+
+    /** Convenience: every image below {@code root}, labelled by its class folder. */
+    public static ImageSet read(Path root, int side) throws IOException, DatasetFormatException {
+        Map<String, List<Path>> classes = listClasses(root);
+        List<String> names = new ArrayList<>(classes.keySet());
+        return read(label(classes, names), names, side);
+    }
+
+    /** Pairs each file with the index of its class in {@code classNames}. */
+    public static List<Map.Entry<Path, Integer>> label(Map<String, List<Path>> classes, List<String> classNames) {
+        List<Map.Entry<Path, Integer>> labelled = new ArrayList<>();
+        for (Map.Entry<String, List<Path>> e : new LinkedHashMap<>(classes).entrySet()) {
+            int label = classNames.indexOf(e.getKey());
+            for (Path file : e.getValue()) {
+                labelled.add(Map.entry(file, label));
+            }
+        }
+        return labelled;
+    }
+
+    static void decodeInto(Path file, int side, byte[] target, int offset) throws DatasetFormatException {
+        BufferedImage source;
+        try {
+            source = ImageIO.read(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new DatasetFormatException(file, "unreadable image (" + e.getMessage() + ")", e);
+        }
+        if (source == null) {
+            throw new DatasetFormatException(file, "unreadable image: not a PNG or JPEG that ImageIO can decode");
+        }
+        BufferedImage rgb = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = rgb.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(source, 0, 0, side, side, null);
+        } finally {
+            g.dispose();
+        }
+        int plane = side * side;
+        int[] argb = rgb.getRGB(0, 0, side, side, null, 0, side);
+        for (int p = 0; p < plane; p++) {
+            target[offset + p] = (byte) (argb[p] >> 16);
+            target[offset + plane + p] = (byte) (argb[p] >> 8);
+            target[offset + 2 * plane + p] = (byte) argb[p];
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.github.cnnmaven.mojo;
+
+import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.Console;
+import org.apache.maven.execution.MavenSession;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.logging.Log;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+
+import java.io.File;
+
+/**
+ * What every goal shares: one {@code cnn.skip} switch for all goals plus one per goal, the output
+ * directory, and the translation of service failures into Maven's exceptions. Subclasses only map
+ * parameters onto a service call.
+ */
+public abstract class AbstractCnnMojo extends AbstractMojo {
+
+    /** Skips every goal of this plugin. */
+    @Parameter(property = "cnn.skip", defaultValue = "false")
+    private boolean skip;
+
+    /** Where the goals write and read their hand-off files (model, history, evaluation, report). */
+    @Parameter(property = "cnn.outputDirectory", defaultValue = "${project.build.directory}/cnn")
+    protected File outputDirectory;
+
+    @Parameter(defaultValue = "${session}", readonly = true, required = true)
+    protected MavenSession session;
+
+    @Parameter(defaultValue = "${project}", readonly = true, required = true)
+    protected MavenProject project;
+
+    @Override
+    public final void execute() throws MojoExecutionException, MojoFailureException {
+        if (skip) {
+            getLog().info("Skipping " + goal() + ": cnn.skip is set");
+            return;
+        }
+        if (isGoalSkipped()) {
+            getLog().info("Skipping " + goal() + ": cnn." + goal() + ".skip is set");
+            return;
+        }
+        try {
+            run();
+        } catch (CnnException e) {
+            throw new MojoExecutionException(e.getMessage(), e);
+        }
+    }
+
+    /** The goal name, as in {@code cnn:<goal>}. */
+    protected abstract String goal();
+
+    /** Whether this goal's own {@code cnn.<goal>.skip} is set. */
+    protected abstract boolean isGoalSkipped();
+
+    protected abstract void run() throws CnnException, MojoFailureException;
+
+    protected boolean isOffline() {
+        return session != null && session.isOffline();
+    }
+
+    /** Whether a person watches (not {@code -B}): then long operations log intermediate progress. */
+    protected boolean isInteractive() {
+        return session != null && session.getRequest() != null && session.getRequest().isInteractiveMode();
+    }
+
+    /** Maven's log as the services' {@link Console}. */
+    protected Console console() {
+        Log log = getLog();
+        return new Console() {
+            @Override
+            public void info(String message) {
+                log.info(message);
+            }
+
+            @Override
+            public void warn(String message) {
+                log.warn(message);
+            }
+
+            @Override
+            public void debug(String message) {
+                log.debug(message);
+            }
+        };
+    }
+}

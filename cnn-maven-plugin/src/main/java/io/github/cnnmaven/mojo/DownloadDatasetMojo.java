@@ -1,0 +1,42 @@
+package io.github.cnnmaven.mojo;
+
+import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.dataset.DatasetDescription;
+import io.github.cnnmaven.dataset.DatasetService;
+import io.github.cnnmaven.dataset.DatasetSpec;
+import io.github.cnnmaven.dataset.LoadedDataset;
+import io.github.cnnmaven.dataset.PreparedDataset;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Fetches the dataset (or validates a local folder), verifies its checksum, caches and unpacks it,
+ * reads it once to validate its format, and records what it found in {@code dataset.json}.
+ */
+@Mojo(name = "download-dataset", defaultPhase = LifecyclePhase.GENERATE_RESOURCES, threadSafe = true)
+public class DownloadDatasetMojo extends AbstractDatasetMojo {
+
+    /** Skips this goal only. */
+    @Parameter(property = "cnn.download-dataset.skip", defaultValue = "false")
+    private boolean skipDownload;
+
+    @Override
+    protected String goal() {
+        return "download-dataset";
+    }
+
+    @Override
+    protected boolean isGoalSkipped() {
+        return skipDownload;
+    }
+
+    @Override
+    protected void run() throws CnnException {
+        DatasetSpec spec = datasetSpec();
+        DatasetService service = datasetService(spec);
+        PreparedDataset prepared = service.prepare(spec);
+        LoadedDataset loaded = service.load(prepared, spec);
+        DatasetDescription.write(loaded, outputDirectory.toPath().resolve(DatasetDescription.FILE_NAME));
+    }
+}

@@ -1,0 +1,81 @@
+package io.github.cnnmaven.dataset.format;
+
+import io.github.cnnmaven.dataset.DatasetFormatException;
+import io.github.cnnmaven.dataset.ImageSet;
+import io.github.cnnmaven.testing.SyntheticDatasets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ImageFolderReaderTest {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void readsClassFoldersResizedToRgb() throws Exception {
+        SyntheticDatasets.writeImageFolder(temp, 40, 2, 0, 1);
+        ImageSet set = ImageFolderReader.read(temp.resolve("train"), 16);
+        assertEquals(20, set.size());
+        assertEquals("16x16x3", set.shape());
+        assertEquals(SyntheticDatasets.CLASSES.stream().sorted().toList(), set.classNames());
+        assertArrayEquals(new int[] {2, 2, 2, 2, 2, 2, 2, 2, 2, 2}, set.classCounts());
+    }
+
+    @Test
+    void keepsColourChannelsApart() throws Exception {
+        Path dir = Files.createDirectories(temp.resolve("train/red"));
+        BufferedImage red = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                red.setRGB(x, y, new Color(250, 10, 20).getRGB());
+            }
+        }
+        ImageIO.write(red, "png", dir.resolve("a.png").toFile());
+        ImageIO.write(red, "jpg", dir.resolve("b.JPG").toFile());
+        ImageSet set = ImageFolderReader.read(temp.resolve("train"), 4);
+        assertEquals(2, set.size());
+        assertEquals(250, set.pixel(0, 0, 1, 1));
+        assertEquals(10, set.pixel(0, 1, 1, 1));
+        assertEquals(20, set.pixel(0, 2, 1, 1));
+        assertTrue(Math.abs(set.pixel(1, 0, 1, 1) - 250) < 12, "JPEG is lossy but close");
+    }
+
+    @Test
+    void emptyClassFolderIsNamed() throws Exception {
+        SyntheticDatasets.writeImageFolder(temp, 16, 1, 0, 1);
+        Path empty = Files.createDirectories(temp.resolve("train/zebra"));
+        Files.writeString(empty.resolve("notes.txt"), "not an image");
+        DatasetFormatException e = assertThrows(DatasetFormatException.class,
+                () -> ImageFolderReader.read(temp.resolve("train"), 16));
+        assertTrue(e.getMessage().startsWith(empty.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("class folder 'zebra' holds no PNG or JPEG images"), e.getMessage());
+    }
+
+    @Test
+    void unreadableImageIsNamed() throws Exception {
+        SyntheticDatasets.writeImageFolder(temp, 16, 1, 0, 1);
+        Path broken = Files.writeString(temp.resolve("train/disc/broken.png"), "this is no PNG");
+        DatasetFormatException e = assertThrows(DatasetFormatException.class,
+                () -> ImageFolderReader.read(temp.resolve("train"), 16));
+        assertTrue(e.getMessage().startsWith(broken.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("unreadable image"), e.getMessage());
+    }
+
+    @Test
+    void folderWithoutClassesIsNamed() throws Exception {
+        Path train = Files.createDirectories(temp.resolve("train"));
+        DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> ImageFolderReader.read(train, 16));
+        assertTrue(e.getMessage().contains("holds no class folders"), e.getMessage());
+    }
+}

@@ -1,0 +1,124 @@
+package io.github.cnnmaven.download;
+
+import com.sun.net.httpserver.HttpServer;
+import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.Console;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class DownloaderTest {
+
+    @TempDir
+    Path temp;
+    final List<String> log = new ArrayList<>();
+
+    Downloader downloader(List<ProxySettings> proxies, boolean progress) {
+        return new Downloader(proxies, new Downloader.RetryPolicy(2, Duration.ofMillis(10), Duration.ofSeconds(5),
+                Duration.ofSeconds(5)), Console.of(log::add, log::add), progress);
+    }
+
+    /** A forward proxy on loopback that demands credentials, then answers any absolute-form request. */
+    @Test
+    void usesTheSettingsProxyWithCredentials() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        String expected = "Basic " + Base64.getEncoder().encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8));
+        HttpServer proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+        proxy.createContext("/", exchange -> {
+            try (exchange) {
+                seen.add(exchange.getRequestURI().toString());
+                String auth = exchange.getRequestHeaders().getFirst("Proxy-Authorization");
+                if (!expected.equals(auth)) {
+                    exchange.getResponseHeaders().add("Proxy-Authenticate", "Basic realm=\"test\"");
+                    exchange.sendResponseHeaders(407, -1);
+                    return;
+                }
+                byte[] body = "via proxy".getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+            }
+        });
+        proxy.start();
+        try {
+            int port = proxy.getAddress().getPort();
+            ProxySettings settings = new ProxySettings("http", "127.0.0.1", port, "alice", "s3cret", "internal.example|*.local");
+            Path target = temp.resolve("out");
+            downloader(List.of(settings), false).download(URI.create("http://datasets.example/cifar.tar.gz"), target);
+            assertEquals("via proxy", Files.readString(target));
+            assertTrue(seen.contains("http://datasets.example/cifar.tar.gz"), seen.toString());
+        } finally {
+            proxy.stop(0);
+        }
+    }
+
+    @Test
+    void nonProxyHostsBypassTheProxy() {
+        ProxySettings settings = new ProxySettings("http", "proxy", 3128, null, null, "localhost|*.internal.example");
+        assertFalse(settings.appliesTo(URI.create("http://localhost:8080/x")));
+        assertFalse(settings.appliesTo(URI.create("https://mirror.internal.example/x")));
+        assertTrue(settings.appliesTo(URI.create("https://www.cs.toronto.edu/x")));
+        assertFalse(settings.appliesTo(URI.create("file:///tmp/x")));
+        assertTrue(settings.toString().indexOf("s3cret") < 0);
+    }
+
+    @Test
+    void copiesFileUrls() throws Exception {
+        Path source = Files.writeString(temp.resolve("source.bin"), "local");
+        Path target = temp.resolve("copy.bin");
+        assertEquals(5, downloader(List.of(), false).download(source.toUri(), target));
+        assertEquals("local", Files.readString(target));
+        CnnException e = assertThrows(CnnException.class,
+                () -> downloader(List.of(), false).download(temp.resolve("nope.bin").toUri(), target));
+        assertTrue(e.getMessage().contains("File not found: " + temp.resolve("nope.bin")), e.getMessage());
+    }
+
+    @Test
+    void progressIsAHandfulOfLinesInteractiveAndTwoInBatchMode() throws Exception {
+        byte[] body = new byte[4 << 20];
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+        http.createContext("/", exchange -> {
+            try (exchange) {
+                exchange.sendResponseHeaders(200, body.length);
+                for (int off = 0; off < body.length; off += 1 << 14) {
+                    exchange.getResponseBody().write(body, off, 1 << 14);
+                }
+            }
+        });
+        http.start();
+        try {
+            URI url = URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/big");
+            downloader(List.of(), true).download(url, temp.resolve("a"));
+            assertEquals(5, log.size(), "start, 25/50/75%, end: " + log);
+            assertTrue(log.get(2).matches("\\s+50%\\s+2\\.1 MB of 4\\.2 MB\\s+[\\d.]+ MB/s"), log.get(2));
+            log.clear();
+            downloader(List.of(), false).download(url, temp.resolve("b"));
+            assertEquals(2, log.size(), log.toString());
+            assertTrue(log.get(1).startsWith("Downloaded 4.2 MB in"), log.get(1));
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    @Test
+    void unsupportedSchemeIsRefused() {
+        CnnException e = assertThrows(CnnException.class,
+                () -> downloader(List.of(), false).download(URI.create("ftp://host/x"), temp.resolve("x")));
+        assertTrue(e.getMessage().contains("use http:, https: or file:"), e.getMessage());
+    }
+}

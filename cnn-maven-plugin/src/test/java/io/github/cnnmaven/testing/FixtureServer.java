@@ -53,6 +53,27 @@ public final class FixtureServer implements AutoCloseable {
         return fixture;
     }
 
+    /**
+     * For the invoker ITs' setup scripts: serves {@code root} on the reserved {@code port}, first
+     * closing a server that an earlier IT left running (its verify script does not run when its
+     * build ends unexpectedly, and the port is shared).
+     */
+    public static synchronized FixtureServer restartShared(String root, String port) throws IOException {
+        Object previous = System.getProperties().get(SHARED_KEY);
+        if (previous instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                throw new IOException("could not stop the previous fixture server", e);
+            }
+        }
+        FixtureServer server = start(Path.of(root), Integer.parseInt(port));
+        System.getProperties().put(SHARED_KEY, server);
+        return server;
+    }
+
+    private static final String SHARED_KEY = "cnn.it.fixture-server";
+
     public int port() {
         return server.getAddress().getPort();
     }

@@ -32,6 +32,7 @@ public final class FixtureServer implements AutoCloseable {
 
     private record Fault(int status, AtomicInteger remaining) {
         static final int TRUNCATE = -1;
+        static final int SLOW = -2;
     }
 
     private FixtureServer(HttpServer server, Path root) {
@@ -102,6 +103,11 @@ public final class FixtureServer implements AutoCloseable {
         faults.put(path, new Fault(Fault.TRUNCATE, new AtomicInteger(times)));
     }
 
+    /** The next {@code times} requests for {@code path} trickle out, 64 KiB every 100 ms, so a client can be killed midway. */
+    public void slowNext(String path, int times) {
+        faults.put(path, new Fault(Fault.SLOW, new AtomicInteger(times)));
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath().replaceFirst("^/", "");
@@ -113,12 +119,14 @@ public final class FixtureServer implements AutoCloseable {
             requestsByPath.computeIfAbsent(path, p -> new AtomicInteger()).incrementAndGet();
             Fault fault = faults.get(path);
             boolean truncate = false;
+            boolean slow = false;
             if (fault != null && fault.remaining().getAndDecrement() > 0) {
-                if (fault.status() != Fault.TRUNCATE) {
+                slow = fault.status() == Fault.SLOW;
+                if (fault.status() >= 0) {
                     send(exchange, fault.status(), ("injected " + fault.status()).getBytes(StandardCharsets.UTF_8));
                     return;
                 }
-                truncate = true;
+                truncate = !slow;
             }
             Path file = root.resolve(path).normalize();
             if (!file.startsWith(root) || !Files.isRegularFile(file)) {
@@ -134,7 +142,26 @@ public final class FixtureServer implements AutoCloseable {
                 // Closing the exchange now ends the connection short of the announced length.
                 return;
             }
+            if (slow) {
+                trickle(exchange, content);
+                return;
+            }
             send(exchange, 200, content);
+        }
+    }
+
+    private static void trickle(HttpExchange exchange, byte[] content) throws IOException {
+        exchange.sendResponseHeaders(200, content.length);
+        OutputStream out = exchange.getResponseBody();
+        for (int off = 0; off < content.length; off += 1 << 16) {
+            out.write(content, off, Math.min(1 << 16, content.length - off));
+            out.flush();
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

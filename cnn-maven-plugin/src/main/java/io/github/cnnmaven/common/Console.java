@@ -19,8 +19,13 @@ public interface Console {
         return of(m -> { }, m -> { });
     }
 
-    /** A console with one sink for info and warnings (warnings prefixed) and no debug output. */
+    /** A console with sinks for info and warnings, and no debug output. */
     static Console of(Consumer<String> info, Consumer<String> warn) {
+        return of(info, warn, m -> { });
+    }
+
+    /** A console with one sink per level. */
+    static Console of(Consumer<String> info, Consumer<String> warn, Consumer<String> debug) {
         return new Console() {
             @Override
             public void info(String message) {
@@ -34,6 +39,7 @@ public interface Console {
 
             @Override
             public void debug(String message) {
+                debug.accept(message);
             }
         };
     }

@@ -70,21 +70,6 @@ public abstract class AbstractCnnMojo extends AbstractMojo {
     /** Maven's log as the services' {@link Console}. */
     protected Console console() {
         Log log = getLog();
-        return new Console() {
-            @Override
-            public void info(String message) {
-                log.info(message);
-            }
-
-            @Override
-            public void warn(String message) {
-                log.warn(message);
-            }
-
-            @Override
-            public void debug(String message) {
-                log.debug(message);
-            }
-        };
+        return Console.of(log::info, log::warn, log::debug);
     }
 }

@@ -1,0 +1,117 @@
+package io.github.cnnmaven.config;
+
+import io.github.cnnmaven.common.InvalidConfigurationException;
+
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One layer of a POM-declared network ({@code <layers><layer>…</layer></layers>}). Only the fields
+ * that matter for its type are read; the builder derives input sizes from the previous layer.
+ *
+ * <pre>{@code
+ * <layer><type>conv</type><filters>32</filters><kernel>3</kernel></layer>
+ * <layer><type>batchnorm</type></layer>
+ * <layer><type>maxpool</type><kernel>2</kernel></layer>
+ * <layer><type>dropout</type><rate>0.25</rate></layer>
+ * <layer><type>dense</type><units>128</units></layer>
+ * <layer><type>globalavgpool</type></layer>
+ * <layer><type>residual</type><filters>64</filters><stride>2</stride></layer>
+ * }</pre>
+ */
+public class LayerSpec {
+
+    public static final List<String> TYPES = List.of("conv", "maxpool", "avgpool", "batchnorm", "dropout", "dense",
+            "globalavgpool", "residual");
+
+    /** conv, maxpool, avgpool, batchnorm, dropout, dense, globalavgpool or residual. */
+    public String type;
+    /** conv and residual: output channels. */
+    public Integer filters;
+    /** conv and pooling: kernel size (conv defaults to cnn.kernelSize, pooling to 2). */
+    public Integer kernel;
+    /** conv, pooling and residual: stride (conv 1, pooling = kernel, residual 1). */
+    public Integer stride;
+    /** conv: "same" (default) or "valid" padding. */
+    public String padding;
+    /** dense: units. */
+    public Integer units;
+    /** dropout: drop probability. */
+    public Double rate;
+    /** conv and dense: relu (default), leakyrelu, tanh, identity. */
+    public String activation;
+
+    public LayerSpec() {
+    }
+
+    public static LayerSpec of(String type) {
+        LayerSpec l = new LayerSpec();
+        l.type = type;
+        return l;
+    }
+
+    public LayerSpec filters(int f) {
+        filters = f;
+        return this;
+    }
+
+    public LayerSpec kernel(int k) {
+        kernel = k;
+        return this;
+    }
+
+    public LayerSpec stride(int s) {
+        stride = s;
+        return this;
+    }
+
+    public LayerSpec units(int u) {
+        units = u;
+        return this;
+    }
+
+    public LayerSpec rate(double r) {
+        rate = r;
+        return this;
+    }
+
+    public String normalizedType() {
+        return type == null ? "" : type.trim().toLowerCase(Locale.ROOT);
+    }
+
+    void validate(int index) throws InvalidConfigurationException {
+        String name = "layers[" + index + "]";
+        String t = normalizedType();
+        if (!TYPES.contains(t)) {
+            throw InvalidConfigurationException.of(name + ".type", type, "use one of " + String.join(", ", TYPES));
+        }
+        if ((t.equals("conv") || t.equals("residual")) && (filters == null || filters < 1)) {
+            throw InvalidConfigurationException.of(name + ".filters", filters, "a " + t + " layer needs a positive number of filters");
+        }
+        if (t.equals("dense") && (units == null || units < 1)) {
+            throw InvalidConfigurationException.of(name + ".units", units, "a dense layer needs a positive number of units");
+        }
+        if (t.equals("dropout") && (rate == null || !(rate >= 0 && rate < 1))) {
+            throw InvalidConfigurationException.of(name + ".rate", rate, "a dropout layer needs a rate from 0 to below 1");
+        }
+        if (kernel != null && kernel < 1) {
+            throw InvalidConfigurationException.of(name + ".kernel", kernel, "use a positive kernel size");
+        }
+        if (stride != null && stride < 1) {
+            throw InvalidConfigurationException.of(name + ".stride", stride, "use a positive stride");
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LayerSpec l && java.util.Objects.equals(type, l.type) && java.util.Objects.equals(filters, l.filters)
+                && java.util.Objects.equals(kernel, l.kernel) && java.util.Objects.equals(stride, l.stride)
+                && java.util.Objects.equals(padding, l.padding) && java.util.Objects.equals(units, l.units)
+                && java.util.Objects.equals(rate, l.rate) && java.util.Objects.equals(activation, l.activation);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(type, filters, kernel, stride, padding, units, rate, activation);
+    }
+}

@@ -1,0 +1,426 @@
+package io.github.cnnmaven.network;
+
+import io.github.cnnmaven.config.LayerSpec;
+import io.github.cnnmaven.config.TrainingConfig;
+import org.deeplearning4j.exception.DL4JInvalidConfigException;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.schedule.ISchedule;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Builds the DL4J computation graph for a preset or a POM-declared layer list, sized from the
+ * dataset's input shape and class count, with the optimiser, schedule and regularisation of the
+ * configuration. Shapes are computed as layers are added, so an impossible network fails here with
+ * the name of the offending layer rather than deep inside DL4J.
+ */
+public final class NetworkBuilder {
+
+    /** A graph configuration plus what the summary needs (output shape and multiply-adds per layer). */
+    public record Built(ComputationGraphConfiguration configuration, List<ModelSummary.LayerRow> rows) {
+
+        /** The summary of an initialised graph: parameter counts come from DL4J itself. */
+        public ModelSummary summarize(ComputationGraph graph) {
+            List<ModelSummary.LayerRow> withParams = new ArrayList<>();
+            long macs = 0;
+            for (ModelSummary.LayerRow r : rows) {
+                org.deeplearning4j.nn.api.Layer layer = graph.getLayer(r.name());
+                long params = layer == null ? 0 : layer.numParams();
+                withParams.add(new ModelSummary.LayerRow(r.name(), r.type(), r.outputShape(), params, r.multiplyAdds()));
+                macs += r.multiplyAdds();
+            }
+            return new ModelSummary(withParams, graph.numParams(), macs);
+        }
+    }
+
+    private NetworkBuilder() {
+    }
+
+    public static Built build(TrainingConfig config, InputShape input, int iterationsPerEpoch) throws NetworkDefinitionException {
+        NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
+                .seed(config.seed())
+                .weightInit(WeightInit.RELU)
+                .updater(updater(config, iterationsPerEpoch));
+        if (config.weightDecay() > 0) {
+            if (config.optimizer().equals("adamw")) {
+                base.weightDecay(config.weightDecay(), true); // decoupled, scaled by the learning rate
+            } else {
+                base.l2(config.weightDecay());
+            }
+        }
+        if (config.gradientClip() > 0) {
+            // DL4J clips per layer; there is no global-norm clipping in M2.1.
+            base.gradientNormalization(GradientNormalization.ClipL2PerLayer)
+                    .gradientNormalizationThreshold(config.gradientClip());
+        }
+        Graph g = new Graph(base.graphBuilder(), input, config);
+        if (config.layers() != null && !config.layers().isEmpty()) {
+            custom(g, config.layers());
+        } else {
+            preset(g, config);
+        }
+        g.output(input.classes());
+        return new Built(g.builder.build(), g.rows);
+    }
+
+    static IUpdater updater(TrainingConfig c, int iterationsPerEpoch) {
+        ISchedule lr = Schedules.learningRate(c, iterationsPerEpoch);
+        return switch (c.optimizer()) {
+            case "sgd" -> c.momentum() > 0 ? new Nesterovs(lr, Schedules.momentum(c, iterationsPerEpoch)) : new Sgd(lr);
+            case "nesterov" -> new Nesterovs(lr, Schedules.momentum(c, iterationsPerEpoch));
+            case "rmsprop" -> new RmsProp(lr);
+            default -> new Adam(lr); // adam; adamw is Adam plus decoupled weight decay (above)
+        };
+    }
+
+    private static void preset(Graph g, TrainingConfig c) throws NetworkDefinitionException {
+        int k = c.kernelSize();
+        switch (c.network()) {
+            case "lenet5" -> {
+                g.convBlock(6, k, 1);
+                g.pool(2);
+                g.convBlock(16, k, 1);
+                g.pool(2);
+                g.dense(120, null);
+                g.dense(84, c.dropout());
+            }
+            case "alexnet-cifar" -> {
+                g.convBlock(64, k, 1);
+                g.pool(2);
+                g.convBlock(128, k, 1);
+                g.pool(2);
+                g.convBlock(256, k, 1);
+                g.convBlock(64, 1, 1);
+                g.pool(2);
+                g.dense(384, rate(c, 0.5));
+                g.dense(192, rate(c, 0.5));
+            }
+            case "vgg11", "vgg13", "vgg16", "vgg19" -> {
+                for (int[] stage : vggStages(c.network())) {
+                    for (int i = 0; i < stage[1]; i++) {
+                        g.convBlock(stage[0], k, 1);
+                    }
+                    g.pool(2);
+                }
+                g.dense(512, rate(c, 0.5));
+            }
+            case "nin" -> {
+                g.convBlock(192, 5, 1);
+                g.convBlock(160, 1, 1);
+                g.convBlock(96, 1, 1);
+                g.pool(3, 2);
+                g.dropout(rate(c, 0.5));
+                g.convBlock(192, 5, 1);
+                g.convBlock(192, 1, 1);
+                g.convBlock(192, 1, 1);
+                g.pool(3, 2);
+                g.dropout(rate(c, 0.5));
+                g.convBlock(192, 3, 1);
+                g.convBlock(192, 1, 1);
+                g.convBlock(g.classes, 1, 1);
+                g.globalAvgPool();
+            }
+            case "resnet20" -> resnet(g, new int[] {16, 32, 64}, 3, 16, c.dropout());
+            case "resnet18" -> resnet(g, new int[] {64, 128, 256, 512}, 2, 64, c.dropout());
+            default -> throw new NetworkDefinitionException("Unknown network preset '" + c.network() + "' (cnn.network)");
+        }
+    }
+
+    private static Double rate(TrainingConfig c, double presetDefault) {
+        return c.dropout() != null ? c.dropout() : presetDefault;
+    }
+
+    private static List<int[]> vggStages(String name) {
+        int[] repeats = switch (name) {
+            case "vgg11" -> new int[] {1, 1, 2, 2, 2};
+            case "vgg13" -> new int[] {2, 2, 2, 2, 2};
+            case "vgg16" -> new int[] {2, 2, 3, 3, 3};
+            default -> new int[] {2, 2, 4, 4, 4};
+        };
+        int[] filters = {64, 128, 256, 512, 512};
+        List<int[]> stages = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            stages.add(new int[] {filters[i], repeats[i]});
+        }
+        return stages;
+    }
+
+    /** CIFAR ResNets (He et al. 2016): a 3×3 stem, stages of basic blocks, global average pooling. */
+    private static void resnet(Graph g, int[] stageFilters, int blocksPerStage, int stem, Double dropout)
+            throws NetworkDefinitionException {
+        g.convBlock(stem, 3, 1);
+        for (int s = 0; s < stageFilters.length; s++) {
+            for (int b = 0; b < blocksPerStage; b++) {
+                g.residual(stageFilters[s], s > 0 && b == 0 ? 2 : 1);
+            }
+        }
+        g.globalAvgPool();
+        if (dropout != null && dropout > 0) {
+            g.dropout(dropout);
+        }
+    }
+
+    private static void custom(Graph g, List<LayerSpec> layers) throws NetworkDefinitionException {
+        for (LayerSpec l : layers) {
+            g.currentSpec = l;
+            switch (l.normalizedType()) {
+                case "conv" -> g.conv(l.filters, l.kernel != null ? l.kernel : g.config.kernelSize(), l.stride != null ? l.stride : 1,
+                        mode(l.padding, ConvolutionMode.Same), activation(l.activation));
+                case "maxpool", "avgpool" -> {
+                    int k = l.kernel != null ? l.kernel : 2;
+                    g.subsample(l.normalizedType().equals("maxpool") ? PoolingType.MAX : PoolingType.AVG, k,
+                            l.stride != null ? l.stride : k, mode(l.padding, ConvolutionMode.Truncate));
+                }
+                case "batchnorm" -> g.batchNorm();
+                case "dropout" -> g.dropout(l.rate);
+                case "dense" -> g.denseLayer(l.units, activation(l.activation));
+                case "globalavgpool" -> g.globalAvgPool();
+                case "residual" -> g.residual(l.filters, l.stride != null ? l.stride : 1);
+                default -> throw new NetworkDefinitionException("Unknown layer type '" + l.type + "'");
+            }
+        }
+        g.currentSpec = null;
+    }
+
+    private static ConvolutionMode mode(String padding, ConvolutionMode fallback) {
+        if (padding == null) {
+            return fallback;
+        }
+        return padding.trim().equalsIgnoreCase("valid") ? ConvolutionMode.Truncate : ConvolutionMode.Same;
+    }
+
+    private static Activation activation(String name) throws NetworkDefinitionException {
+        if (name == null) {
+            return Activation.RELU;
+        }
+        return switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "relu" -> Activation.RELU;
+            case "leakyrelu" -> Activation.LEAKYRELU;
+            case "tanh" -> Activation.TANH;
+            case "identity", "linear", "none" -> Activation.IDENTITY;
+            default -> throw new NetworkDefinitionException("Unknown activation '" + name + "': use relu, leakyrelu, tanh or identity");
+        };
+    }
+
+    /** Adds layers one after the other, tracking the current vertex and its output type. */
+    private static final class Graph {
+        final ComputationGraphConfiguration.GraphBuilder builder;
+        final TrainingConfig config;
+        final int classes;
+        final List<ModelSummary.LayerRow> rows = new ArrayList<>();
+        String last = "input";
+        InputType type;
+        int counter;
+        LayerSpec currentSpec;
+
+        Graph(ComputationGraphConfiguration.GraphBuilder builder, InputShape input, TrainingConfig config) {
+            this.builder = builder;
+            this.config = config;
+            this.classes = input.classes();
+            this.type = InputType.convolutional(input.height(), input.width(), input.channels());
+            builder.addInputs("input").setInputTypes(type);
+        }
+
+        String name(String kind) {
+            return kind + (++counter);
+        }
+
+        /** Adds a layer after {@code from}, computing and checking its output type. */
+        String add(String kind, Layer layer, long macs, String... from) throws NetworkDefinitionException {
+            String name = name(kind);
+            InputType in = type;
+            InputType out;
+            try {
+                if (in.getType() == InputType.Type.CNN && (layer instanceof DenseLayer || layer instanceof OutputLayer)) {
+                    InputType.InputTypeConvolutional c = (InputType.InputTypeConvolutional) in;
+                    in = InputType.feedForward(c.getChannels() * c.getHeight() * c.getWidth());
+                }
+                layer.setNIn(in, true);
+                out = layer.getOutputType(counter, in);
+            } catch (DL4JInvalidConfigException | IllegalStateException | IllegalArgumentException e) {
+                throw impossible(name, in, e.getMessage());
+            }
+            if (out instanceof InputType.InputTypeConvolutional c && (c.getHeight() < 1 || c.getWidth() < 1)) {
+                throw impossible(name, in, "its output would be " + c.getHeight() + "x" + c.getWidth());
+            }
+            builder.addLayer(name, layer, from.length == 0 ? new String[] {last} : from);
+            rows.add(new ModelSummary.LayerRow(name, layer.getClass().getSimpleName(), shape(out), 0, macs));
+            last = name;
+            type = out;
+            return name;
+        }
+
+        NetworkDefinitionException impossible(String name, InputType in, String why) {
+            String declared = currentSpec == null ? "" : " (the <layer> of type '" + currentSpec.type + "')";
+            return new NetworkDefinitionException("Layer " + name + declared + " cannot take input " + shape(in) + ": " + why
+                    + ". Remove a pooling/stride-2 layer, use a smaller kernel or padding=same, or a larger cnn.imageSize.");
+        }
+
+        static String shape(InputType t) {
+            if (t instanceof InputType.InputTypeConvolutional c) {
+                return c.getHeight() + "x" + c.getWidth() + "x" + c.getChannels();
+            }
+            if (t instanceof InputType.InputTypeFeedForward f) {
+                return String.valueOf(f.getSize());
+            }
+            return t.toString();
+        }
+
+        long channels() {
+            return ((InputType.InputTypeConvolutional) type).getChannels();
+        }
+
+        String conv(int filters, int k, int stride, ConvolutionMode mode, Activation activation) throws NetworkDefinitionException {
+            requireCnn("conv");
+            requireFits(mode, k, "conv");
+            long inC = channels();
+            ConvolutionLayer layer = new ConvolutionLayer.Builder(k, k).stride(stride, stride).nOut(filters)
+                    .convolutionMode(mode).activation(activation).build();
+            String name = add("conv", layer, 0);
+            InputType.InputTypeConvolutional out = (InputType.InputTypeConvolutional) type;
+            long macs = out.getHeight() * out.getWidth() * filters * (long) k * k * inC;
+            ModelSummary.LayerRow r = rows.remove(rows.size() - 1);
+            rows.add(new ModelSummary.LayerRow(r.name(), r.type(), r.outputShape(), 0, macs));
+            return name;
+        }
+
+        /** conv → batch norm (when cnn.batchNorm) → ReLU. */
+        void convBlock(int filters, int k, int stride) throws NetworkDefinitionException {
+            if (config.batchNorm()) {
+                conv(filters, k, stride, ConvolutionMode.Same, Activation.IDENTITY);
+                batchNorm();
+                relu();
+            } else {
+                conv(filters, k, stride, ConvolutionMode.Same, Activation.RELU);
+            }
+        }
+
+        void batchNorm() throws NetworkDefinitionException {
+            add("bn", new BatchNormalization.Builder().build(), 0);
+        }
+
+        void relu() throws NetworkDefinitionException {
+            add("relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), 0);
+        }
+
+        void pool(int k) throws NetworkDefinitionException {
+            pool(k, k);
+        }
+
+        void pool(int k, int stride) throws NetworkDefinitionException {
+            // Presets pool with "same" padding, so they fit any input size (28×28 as well as 32×32).
+            subsample(PoolingType.MAX, k, stride, ConvolutionMode.Same);
+        }
+
+        void subsample(PoolingType pooling, int k, int stride, ConvolutionMode mode) throws NetworkDefinitionException {
+            requireCnn("pooling");
+            requireFits(mode, k, pooling == PoolingType.MAX ? "maxpool" : "avgpool");
+            add(pooling == PoolingType.MAX ? "maxpool" : "avgpool", new SubsamplingLayer.Builder(pooling)
+                    .kernelSize(k, k).stride(stride, stride).convolutionMode(mode).build(), 0);
+        }
+
+        void dropout(Double rate) throws NetworkDefinitionException {
+            if (rate != null && rate > 0) {
+                add("dropout", new DropoutLayer.Builder(1 - rate).build(), 0); // DL4J takes the retain probability
+            }
+        }
+
+        void dense(int units, Double dropoutAfter) throws NetworkDefinitionException {
+            denseLayer(units, Activation.RELU);
+            dropout(dropoutAfter);
+        }
+
+        void denseLayer(int units, Activation activation) throws NetworkDefinitionException {
+            long in = inputSize();
+            add("dense", new DenseLayer.Builder().nOut(units).activation(activation).build(), in * units);
+        }
+
+        void globalAvgPool() throws NetworkDefinitionException {
+            requireCnn("global pooling");
+            add("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), 0);
+        }
+
+        void residual(int filters, int stride) throws NetworkDefinitionException {
+            requireCnn("residual block");
+            String input = last;
+            InputType inputType = type;
+            conv(filters, 3, stride, ConvolutionMode.Same, Activation.IDENTITY);
+            batchNorm();
+            relu();
+            conv(filters, 3, 1, ConvolutionMode.Same, Activation.IDENTITY);
+            String main = add("bn", new BatchNormalization.Builder().build(), 0);
+            InputType mainType = type;
+            String shortcut = input;
+            if (stride != 1 || ((InputType.InputTypeConvolutional) inputType).getChannels() != filters) {
+                // Projection shortcut (1×1 conv + BN) where the shape changes.
+                last = input;
+                type = inputType;
+                conv(filters, 1, stride, ConvolutionMode.Same, Activation.IDENTITY);
+                shortcut = add("bn", new BatchNormalization.Builder().build(), 0);
+            }
+            String sum = name("add");
+            builder.addVertex(sum, new ElementWiseVertex(ElementWiseVertex.Op.Add), main, shortcut);
+            rows.add(new ModelSummary.LayerRow(sum, "Add", shape(mainType), 0, 0));
+            last = sum;
+            type = mainType;
+            relu();
+        }
+
+        void output(int classes) throws NetworkDefinitionException {
+            long in = inputSize();
+            add("output", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(classes)
+                    .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), in * classes);
+            builder.setOutputs(last);
+        }
+
+        long inputSize() {
+            if (type instanceof InputType.InputTypeConvolutional c) {
+                return c.getChannels() * c.getHeight() * c.getWidth();
+            }
+            return ((InputType.InputTypeFeedForward) type).getSize();
+        }
+
+        /** Without padding a window larger than its input has no valid position (DL4J would silently clamp). */
+        void requireFits(ConvolutionMode mode, int k, String kind) throws NetworkDefinitionException {
+            InputType.InputTypeConvolutional c = (InputType.InputTypeConvolutional) type;
+            if (mode == ConvolutionMode.Truncate && (c.getHeight() < k || c.getWidth() < k)) {
+                throw impossible(kind + (counter + 1), type, "a " + k + "x" + k + " window without padding needs at least "
+                        + k + "x" + k + " input (it would go below 1x1)");
+            }
+        }
+
+        void requireCnn(String what) throws NetworkDefinitionException {
+            if (!(type instanceof InputType.InputTypeConvolutional)) {
+                String declared = currentSpec == null ? "" : " (the <layer> of type '" + currentSpec.type + "')";
+                throw new NetworkDefinitionException("Layer " + (counter + 1) + declared + ": a " + what
+                        + " layer needs image input, but it follows a dense or global pooling layer with output " + shape(type));
+            }
+        }
+    }
+}

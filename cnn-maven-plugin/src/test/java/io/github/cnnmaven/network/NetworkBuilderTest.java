@@ -1,0 +1,83 @@
+package io.github.cnnmaven.network;
+
+import io.github.cnnmaven.config.LayerSpec;
+import io.github.cnnmaven.config.TrainingConfig;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class NetworkBuilderTest {
+
+    static TrainingConfig preset(String name) {
+        TrainingConfig d = TrainingConfig.defaults();
+        return new TrainingConfig(name, null, 3, 1, 4, 42, 0.1, "adam", 0.001, 0.9, 5e-4, "constant", 0, List.of(), 0.1, 5,
+                0, null, true, 0, 0, List.of(), "none", 0, 0, null);
+    }
+
+    /** Every preset builds for its expected input and takes one training step that changes its weights. */
+    @ParameterizedTest
+    @CsvSource({"lenet5,1,28", "lenet5,3,32", "alexnet-cifar,3,32", "vgg11,3,32", "vgg13,3,32", "vgg16,3,32",
+            "vgg19,1,28", "nin,3,32", "resnet20,3,32", "resnet18,3,32"})
+    void presetBuildsAndTrainsOneStep(String name, int channels, int side) throws Exception {
+        InputShape input = new InputShape(channels, side, side, 10);
+        NetworkBuilder.Built built = NetworkBuilder.build(preset(name).validate(), input, 1);
+        ComputationGraph graph = new ComputationGraph(built.configuration());
+        graph.init();
+        ModelSummary summary = built.summarize(graph);
+        assertEquals(graph.numParams(), summary.parameters());
+        assertTrue(summary.multiplyAdds() > 0);
+
+        INDArray features = Nd4j.rand(new int[] {2, channels, side, side});
+        INDArray labels = Nd4j.zeros(2, 10);
+        labels.putScalar(0, 3, 1);
+        labels.putScalar(1, 7, 1);
+        INDArray before = graph.params().dup();
+        graph.fit(new DataSet(features, labels));
+        assertNotEquals(before, graph.params(), "one step changed the weights");
+        assertArrayEquals(new long[] {2, 10}, graph.outputSingle(features).shape());
+    }
+
+    @Test
+    void alexnetCifarIsTheClassicSmallNetwork() throws Exception {
+        NetworkBuilder.Built built = NetworkBuilder.build(preset("alexnet-cifar"), new InputShape(3, 32, 32, 10), 1);
+        ComputationGraph graph = new ComputationGraph(built.configuration());
+        graph.init();
+        ModelSummary summary = built.summarize(graph);
+        // conv 64, 128, 256, 1x1 64, fc 384, 192, 10 with batch norm: about 0.86 M parameters.
+        assertTrue(summary.parameters() > 850_000 && summary.parameters() < 870_000, "" + summary.parameters());
+        assertTrue(summary.lines().get(summary.lines().size() - 1).startsWith("total: "));
+    }
+
+    @Test
+    void impossibleCustomNetworkNamesTheLayer() {
+        TrainingConfig c = new TrainingConfig(null, List.of(LayerSpec.of("conv").filters(8), LayerSpec.of("maxpool").kernel(4),
+                LayerSpec.of("maxpool").kernel(4), LayerSpec.of("maxpool").kernel(4)), 3, 1, 4, 42, 0.1, "adam", 0.001, 0.9,
+                0, "constant", 0, List.of(), 0.1, 5, 0, null, true, 0, 0, List.of(), "none", 0, 0, null);
+        NetworkDefinitionException e = assertThrows(NetworkDefinitionException.class,
+                () -> NetworkBuilder.build(c.validate(), new InputShape(1, 28, 28, 10), 1));
+        assertTrue(e.getMessage().startsWith("Layer maxpool4 (the <layer> of type 'maxpool') cannot take input 1x1x8"), e.getMessage());
+    }
+
+    @Test
+    void convAfterDenseIsRefusedNamingTheLayer() {
+        TrainingConfig c = new TrainingConfig(null, List.of(LayerSpec.of("dense").units(8), LayerSpec.of("conv").filters(8)),
+                3, 1, 4, 42, 0.1, "adam", 0.001, 0.9, 0, "constant", 0, List.of(), 0.1, 5, 0, null, true, 0, 0, List.of(),
+                "none", 0, 0, null);
+        NetworkDefinitionException e = assertThrows(NetworkDefinitionException.class,
+                () -> NetworkBuilder.build(c, new InputShape(1, 28, 28, 10), 1));
+        assertTrue(e.getMessage().contains("(the <layer> of type 'conv')"), e.getMessage());
+        assertTrue(e.getMessage().contains("needs image input"), e.getMessage());
+    }
+}

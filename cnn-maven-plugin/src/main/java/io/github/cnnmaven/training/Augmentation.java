@@ -1,0 +1,94 @@
+package io.github.cnnmaven.training;
+
+import java.util.List;
+import java.util.Random;
+
+/**
+ * The augmentations of {@code cnn.augment}, applied to one normalised C×H×W image in place:
+ * pad-4 random crop ({@code crop4}), horizontal flip ({@code flip}), brightness/contrast jitter
+ * ({@code jitter}) and cutout ({@code cutout}, one square of side/4 set to the mean). Training data
+ * only; validation and test images are never augmented.
+ */
+public final class Augmentation {
+
+    private static final int PAD = 4;
+
+    private final boolean crop;
+    private final boolean flip;
+    private final boolean jitter;
+    private final boolean cutout;
+    private float[] scratch = new float[0];
+
+    public Augmentation(List<String> names) {
+        crop = names.contains("crop4");
+        flip = names.contains("flip");
+        jitter = names.contains("jitter");
+        cutout = names.contains("cutout");
+    }
+
+    public boolean isNone() {
+        return !crop && !flip && !jitter && !cutout;
+    }
+
+    /** Augments {@code image[offset … offset+c*h*w)}. Zero is the channel mean after normalisation. */
+    void apply(float[] image, int offset, int c, int h, int w, Random random) {
+        if (crop) {
+            crop(image, offset, c, h, w, random.nextInt(2 * PAD + 1) - PAD, random.nextInt(2 * PAD + 1) - PAD);
+        }
+        if (flip && random.nextBoolean()) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int y = 0; y < h; y++) {
+                    int row = offset + (ch * h + y) * w;
+                    for (int x = 0; x < w / 2; x++) {
+                        float t = image[row + x];
+                        image[row + x] = image[row + w - 1 - x];
+                        image[row + w - 1 - x] = t;
+                    }
+                }
+            }
+        }
+        if (jitter) {
+            float contrast = 0.8f + 0.4f * random.nextFloat();
+            float brightness = 0.4f * (random.nextFloat() - 0.5f);
+            for (int i = offset, end = offset + c * h * w; i < end; i++) {
+                image[i] = image[i] * contrast + brightness;
+            }
+        }
+        if (cutout) {
+            int size = Math.max(1, h / 4);
+            int cy = random.nextInt(h);
+            int cx = random.nextInt(w);
+            for (int ch = 0; ch < c; ch++) {
+                for (int y = Math.max(0, cy - size / 2); y < Math.min(h, cy + size / 2 + 1); y++) {
+                    for (int x = Math.max(0, cx - size / 2); x < Math.min(w, cx + size / 2 + 1); x++) {
+                        image[offset + (ch * h + y) * w + x] = 0;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Shift by (dy, dx), filling with zeros: the same as padding by 4 and cropping at a random offset. */
+    private void crop(float[] image, int offset, int c, int h, int w, int dy, int dx) {
+        int n = c * h * w;
+        if (scratch.length < n) {
+            scratch = new float[n];
+        }
+        System.arraycopy(image, offset, scratch, 0, n);
+        for (int ch = 0; ch < c; ch++) {
+            for (int y = 0; y < h; y++) {
+                int sy = y + dy;
+                int row = offset + (ch * h + y) * w;
+                if (sy < 0 || sy >= h) {
+                    java.util.Arrays.fill(image, row, row + w, 0f);
+                    continue;
+                }
+                int srcRow = (ch * h + sy) * w;
+                for (int x = 0; x < w; x++) {
+                    int sx = x + dx;
+                    image[row + x] = sx < 0 || sx >= w ? 0f : scratch[srcRow + sx];
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.github.cnnmaven.training;
+
+import io.github.cnnmaven.dataset.ImageSet;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Mini-batches of normalised (and, for training, augmented) NCHW float images with one-hot labels,
+ * over a fixed order of image indices. Buffers are reused from batch to batch. Wrap it in DL4J's
+ * {@code AsyncDataSetIterator} to prepare batches on another thread while the network trains.
+ */
+public final class ImageBatches implements DataSetIterator {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ImageSet images;
+    private final int[] order;
+    private final int batchSize;
+    private final float[][] tables;
+    private final Augmentation augmentation;
+    private final Random random;
+    private final float labelSmoothing;
+    private float[] features = new float[0];
+    private float[] labels = new float[0];
+    private int cursor;
+    private DataSetPreProcessor preProcessor;
+
+    /**
+     * @param order        the images to visit, in order (already shuffled for training)
+     * @param augmentation {@code null} for validation and test data
+     * @param seed         seeds the augmentation, so an epoch is reproducible
+     */
+    public ImageBatches(ImageSet images, int[] order, int batchSize, ChannelNormalizer normalizer,
+                        Augmentation augmentation, long seed, double labelSmoothing) {
+        this.images = images;
+        this.order = order;
+        this.batchSize = batchSize;
+        this.tables = normalizer.tables();
+        this.augmentation = augmentation == null || augmentation.isNone() ? null : augmentation;
+        this.random = new Random(seed);
+        this.labelSmoothing = (float) labelSmoothing;
+    }
+
+    @Override
+    public boolean hasNext() {
+        return cursor < order.length;
+    }
+
+    @Override
+    public DataSet next() {
+        return next(batchSize);
+    }
+
+    @Override
+    public DataSet next(int num) {
+        int n = Math.min(num, order.length - cursor);
+        int c = images.channels();
+        int h = images.height();
+        int w = images.width();
+        int plane = h * w;
+        int imageSize = c * plane;
+        int k = images.numClasses();
+        if (features.length != n * imageSize) {
+            features = new float[n * imageSize];
+            labels = new float[n * k];
+        }
+        byte[] px = images.pixels();
+        float off = labelSmoothing / k;
+        float on = 1 - labelSmoothing + off;
+        java.util.Arrays.fill(labels, off);
+        for (int b = 0; b < n; b++) {
+            int index = order[cursor + b];
+            int src = index * imageSize;
+            int dst = b * imageSize;
+            for (int ch = 0; ch < c; ch++) {
+                float[] table = tables[ch];
+                for (int p = 0; p < plane; p++) {
+                    features[dst + ch * plane + p] = table[px[src + ch * plane + p] & 0xff];
+                }
+            }
+            if (augmentation != null) {
+                augmentation.apply(features, dst, c, h, w, random);
+            }
+            labels[b * k + images.label(index)] = on;
+        }
+        cursor += n;
+        INDArray f = Nd4j.create(features, new long[] {n, c, h, w}, 'c');
+        INDArray l = Nd4j.create(labels, new long[] {n, k}, 'c');
+        DataSet ds = new DataSet(f, l);
+        if (preProcessor != null) {
+            preProcessor.preProcess(ds);
+        }
+        return ds;
+    }
+
+    @Override
+    public int inputColumns() {
+        return images.imageBytes();
+    }
+
+    @Override
+    public int totalOutcomes() {
+        return images.numClasses();
+    }
+
+    @Override
+    public boolean resetSupported() {
+        return true;
+    }
+
+    @Override
+    public boolean asyncSupported() {
+        return true;
+    }
+
+    @Override
+    public void reset() {
+        cursor = 0;
+    }
+
+    @Override
+    public int batch() {
+        return batchSize;
+    }
+
+    @Override
+    public void setPreProcessor(DataSetPreProcessor preProcessor) {
+        this.preProcessor = preProcessor;
+    }
+
+    @Override
+    public DataSetPreProcessor getPreProcessor() {
+        return preProcessor;
+    }
+
+    @Override
+    public List<String> getLabels() {
+        return images.classNames();
+    }
+}

@@ -1,0 +1,135 @@
+package io.github.cnnmaven.training;
+
+import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.dataset.DatasetKind;
+import io.github.cnnmaven.dataset.DatasetSpec;
+import io.github.cnnmaven.dataset.ImageSet;
+import io.github.cnnmaven.dataset.LoadedDataset;
+import io.github.cnnmaven.dataset.PreparedDataset;
+import io.github.cnnmaven.testing.SyntheticDatasets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TrainerTest {
+
+    @TempDir
+    Path temp;
+    final List<String> log = new ArrayList<>();
+
+    static final LoadedDataset SHAPES = shapes(40);
+
+    static LoadedDataset shapes(int perClass) {
+        ImageSet train = SyntheticDatasets.generate(perClass, 32, 3, 1);
+        ImageSet test = SyntheticDatasets.generate(5, 32, 3, 2);
+        return new LoadedDataset(new PreparedDataset(DatasetKind.CIFAR10, Path.of("."), "synthetic", "memory"), train, test);
+    }
+
+    static TrainingConfig config(int epochs, String optimizer, double lr, Integer overfit) {
+        return new TrainingConfig("lenet5", null, 3, epochs, 32, 42, 0.2, optimizer, lr, 0.9, 5e-4, "constant", 0, List.of(),
+                0.1, 5, 0, null, true, 0, 0, List.of("flip"), "none", 0, 0, overfit);
+    }
+
+    TrainRequest request(TrainingConfig config, String dir) {
+        return new TrainRequest(SHAPES.prepared(), null, config, temp.resolve(dir), "fp-" + config.hashCode(), false, false, 2);
+    }
+
+    Trainer trainer() {
+        return new Trainer(Console.of(log::add, log::add));
+    }
+
+    @Test
+    void learnsTheShapesAndWritesModelHistoryAndCheckpoints() throws Exception {
+        TrainRequest request = request(config(4, "adam", 0.003, null), "out");
+        Trainer.Result result = trainer().train(request, SHAPES, null);
+        assertTrue(result.finished());
+        assertEquals(4, result.history().size());
+        EpochRecord lastEpoch = result.history().get(3);
+        assertTrue(lastEpoch.trainLoss() < result.history().get(0).trainLoss(), "the loss falls: " + result.history());
+        assertTrue(lastEpoch.validationAccuracy() > 0.3, "well above chance (0.1) after 4 short epochs: " + result.history());
+        assertTrue(Files.isRegularFile(request.modelFile()));
+        assertTrue(Files.isRegularFile(request.checkpointDirectory().resolve("last.zip")));
+        String history = Files.readString(request.historyFile());
+        for (String key : List.of("epoch", "trainLoss", "trainAccuracy", "validationLoss", "validationAccuracy",
+                "learningRate", "seconds", "imagesPerSecond")) {
+            assertTrue(history.contains("\"" + key + "\""), key);
+        }
+        ModelMetadata metadata = ModelFile.readMetadata(request.modelFile());
+        assertEquals(request.fingerprint(), metadata.fingerprint());
+        assertEquals(SyntheticDatasets.CLASSES, metadata.classes());
+        assertEquals(3, metadata.mean().length);
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("Epoch 4/4  train loss")), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("total: ") && l.contains("parameters")), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("Backend: ")), log.toString());
+    }
+
+    @Test
+    void sameSeedSameHistoryAndResumeContinuesWhereItStopped() throws Exception {
+        TrainingConfig config = config(3, "nesterov", 0.01, null);
+        Trainer.Result whole = trainer().train(request(config, "whole"), SHAPES, null);
+
+        TrainRequest interrupted = request(config, "resumed");
+        Trainer.Result first = trainer().train(interrupted, SHAPES, r -> r.epoch() < 2);
+        assertFalse(first.finished());
+        assertFalse(Files.exists(interrupted.modelFile()), "no model until training completes");
+        log.clear();
+        Trainer.Result rest = trainer().train(interrupted, SHAPES, null);
+        assertTrue(log.contains("Resuming from the checkpoint after epoch 2 of 3 ("
+                + interrupted.checkpointDirectory().resolve("last.zip") + ")"), log.toString());
+        assertEquals(3, rest.history().size());
+        for (int i = 0; i < 3; i++) {
+            EpochRecord a = whole.history().get(i);
+            EpochRecord b = rest.history().get(i);
+            assertEquals(a.trainLoss(), b.trainLoss(), 1e-4, "epoch " + (i + 1));
+            assertEquals(a.validationAccuracy(), b.validationAccuracy(), 1e-4, "epoch " + (i + 1));
+        }
+    }
+
+    @Test
+    void changedConfigurationStartsFreshAndSaysWhy() throws Exception {
+        TrainRequest first = request(config(2, "adam", 0.003, null), "out");
+        trainer().train(first, SHAPES, r -> false);
+        TrainRequest changed = request(config(2, "adam", 0.001, null), "out");
+        log.clear();
+        trainer().train(changed, SHAPES, null);
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("Starting fresh: the configuration or data changed")), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("Epoch 1/2")), "trained from epoch 1 again");
+    }
+
+    @Test
+    void divergenceFailsNamingTheLearningRateAndWritesNoModel() {
+        TrainRequest request = request(config(2, "sgd", 1e6, null), "out");
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> trainer().train(request, SHAPES, null));
+        assertTrue(e.getMessage().contains("cnn.learningRate=1000000.0"), e.getMessage());
+        assertTrue(e.getMessage().contains("find-lr"), e.getMessage());
+        assertFalse(Files.exists(request.modelFile()));
+    }
+
+    @Test
+    void overfitCheckDrivesTheTrainingLossToZero() throws Exception {
+        TrainRequest request = request(config(30, "adam", 0.003, 20), "out");
+        Trainer.Result result = trainer().train(request, SHAPES, null);
+        assertEquals(1.0, result.history().get(result.history().size() - 1).trainAccuracy(), 1e-9);
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("Sanity check passed")), log.toString());
+        assertFalse(Files.exists(request.modelFile()), "the sanity check never replaces the real model");
+    }
+
+    @Test
+    void overfitCheckThatCannotFitFails() {
+        TrainRequest request = request(config(1, "sgd", 1e-7, 20), "out");
+        CnnException e = assertThrows(CnnException.class, () -> trainer().train(request, SHAPES, null));
+        assertTrue(e.getMessage().startsWith("Sanity check failed"), e.getMessage());
+    }
+}

@@ -6,12 +6,9 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
@@ -22,7 +19,7 @@ import java.util.zip.ZipOutputStream;
  */
 public final class ModelFile {
 
-    public static final String METADATA_ENTRY = "cnn/metadata.json";
+    public static final String METADATA_ENTRY = ModelMetadata.ENTRY;
     /** Extra state of a checkpoint (epoch, history, best so far), beside the metadata. */
     public static final String STATE_ENTRY = "cnn/state.json";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,24 +62,8 @@ public final class ModelFile {
         return ModelSerializer.restoreComputationGraph(file.toFile(), withUpdater);
     }
 
-    /** Reads our metadata alone (no DL4J involved); {@code null} when the file has none. */
-    public static ModelMetadata readMetadata(Path file) throws IOException {
-        return readEntry(file, METADATA_ENTRY, ModelMetadata.class);
-    }
-
     public static <T> T readEntry(Path file, String entry, Class<T> type) throws IOException {
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            ZipEntry e = zip.getEntry(entry);
-            if (e == null) {
-                return null;
-            }
-            try (InputStream in = zip.getInputStream(e)) {
-                return JSON.readValue(in, type);
-            }
-        }
+        return ModelMetadata.readEntry(file, entry, type);
     }
 
-    static void copy(InputStream in, OutputStream out) throws IOException {
-        in.transferTo(out);
-    }
 }

@@ -1,6 +1,13 @@
 package io.github.cnnmaven.training;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /**
  * What {@code model.zip} carries besides DL4J's own entries ({@code cnn/metadata.json}): enough to
@@ -8,6 +15,26 @@ import java.util.List;
  */
 public record ModelMetadata(String fingerprint, String network, List<String> classes, int channels, int height,
                             int width, double[] mean, double[] std, int epoch, double validationAccuracy) {
+
+    /** The zip entry that holds it. */
+    public static final String ENTRY = "cnn/metadata.json";
+
+    /** Reads the metadata of a model file with plain zip and JSON code (no DL4J, usable from Maven's JVM); null when absent. */
+    public static ModelMetadata read(Path modelFile) throws IOException {
+        return readEntry(modelFile, ENTRY, ModelMetadata.class);
+    }
+
+    static <T> T readEntry(Path file, String entry, Class<T> type) throws IOException {
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            ZipEntry e = zip.getEntry(entry);
+            if (e == null) {
+                return null;
+            }
+            try (InputStream in = zip.getInputStream(e)) {
+                return new ObjectMapper().readValue(in, type);
+            }
+        }
+    }
 
     public ChannelNormalizer normalizer() {
         return new ChannelNormalizer(mean, std);

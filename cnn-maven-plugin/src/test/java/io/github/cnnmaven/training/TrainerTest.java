@@ -65,7 +65,7 @@ class TrainerTest {
                 "learningRate", "seconds", "imagesPerSecond")) {
             assertTrue(history.contains("\"" + key + "\""), key);
         }
-        ModelMetadata metadata = ModelFile.readMetadata(request.modelFile());
+        ModelMetadata metadata = ModelMetadata.read(request.modelFile());
         assertEquals(request.fingerprint(), metadata.fingerprint());
         assertEquals(SyntheticDatasets.CLASSES, metadata.classes());
         assertEquals(3, metadata.mean().length);

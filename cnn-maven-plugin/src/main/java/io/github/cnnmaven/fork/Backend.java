@@ -1,0 +1,104 @@
+package io.github.cnnmaven.fork;
+
+import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.InvalidConfigurationException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Which ND4J backend the training JVM gets, as Maven coordinates to resolve at run time: only the
+ * native jars this host needs (one platform, one variant), never the *-platform artifacts that
+ * pull every OS. CPU users never download CUDA artifacts.
+ *
+ * @param coordinates {@code groupId:artifactId:version} or {@code groupId:artifactId:version:classifier}
+ */
+public record Backend(String name, String platform, List<String> coordinates, String reason) {
+
+    static final String ND4J = "1.0.0-M2.1";
+    static final String JAVACPP = "1.5.7";
+    static final String OPENBLAS = "0.3.19-" + JAVACPP;
+    static final String CUDA = "11.6-8.3-" + JAVACPP;
+    static final String SLF4J = "1.7.36";
+
+    /** What the training JVM needs besides the plugin's own classes, whatever the backend: a logging binding. */
+    static final List<String> COMMON = List.of("org.slf4j:slf4j-api:" + SLF4J, "org.slf4j:slf4j-simple:" + SLF4J);
+
+    /**
+     * @param requested   {@code cnn.backend}: auto, cpu or cuda
+     * @param cudaPresent whether this host has an NVIDIA driver
+     */
+    public static Backend select(String requested, String osName, String osArch, boolean cudaPresent) throws CnnException {
+        String r = requested == null ? "auto" : requested.trim().toLowerCase(Locale.ROOT);
+        if (!List.of("auto", "cpu", "cuda").contains(r)) {
+            throw InvalidConfigurationException.of("cnn.backend", requested, "use auto, cpu or cuda");
+        }
+        String platform = platform(osName, osArch);
+        if (r.equals("cuda") && !cudaPresent) {
+            throw new CnnException("cnn.backend=cuda, but no CUDA driver was found on this " + platform
+                    + " host (no /proc/driver/nvidia/version or nvidia-smi). Use cnn.backend=auto to fall back to the CPU.");
+        }
+        boolean cuda = cudaPresent && !r.equals("cpu");
+        if (cuda && !platform.equals("linux-x86_64") && !platform.equals("windows-x86_64")) {
+            throw new CnnException("CUDA training is supported on linux-x86_64 and windows-x86_64, not " + platform);
+        }
+        List<String> coordinates = new ArrayList<>(COMMON);
+        coordinates.add("org.bytedeco:javacpp:" + JAVACPP);
+        coordinates.add("org.bytedeco:javacpp:" + JAVACPP + ":" + platform);
+        String reason;
+        if (cuda) {
+            coordinates.add("org.nd4j:nd4j-cuda-11.6:" + ND4J);
+            coordinates.add("org.nd4j:nd4j-cuda-11.6:" + ND4J + ":" + platform);
+            coordinates.add("org.nd4j:nd4j-cuda-11.6-preset:" + ND4J);
+            coordinates.add("org.bytedeco:cuda:" + CUDA);
+            coordinates.add("org.bytedeco:cuda:" + CUDA + ":" + platform);
+            reason = r.equals("cuda") ? "cnn.backend=cuda" : "cnn.backend=auto found an NVIDIA driver";
+        } else {
+            coordinates.add("org.nd4j:nd4j-native:" + ND4J);
+            coordinates.add("org.nd4j:nd4j-native:" + ND4J + ":" + platform);
+            coordinates.add("org.nd4j:nd4j-native-preset:" + ND4J);
+            coordinates.add("org.bytedeco:openblas:" + OPENBLAS);
+            coordinates.add("org.bytedeco:openblas:" + OPENBLAS + ":" + platform);
+            reason = r.equals("cpu") ? "cnn.backend=cpu" : "no NVIDIA driver found, so the CPU";
+        }
+        return new Backend(cuda ? "cuda" : "cpu", platform, coordinates, reason);
+    }
+
+    /** The JavaCPP platform name of this host; an unsupported one is an error that names it. */
+    static String platform(String osName, String osArch) throws CnnException {
+        String os = osName.toLowerCase(Locale.ROOT);
+        String arch = osArch.toLowerCase(Locale.ROOT);
+        boolean x64 = arch.equals("amd64") || arch.equals("x86_64");
+        if (x64 && os.startsWith("linux")) {
+            return "linux-x86_64";
+        }
+        if (x64 && os.startsWith("mac")) {
+            return "macosx-x86_64";
+        }
+        if (x64 && os.startsWith("windows")) {
+            return "windows-x86_64";
+        }
+        throw new CnnException("Training is not supported on " + osName + " " + osArch + ": the plugin has ND4J backends for"
+                + " linux-x86_64, macosx-x86_64 and windows-x86_64 only");
+    }
+
+    /** Whether this host has an NVIDIA driver. */
+    public static boolean cudaPresent() {
+        if (Files.isRegularFile(Path.of("/proc/driver/nvidia/version"))) {
+            return true;
+        }
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, "nvidia-smi")) || Files.isExecutable(Path.of(dir, "nvidia-smi.exe"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,104 @@
+package io.github.cnnmaven.fork;
+
+import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.Console;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Runs a main class in a separate JVM, as surefire runs tests: its classpath holds the one ND4J
+ * backend for this host, and a native crash or an out-of-memory error cannot take Maven down.
+ * The child's lines reach the console: {@code [info] }, {@code [warn] } and {@code [error] }
+ * prefixes choose the level; anything else (library logging) is debug output, and the last of it
+ * is shown when the child fails.
+ */
+public final class ForkedJvm {
+
+    public static final String INFO = "[info] ";
+    public static final String WARN = "[warn] ";
+    public static final String ERROR = "[error] ";
+    private static final int TAIL = 40;
+
+    private ForkedJvm() {
+    }
+
+    /** Runs it and waits; a non-zero exit becomes a {@link CnnException} with the child's error message. */
+    public static void run(List<Path> classpath, List<String> jvmOptions, Map<String, String> environment,
+                           String mainClass, List<String> arguments, Path argFile, Console console) throws CnnException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        try {
+            // An argument file keeps a long classpath clear of command-line length limits.
+            List<String> args = new ArrayList<>(jvmOptions);
+            args.add("-cp");
+            args.add(classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+            Files.createDirectories(argFile.toAbsolutePath().getParent());
+            Files.write(argFile, args.stream().map(ForkedJvm::quote).toList(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new CnnException("Could not write " + argFile + ": " + e.getMessage(), e);
+        }
+        command.add("@" + argFile);
+        command.add(mainClass);
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        console.debug("Forking: " + String.join(" ", command));
+        Deque<String> tail = new ArrayDeque<>();
+        String error = null;
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new CnnException("Could not start the training JVM (" + java + "): " + e.getMessage(), e);
+        }
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.startsWith(INFO)) {
+                    console.info(line.substring(INFO.length()));
+                } else if (line.startsWith(WARN)) {
+                    console.warn(line.substring(WARN.length()));
+                } else if (line.startsWith(ERROR)) {
+                    error = line.substring(ERROR.length());
+                } else {
+                    console.debug(line);
+                    tail.addLast(line);
+                    if (tail.size() > TAIL) {
+                        tail.removeFirst();
+                    }
+                }
+            }
+            int exit = process.waitFor();
+            if (exit != 0) {
+                if (error == null) {
+                    tail.forEach(console::warn);
+                }
+                throw new CnnException(error != null ? error : "The training JVM failed with exit code " + exit
+                        + " (its last output is above; cnn.argLine sets its JVM options, such as -Xmx)");
+            }
+        } catch (IOException e) {
+            process.destroyForcibly();
+            throw new CnnException("Lost the training JVM's output: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new CnnException("Interrupted while training", e);
+        }
+    }
+
+    private static String quote(String arg) {
+        return "\"" + arg.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+}

@@ -1,0 +1,84 @@
+package io.github.cnnmaven.mojo;
+
+import io.github.cnnmaven.common.AtomicFiles;
+import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.config.Fingerprint;
+import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.dataset.DatasetSpec;
+import io.github.cnnmaven.dataset.PreparedDataset;
+import io.github.cnnmaven.training.ModelMetadata;
+import io.github.cnnmaven.training.TrainMain;
+import io.github.cnnmaven.training.TrainRequest;
+import org.apache.maven.plugins.annotations.Component;
+import org.apache.maven.plugins.annotations.LifecyclePhase;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProjectHelper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Trains the network on the dataset (fetching it first when needed) in a forked JVM, writes
+ * {@code model.zip}, {@code history.json}, {@code run.json} and checkpoints, and attaches the model
+ * to the build (type zip, classifier model). With an unchanged fingerprint it says "up to date".
+ */
+@Mojo(name = "train", defaultPhase = LifecyclePhase.PREPARE_PACKAGE, threadSafe = true)
+public class TrainMojo extends AbstractTrainingMojo {
+
+    /** Skips this goal only. */
+    @Parameter(property = "cnn.train.skip", defaultValue = "false")
+    private boolean skipTrain;
+
+    @Component
+    private MavenProjectHelper projectHelper;
+
+    @Override
+    protected String goal() {
+        return "train";
+    }
+
+    @Override
+    protected boolean isGoalSkipped() {
+        return skipTrain;
+    }
+
+    @Override
+    protected void run() throws CnnException {
+        TrainingConfig config = trainingConfig();
+        DatasetSpec spec = datasetSpec();
+        PreparedDataset prepared = datasetService(spec).prepare(spec);
+        String fingerprint = Fingerprint.of(config, dataIdentity(prepared, spec));
+        Path out = outputDirectory.toPath();
+        TrainRequest request = new TrainRequest(prepared, spec, config, out, fingerprint, fresh, isInteractive(), threadCount());
+        if (!config.isOverfitCheck() && !fresh && upToDate(request)) {
+            getLog().info("Model is up to date (fingerprint " + fingerprint + "): " + request.modelFile()
+                    + ". Not retraining; -Dcnn.fresh retrains from scratch.");
+        } else {
+            Path requestFile = out.resolve("train-request.json");
+            try {
+                Files.createDirectories(out);
+                AtomicFiles.write(requestFile, tmp -> TrainingConfig.JSON.writeValue(tmp.toFile(), request));
+            } catch (IOException e) {
+                throw new CnnException("Could not write " + requestFile + ": " + e.getMessage(), e);
+            }
+            runForked(TrainMain.class.getName(), requestFile);
+        }
+        if (!config.isOverfitCheck() && project != null && projectHelper != null && Files.isRegularFile(request.modelFile())) {
+            projectHelper.attachArtifact(project, "zip", "model", request.modelFile().toFile());
+        }
+    }
+
+    private static boolean upToDate(TrainRequest request) {
+        if (!Files.isRegularFile(request.modelFile()) || !Files.isRegularFile(request.historyFile())) {
+            return false;
+        }
+        try {
+            ModelMetadata metadata = ModelMetadata.read(request.modelFile());
+            return metadata != null && request.fingerprint().equals(metadata.fingerprint());
+        } catch (IOException e) {
+            return false; // an unreadable model is not up to date; training replaces it
+        }
+    }
+}

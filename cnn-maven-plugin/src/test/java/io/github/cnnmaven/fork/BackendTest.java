@@ -1,0 +1,45 @@
+package io.github.cnnmaven.fork;
+
+import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.InvalidConfigurationException;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BackendTest {
+
+    @Test
+    void cpuHostGetsOneNativePlatformAndNoCuda() throws Exception {
+        Backend b = Backend.select("auto", "Linux", "amd64", false);
+        assertEquals("cpu", b.name());
+        assertTrue(b.coordinates().contains("org.nd4j:nd4j-native:1.0.0-M2.1:linux-x86_64"));
+        assertFalse(b.coordinates().stream().anyMatch(c -> c.contains("cuda")), "CPU users never download CUDA");
+        assertFalse(b.coordinates().stream().anyMatch(c -> c.contains("-platform")));
+        assertEquals(1, b.coordinates().stream().filter(c -> c.startsWith("org.nd4j:nd4j-native:") && c.split(":").length == 4).count());
+    }
+
+    @Test
+    void autoUsesCudaWhereADriverIsAndCpuWhenAskedFor() throws Exception {
+        assertEquals("cuda", Backend.select("auto", "Linux", "amd64", true).name());
+        assertTrue(Backend.select("cuda", "Linux", "amd64", true).coordinates().contains("org.nd4j:nd4j-cuda-11.6:1.0.0-M2.1:linux-x86_64"));
+        assertEquals("cpu", Backend.select("cpu", "Linux", "amd64", true).name());
+        assertEquals("macosx-x86_64", Backend.select("auto", "Mac OS X", "x86_64", false).platform());
+    }
+
+    @Test
+    void cudaWithoutDriverIsAClearError() {
+        CnnException e = assertThrows(CnnException.class, () -> Backend.select("cuda", "Linux", "amd64", false));
+        assertTrue(e.getMessage().startsWith("cnn.backend=cuda, but no CUDA driver was found"), e.getMessage());
+        assertTrue(e.getMessage().contains("cnn.backend=auto"), e.getMessage());
+    }
+
+    @Test
+    void unsupportedPlatformIsNamed() {
+        CnnException e = assertThrows(CnnException.class, () -> Backend.select("auto", "Linux", "aarch64", false));
+        assertTrue(e.getMessage().startsWith("Training is not supported on Linux aarch64"), e.getMessage());
+        assertThrows(InvalidConfigurationException.class, () -> Backend.select("tpu", "Linux", "amd64", false));
+    }
+}

@@ -1,0 +1,32 @@
+import groovy.json.JsonSlurper
+
+def server = context.server
+try {
+    def log = new File(basedir, 'build.log').text
+    assert log.contains('Backend: cpu (linux-x86_64)')
+    assert log =~ /total: [\d,]+ parameters/
+    assert log.contains('Epoch 8/8  train loss')
+    assert log.count('Epoch 1/8 ') == 1 : 'the second build must not train again'
+    assert log.contains('Model is up to date (fingerprint ')
+
+    def out = new File(basedir, 'target/cnn')
+    assert new File(out, 'model.zip').isFile()
+    assert new File(out, 'checkpoints/last.zip').isFile()
+    def history = new JsonSlurper().parse(new File(out, 'history.json'))
+    assert history.epochs.size() == 8
+    def best = history.epochs*.validationAccuracy.max()
+    assert best >= 0.90 : "validation accuracy ${best} is below 0.90"
+    ['epoch', 'trainLoss', 'trainAccuracy', 'validationLoss', 'validationAccuracy', 'learningRate', 'seconds',
+     'imagesPerSecond'].each { assert history.epochs[0].containsKey(it) }
+    def run = new JsonSlurper().parse(new File(out, 'run.json'))
+    assert run.model.parameters > 100000
+    assert run.dataset.trainCount == 2000
+
+    // mvn install installed the model with classifier "model"
+    def installed = new File(localRepositoryPath, 'it/train-shapes/1.0/train-shapes-1.0-model.zip')
+    assert installed.isFile()
+    assert installed.length() == new File(out, 'model.zip').length()
+} finally {
+    server.close()
+}
+return true

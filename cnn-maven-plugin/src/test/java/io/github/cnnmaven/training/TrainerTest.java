@@ -108,6 +108,19 @@ class TrainerTest {
     }
 
     @Test
+    void earlyStoppingStopsWhenValidationStallsAndKeepsTheBestEpoch() throws Exception {
+        // A learning rate too small to change anything: validation accuracy cannot improve after epoch 1.
+        TrainingConfig stalled = new TrainingConfig("lenet5", null, 3, 6, 32, 42, 0.2, "sgd", 1e-12, 0, 0, "constant", 0,
+                List.of(), 0.1, 5, 0, null, true, 0, 0, List.of(), "none", 2, 0, null);
+        TrainRequest request = request(stalled, "out");
+        Trainer.Result result = trainer().train(request, SHAPES, null);
+        assertEquals(3, result.history().size(), "epoch 1 is best; epochs 2 and 3 exhaust a patience of 2");
+        assertTrue(result.stopReason().startsWith("early stopping"), result.stopReason());
+        assertEquals(1, ModelMetadata.read(request.modelFile()).epoch(), "the best epoch's model is kept");
+        assertTrue(Files.readString(request.historyFile()).contains("\"stopReason\" : \"early stopping"));
+    }
+
+    @Test
     void divergenceFailsNamingTheLearningRateAndWritesNoModel() {
         TrainRequest request = request(config(2, "sgd", 1e6, null), "out");
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,

@@ -1,0 +1,68 @@
+package io.github.cnnmaven.mojo;
+
+import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.config.TrainingConfig;
+import org.apache.maven.api.plugin.testing.InjectMojo;
+import org.apache.maven.api.plugin.testing.MojoTest;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.apache.maven.api.plugin.testing.MojoExtension.setVariableValueToObject;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The train mojo's wiring: POM XML and descriptor defaults become the training configuration. */
+@MojoTest
+class TrainMojoTest {
+
+    static final String POM = "src/test/resources/unit/train/pom.xml";
+
+    @TempDir
+    Path temp;
+
+    @Test
+    @InjectMojo(goal = "train", pom = POM)
+    void pomConfigurationBecomesTheTrainingConfiguration(TrainMojo mojo) throws Exception {
+        TrainingConfig c = mojo.trainingConfig();
+        assertEquals("nesterov", c.optimizer());
+        assertEquals(0.05, c.learningRate());
+        assertEquals(List.of(10, 15), c.milestones());
+        assertEquals(List.of("crop4", "flip"), c.augment());
+        assertEquals(3, c.layers().size());
+        assertEquals(16, c.layers().get(0).filters);
+        assertEquals("custom", c.networkName());
+        assertEquals(20, c.epochs(), "default from the descriptor");
+        assertEquals(128, c.batchSize());
+        assertEquals(0.1, c.validationSplit());
+        assertTrue(c.batchNorm());
+    }
+
+    @Test
+    @InjectMojo(goal = "train", pom = POM)
+    void badValuesNameTheirProperty(TrainMojo mojo) throws Exception {
+        setVariableValueToObject(mojo, "milestones", "ten");
+        assertTrue(assertThrows(InvalidConfigurationException.class, mojo::trainingConfig).getMessage().contains("cnn.milestones"));
+        setVariableValueToObject(mojo, "milestones", "10");
+        setVariableValueToObject(mojo, "learningRate", "fast");
+        assertTrue(assertThrows(InvalidConfigurationException.class, mojo::trainingConfig).getMessage()
+                .startsWith("Invalid value 'fast' for cnn.learningRate"));
+    }
+
+    @Test
+    @InjectMojo(goal = "train", pom = POM)
+    void badConfigurationFailsBeforeAnyDownload(TrainMojo mojo) throws Exception {
+        setVariableValueToObject(mojo, "augment", "rotate");
+        setVariableValueToObject(mojo, "cacheDir", temp.resolve("cache").toFile());
+        setVariableValueToObject(mojo, "outputDirectory", temp.resolve("cnn").toFile());
+        MojoExecutionException e = assertThrows(MojoExecutionException.class, mojo::execute);
+        assertTrue(e.getMessage().contains("cnn.augment"), e.getMessage());
+        assertFalse(Files.exists(temp.resolve("cache")));
+    }
+}

@@ -1,0 +1,66 @@
+package io.github.cnnmaven.network;
+
+import io.github.cnnmaven.config.TrainingConfig;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.schedule.ISchedule;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SchedulesTest {
+
+    static TrainingConfig schedule(String name, int stepSize, List<Integer> milestones, int warmup) {
+        return new TrainingConfig("lenet5", null, 3, 10, 32, 42, 0.1, "nesterov", 0.1, 0.9, 0, name, stepSize, milestones,
+                0.1, 5, warmup, null, true, 0, 0, List.of(), "none", 0, 0, null);
+    }
+
+    @Test
+    void stepAndMultistepDecayByEpoch() {
+        ISchedule step = Schedules.learningRate(schedule("step", 3, List.of(), 0), 100);
+        assertEquals(0.1, step.valueAt(0, 2), 1e-12);
+        assertEquals(0.01, step.valueAt(300, 3), 1e-12);
+        ISchedule multi = Schedules.learningRate(schedule("multistep", 0, List.of(5, 8), 0), 100);
+        assertEquals(0.1, multi.valueAt(0, 4), 1e-12);
+        assertEquals(0.01, multi.valueAt(0, 5), 1e-12);
+        assertEquals(0.001, multi.valueAt(0, 9), 1e-12);
+    }
+
+    @Test
+    void cosineAnnealsToZeroOverTraining() {
+        ISchedule cosine = Schedules.learningRate(schedule("cosine", 0, List.of(), 0), 100);
+        assertEquals(0.1, cosine.valueAt(0, 0), 1e-12);
+        assertEquals(0.05, cosine.valueAt(500, 5), 1e-9);
+        assertEquals(0.0, cosine.valueAt(1000, 10), 1e-9);
+    }
+
+    @Test
+    void onecyclePeaksAtTheLearningRateWithMomentumAgainstIt() {
+        TrainingConfig c = schedule("onecycle", 0, List.of(), 0);
+        ISchedule lr = Schedules.learningRate(c, 100);
+        ISchedule momentum = Schedules.momentum(c, 100);
+        double start = lr.valueAt(0, 0);
+        double peak = 0;
+        int peakAt = 0;
+        for (int i = 0; i < 1000; i++) {
+            if (lr.valueAt(i, i / 100) > peak) {
+                peak = lr.valueAt(i, i / 100);
+                peakAt = i;
+            }
+        }
+        assertEquals(0.1 / 25, start, 1e-9);
+        assertEquals(0.1, peak, 1e-3);
+        assertTrue(peakAt > 300 && peakAt < 600, "peak near the middle: " + peakAt);
+        assertTrue(lr.valueAt(999, 9) < start, "annealed below the start at the end");
+        assertEquals(0.95, momentum.valueAt(0, 0), 1e-9);
+        assertTrue(momentum.valueAt(peakAt, 4) < 0.86, "momentum lowest where the rate peaks");
+    }
+
+    @Test
+    void warmupRampsUpTheFirstEpochs() {
+        ISchedule lr = Schedules.learningRate(schedule("constant", 0, List.of(), 2), 100);
+        assertTrue(lr.valueAt(10, 0) < 0.02);
+        assertEquals(0.1, lr.valueAt(250, 2), 1e-12);
+    }
+}

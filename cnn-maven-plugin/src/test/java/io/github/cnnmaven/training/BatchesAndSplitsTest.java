@@ -1,0 +1,109 @@
+package io.github.cnnmaven.training;
+
+import io.github.cnnmaven.dataset.ImageSet;
+import io.github.cnnmaven.testing.SyntheticDatasets;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class BatchesAndSplitsTest {
+
+    final ImageSet set = SyntheticDatasets.generate(10, 8, 3, 1);
+
+    @Test
+    void normalisesWithTheTrainingStatisticsAndOneHotLabels() {
+        int[] all = IntStream.range(0, set.size()).toArray();
+        ChannelNormalizer normalizer = ChannelNormalizer.fit(set, all);
+        DataSet batch = new ImageBatches(set, all, 100, normalizer, null, 0, 0).next();
+        assertArrayEquals(new long[] {100, 3, 8, 8}, batch.getFeatures().shape());
+        for (int c = 0; c < 3; c++) {
+            double mean = batch.getFeatures().get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                    org.nd4j.linalg.indexing.NDArrayIndex.point(c)).meanNumber().doubleValue();
+            assertEquals(0, mean, 1e-4, "channel " + c + " has mean 0 after normalising");
+        }
+        assertEquals(1.0, batch.getLabels().getDouble(17, set.label(17)), 0);
+        assertEquals(100.0, batch.getLabels().sumNumber().doubleValue(), 1e-6);
+    }
+
+    @Test
+    void labelSmoothingSpreadsProbability() {
+        int[] one = {0};
+        DataSet batch = new ImageBatches(set, one, 1, ChannelNormalizer.fit(set, one), null, 0, 0.1).next();
+        assertEquals(0.91, batch.getLabels().getDouble(0, set.label(0)), 1e-6);
+        assertEquals(0.01, batch.getLabels().getDouble(0, (set.label(0) + 1) % 10), 1e-6);
+    }
+
+    @Test
+    void flipMirrorsAndCropShiftsWithZeroFill() {
+        float[] image = new float[2 * 3 * 3];
+        for (int i = 0; i < image.length; i++) {
+            image[i] = i + 1;
+        }
+        float[] flipped = image.clone();
+        // a random source whose first boolean is true: flip always happens
+        new Augmentation(List.of("flip")).apply(flipped, 0, 2, 3, 3, new Random(0) {
+            @Override
+            public boolean nextBoolean() {
+                return true;
+            }
+        });
+        assertArrayEquals(new float[] {3, 2, 1, 6, 5, 4, 9, 8, 7, 12, 11, 10, 15, 14, 13, 18, 17, 16}, flipped);
+
+        float[] cropped = image.clone();
+        new Augmentation(List.of("crop4")).apply(cropped, 0, 2, 3, 3, new Random(0) {
+            @Override
+            public int nextInt(int bound) {
+                return 5; // shift by +1 in y and x
+            }
+        });
+        assertArrayEquals(new float[] {5, 6, 0, 8, 9, 0, 0, 0, 0, 14, 15, 0, 17, 18, 0, 0, 0, 0}, cropped);
+    }
+
+    @Test
+    void augmentationChangesTrainingBatchesOnly() {
+        int[] all = IntStream.range(0, set.size()).toArray();
+        ChannelNormalizer n = ChannelNormalizer.fit(set, all);
+        Augmentation aug = new Augmentation(List.of("crop4", "flip", "jitter", "cutout"));
+        DataSet plain = new ImageBatches(set, all, 100, n, null, 0, 0).next();
+        DataSet augmented = new ImageBatches(set, all, 100, n, aug, 0, 0).next();
+        DataSet again = new ImageBatches(set, all, 100, n, aug, 0, 0).next();
+        assertNotEquals(plain.getFeatures(), augmented.getFeatures());
+        assertEquals(augmented.getFeatures(), again.getFeatures(), "seeded: the same epoch augments the same way");
+    }
+
+    @Test
+    void validationSplitIsStratifiedSeededAndDisjoint() {
+        Splits.Split a = Splits.stratified(set.labels(), 10, 0.2, 42);
+        Splits.Split b = Splits.stratified(set.labels(), 10, 0.2, 42);
+        assertArrayEquals(a.validation(), b.validation());
+        assertEquals(20, a.validation().length);
+        int[] perClass = new int[10];
+        for (int i : a.validation()) {
+            perClass[set.label(i)]++;
+        }
+        assertArrayEquals(new int[] {2, 2, 2, 2, 2, 2, 2, 2, 2, 2}, perClass);
+        assertTrue(Arrays.stream(a.train()).noneMatch(i -> Arrays.binarySearch(a.validation(), i) >= 0));
+        assertNotEquals(Arrays.toString(a.validation()), Arrays.toString(Splits.stratified(set.labels(), 10, 0.2, 7).validation()));
+    }
+
+    @Test
+    void oversamplingBalancesClasses() {
+        int[] labels = {0, 0, 0, 0, 0, 0, 1, 1, 2};
+        int[] order = Splits.epochOrder(IntStream.range(0, 9).toArray(), labels, 3, true, 1);
+        int[] counts = new int[3];
+        for (int i : order) {
+            counts[labels[i]]++;
+        }
+        assertArrayEquals(new int[] {6, 6, 6}, counts);
+        assertEquals(9, Splits.epochOrder(IntStream.range(0, 9).toArray(), labels, 3, false, 1).length);
+    }
+}

@@ -1,28 +1,17 @@
 package io.github.cnnmaven.mojo;
 
-import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.config.LayerSpec;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetSpec;
 import io.github.cnnmaven.dataset.PreparedDataset;
-import io.github.cnnmaven.fork.Backend;
-import io.github.cnnmaven.fork.ForkedJvm;
-import org.apache.maven.plugin.descriptor.PluginDescriptor;
-import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.eclipse.aether.RepositorySystem;
 
-import java.net.URISyntaxException;
-import java.net.URL;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
-/** The network and training parameters (DESIGN.md), and running work in the forked training JVM. */
-public abstract class AbstractTrainingMojo extends AbstractDatasetMojo {
+/** The network and training parameters (DESIGN.md). */
+public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
 
     /** lenet5, alexnet-cifar, vgg11, vgg13, vgg16, vgg19, nin, resnet20 or resnet18; ignored when layers are declared. */
     @Parameter(property = "cnn.network", defaultValue = "alexnet-cifar")
@@ -111,18 +100,6 @@ public abstract class AbstractTrainingMojo extends AbstractDatasetMojo {
     @Parameter(property = "cnn.earlyStopping", defaultValue = "0")
     protected int earlyStopping;
 
-    /** auto, cpu or cuda. */
-    @Parameter(property = "cnn.backend", defaultValue = "auto")
-    protected String backend;
-
-    /** Threads for the numeric backend; all cores by default. */
-    @Parameter(property = "cnn.threads")
-    protected Integer threads;
-
-    /** JVM options for the forked training JVM, such as -Xmx8g or -Dorg.bytedeco.javacpp.maxbytes=6G. */
-    @Parameter(property = "cnn.argLine")
-    protected String argLine;
-
     /** Time budget: training stops after the epoch that exceeds it, keeping the best model. 0 is no limit. */
     @Parameter(property = "cnn.maxMinutes", defaultValue = "0")
     protected int maxMinutes;
@@ -134,12 +111,6 @@ public abstract class AbstractTrainingMojo extends AbstractDatasetMojo {
     /** Sanity check: train on this many examples without regularisation; the loss must reach about 0. */
     @Parameter(property = "cnn.overfit")
     protected Integer overfit;
-
-    @Parameter(defaultValue = "${plugin}", readonly = true)
-    protected PluginDescriptor plugin;
-
-    @Component
-    protected RepositorySystem repositorySystem;
 
     protected TrainingConfig trainingConfig() throws InvalidConfigurationException {
         double lr;
@@ -175,46 +146,4 @@ public abstract class AbstractTrainingMojo extends AbstractDatasetMojo {
                 + "|coarse=" + spec.cifar100Coarse() + "|testSplit=" + spec.testSplit() + "|seed=" + spec.seed();
     }
 
-    protected int threadCount() throws InvalidConfigurationException {
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        if (n < 1) {
-            throw InvalidConfigurationException.of("cnn.threads", n, "use a positive number of threads");
-        }
-        return n;
-    }
-
-    /** Runs {@code mainClass} in a JVM whose classpath is this plugin plus the backend the host needs. */
-    protected void runForked(String mainClass, Path requestFile) throws CnnException {
-        Backend chosen = Backend.select(backend, System.getProperty("os.name"), System.getProperty("os.arch"),
-                Backend.cudaPresent());
-        if (chosen.name().equals("cpu") && "auto".equalsIgnoreCase(backend == null ? "auto" : backend.trim())) {
-            getLog().debug("No CUDA driver found; training on the CPU");
-        }
-        getLog().info("Backend: " + chosen.name() + " (" + chosen.platform() + "), chosen because " + chosen.reason());
-        List<Path> classpath = new ArrayList<>(pluginClasspath());
-        classpath.addAll(BackendResolver.resolve(chosen, repositorySystem, session, project));
-        List<String> options = new ArrayList<>();
-        String args = argLine == null ? "" : argLine.trim();
-        if (!args.contains("-Xmx")) {
-            options.add("-Xmx2g");
-        }
-        if (!args.isEmpty()) {
-            options.addAll(Arrays.asList(args.split("\\s+")));
-        }
-        int n = threadCount();
-        ForkedJvm.run(classpath, options, Map.of("OMP_NUM_THREADS", String.valueOf(n)), mainClass,
-                List.of(requestFile.toString()), requestFile.resolveSibling(requestFile.getFileName() + ".args"), console());
-    }
-
-    private List<Path> pluginClasspath() throws CnnException {
-        List<Path> paths = new ArrayList<>();
-        for (URL url : plugin.getClassRealm().getURLs()) {
-            try {
-                paths.add(Path.of(url.toURI()));
-            } catch (URISyntaxException e) {
-                throw new CnnException("Unexpected plugin classpath entry " + url, e);
-            }
-        }
-        return paths;
-    }
 }

@@ -3,12 +3,9 @@ package io.github.cnnmaven.training;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
 import io.github.cnnmaven.config.TrainingConfig;
-import io.github.cnnmaven.dataset.DatasetKind;
-import io.github.cnnmaven.dataset.DatasetSpec;
-import io.github.cnnmaven.dataset.ImageSet;
 import io.github.cnnmaven.dataset.LoadedDataset;
-import io.github.cnnmaven.dataset.PreparedDataset;
 import io.github.cnnmaven.testing.SyntheticDatasets;
+import io.github.cnnmaven.testing.TrainingFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,17 +25,10 @@ class TrainerTest {
     Path temp;
     final List<String> log = new ArrayList<>();
 
-    static final LoadedDataset SHAPES = shapes(40);
-
-    static LoadedDataset shapes(int perClass) {
-        ImageSet train = SyntheticDatasets.generate(perClass, 32, 3, 1);
-        ImageSet test = SyntheticDatasets.generate(5, 32, 3, 2);
-        return new LoadedDataset(new PreparedDataset(DatasetKind.CIFAR10, Path.of("."), "synthetic", "memory"), train, test);
-    }
+    static final LoadedDataset SHAPES = TrainingFixtures.SHAPES;
 
     static TrainingConfig config(int epochs, String optimizer, double lr, Integer overfit) {
-        return new TrainingConfig("lenet5", null, 3, epochs, 32, 42, 0.2, optimizer, lr, 0.9, 5e-4, "constant", 0, List.of(),
-                0.1, 5, 0, null, true, 0, 0, List.of("flip"), "none", 0, 0, overfit);
+        return TrainingFixtures.lenet5(epochs, optimizer, lr, overfit);
     }
 
     TrainRequest request(TrainingConfig config, String dir) {

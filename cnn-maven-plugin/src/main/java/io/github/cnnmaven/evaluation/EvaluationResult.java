@@ -1,0 +1,73 @@
+package io.github.cnnmaven.evaluation;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.cnnmaven.common.AtomicFiles;
+import io.github.cnnmaven.common.CnnException;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code evaluation.json} (DESIGN.md keys): test-set metrics, the misclassified examples, the
+ * test set's identity, and the gate's outcome. Plain data, readable without DL4J, so the gate and
+ * the report never need the training backend.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record EvaluationResult(double accuracy, Double top5Accuracy, List<ClassMetrics> perClass, List<String> classes,
+                               long[][] confusionMatrix, List<Misclassified> misclassified, TestSet testSet,
+                               String fingerprint, Gate gate) {
+
+    public static final String FILE_NAME = "evaluation.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** Per-class figures; {@code accuracy} is the share of the class's test images classified correctly (its recall). */
+    public record ClassMetrics(String label, double precision, double recall, double f1, double accuracy, long support) {
+    }
+
+    public record Prediction(String label, double probability) {
+    }
+
+    /** A misclassified test image: its index in the test set, the truth, the top predictions, and its thumbnail. */
+    public record Misclassified(int index, String label, String predicted, double confidence, String image,
+                                List<Prediction> top) {
+    }
+
+    /** Which test set was measured: a baseline from another one cannot be compared. */
+    public record TestSet(String dataset, String identity, int count) {
+    }
+
+    /** One rule of the gate, as DESIGN.md's message prints it. */
+    public record Rule(String rule, double actual, double expected, boolean passed, String message) {
+    }
+
+    public record Gate(boolean passed, List<Rule> rules) {
+    }
+
+    public EvaluationResult withGate(Gate g) {
+        return new EvaluationResult(accuracy, top5Accuracy, perClass, classes, confusionMatrix, misclassified, testSet,
+                fingerprint, g);
+    }
+
+    public void write(Path file) throws CnnException {
+        try {
+            AtomicFiles.write(file, tmp -> JSON.writeValue(tmp.toFile(), this));
+        } catch (IOException e) {
+            throw new CnnException("Could not write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static EvaluationResult read(Path file, String what) throws CnnException {
+        try {
+            return JSON.readValue(file.toFile(), EvaluationResult.class);
+        } catch (IOException e) {
+            throw new CnnException("Could not read " + what + " " + file + ": " + e.getMessage()
+                    + ". It must be an evaluation.json written by the evaluate goal.", e);
+        }
+    }
+}

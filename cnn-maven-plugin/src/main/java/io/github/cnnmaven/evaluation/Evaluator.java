@@ -1,0 +1,136 @@
+package io.github.cnnmaven.evaluation;
+
+import io.github.cnnmaven.common.AtomicFiles;
+import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.dataset.ImageSet;
+import io.github.cnnmaven.dataset.LoadedDataset;
+import io.github.cnnmaven.training.ImageBatches;
+import io.github.cnnmaven.training.ModelFile;
+import io.github.cnnmaven.training.ModelMetadata;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+
+/**
+ * Measures a trained model once on the held-out test set with DL4J's {@link Evaluation}: accuracy,
+ * top-5, per-class precision/recall/F1, the confusion matrix, and the misclassified examples with
+ * PNG thumbnails for the report.
+ */
+public final class Evaluator {
+
+    private final Console console;
+
+    public Evaluator(Console console) {
+        this.console = console;
+    }
+
+    public EvaluationResult evaluate(EvaluateRequest request, LoadedDataset data) throws CnnException {
+        try {
+            ModelMetadata metadata = ModelMetadata.read(request.modelFile());
+            if (metadata == null) {
+                throw new CnnException(request.modelFile() + " has no cnn/metadata.json: it was not written by the train goal");
+            }
+            ImageSet test = data.test();
+            if (!metadata.classes().equals(test.classNames()) || metadata.channels() != test.channels()
+                    || metadata.height() != test.height() || metadata.width() != test.width()) {
+                throw new CnnException(request.modelFile() + " was trained on " + metadata.classes().size() + " classes of "
+                        + metadata.height() + "x" + metadata.width() + "x" + metadata.channels() + " images, but the test set has "
+                        + test.numClasses() + " classes of " + test.shape() + ": retrain (mvn cnn:train) for this dataset");
+            }
+            ComputationGraph graph = ModelFile.readGraph(request.modelFile(), false);
+            int k = test.numClasses();
+            Evaluation evaluation = k > 5 ? new Evaluation(test.classNames(), 5) : new Evaluation(test.classNames());
+            int[] all = IntStream.range(0, test.size()).toArray();
+            ImageBatches batches = new ImageBatches(test, all, 256, metadata.normalizer(), null, 0, 0);
+            List<EvaluationResult.Misclassified> wrong = new ArrayList<>();
+            Path thumbnails = request.outputDirectory().resolve("misclassified");
+            AtomicFiles.deleteRecursively(thumbnails);
+            Files.createDirectories(thumbnails);
+            int offset = 0;
+            while (batches.hasNext()) {
+                DataSet batch = batches.next();
+                INDArray output = graph.outputSingle(false, batch.getFeatures());
+                evaluation.eval(batch.getLabels(), output);
+                for (int r = 0; r < output.rows(); r++) {
+                    int index = offset + r;
+                    int truth = test.label(index);
+                    double[] p = output.getRow(r).toDoubleVector();
+                    int predicted = argmax(p);
+                    if (predicted != truth) {
+                        String image = null;
+                        if (wrong.size() < request.maxThumbnails()) {
+                            image = "misclassified/" + index + ".png";
+                            ImageIO.write(thumbnail(test, index), "png", request.outputDirectory().resolve(image).toFile());
+                        }
+                        wrong.add(new EvaluationResult.Misclassified(index, test.classNames().get(truth),
+                                test.classNames().get(predicted), p[predicted], image, top(p, test.classNames(), 3)));
+                    }
+                }
+                offset += output.rows();
+            }
+            List<EvaluationResult.ClassMetrics> perClass = new ArrayList<>();
+            long[][] confusion = new long[k][k];
+            for (int t = 0; t < k; t++) {
+                long support = 0;
+                for (int p = 0; p < k; p++) {
+                    confusion[t][p] = evaluation.getConfusionMatrix().getCount(t, p);
+                    support += confusion[t][p];
+                }
+                double recall = support == 0 ? 0 : (double) confusion[t][t] / support;
+                perClass.add(new EvaluationResult.ClassMetrics(test.classNames().get(t), evaluation.precision(t), recall,
+                        evaluation.f1(t), recall, support));
+            }
+            EvaluationResult result = new EvaluationResult(evaluation.accuracy(), k > 5 ? evaluation.topNAccuracy() : null,
+                    perClass, test.classNames(), confusion, wrong,
+                    new EvaluationResult.TestSet(data.prepared().kind().id(), data.prepared().identity(), test.size()),
+                    metadata.fingerprint(), null);
+            console.info(String.format(Locale.ROOT, "Test accuracy %.4f%s on %d images (%d misclassified)", result.accuracy(),
+                    result.top5Accuracy() == null ? "" : String.format(Locale.ROOT, ", top-5 %.4f", result.top5Accuracy()),
+                    test.size(), wrong.size()));
+            return result;
+        } catch (IOException e) {
+            throw new CnnException("Evaluation failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static int argmax(double[] p) {
+        int best = 0;
+        for (int i = 1; i < p.length; i++) {
+            if (p[i] > p[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static List<EvaluationResult.Prediction> top(double[] p, List<String> names, int n) {
+        return IntStream.range(0, p.length).boxed().sorted(Comparator.comparingDouble(i -> -p[i])).limit(n)
+                .map(i -> new EvaluationResult.Prediction(names.get(i), p[i])).toList();
+    }
+
+    static BufferedImage thumbnail(ImageSet set, int index) {
+        BufferedImage image = new BufferedImage(set.width(), set.height(), BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < set.height(); y++) {
+            for (int x = 0; x < set.width(); x++) {
+                int r = set.pixel(index, 0, y, x);
+                int g = set.channels() == 3 ? set.pixel(index, 1, y, x) : r;
+                int b = set.channels() == 3 ? set.pixel(index, 2, y, x) : r;
+                image.setRGB(x, y, (r << 16) | (g << 8) | b);
+            }
+        }
+        return image;
+    }
+}

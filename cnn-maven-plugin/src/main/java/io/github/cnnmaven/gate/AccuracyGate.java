@@ -1,0 +1,107 @@
+package io.github.cnnmaven.gate;
+
+import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.evaluation.EvaluationResult;
+import io.github.cnnmaven.evaluation.EvaluationResult.Rule;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The accuracy gate: a minimum test accuracy, an allowed drop against a committed baseline, and a
+ * minimum per-class accuracy. Each rule that is set is checked and reported with DESIGN.md's exact
+ * message; comparing against a baseline from another dataset or test set is an error, not a rule.
+ */
+public final class AccuracyGate {
+
+    /** The limits; {@code null} means the rule is not set. */
+    public record Limits(Double minAccuracy, EvaluationResult baseline, double maxAccuracyDrop, Double minClassAccuracy) {
+    }
+
+    private AccuracyGate() {
+    }
+
+    public static EvaluationResult.Gate check(EvaluationResult now, Limits limits) throws CnnException {
+        List<Rule> rules = new ArrayList<>();
+        if (limits.minAccuracy() != null) {
+            boolean ok = now.accuracy() >= limits.minAccuracy();
+            rules.add(new Rule("minAccuracy", now.accuracy(), limits.minAccuracy(), ok,
+                    "test accuracy is " + f(now.accuracy()) + ", but expected minimum is " + f(limits.minAccuracy())));
+        }
+        if (limits.baseline() != null) {
+            EvaluationResult base = limits.baseline();
+            requireComparable(now, base);
+            double drop = base.accuracy() - now.accuracy();
+            boolean ok = drop <= limits.maxAccuracyDrop() + 1e-12;
+            rules.add(new Rule("maxAccuracyDrop", drop, limits.maxAccuracyDrop(), ok, "test accuracy dropped by " + f(drop)
+                    + " from baseline " + f(base.accuracy()) + ", but allowed drop is " + f(limits.maxAccuracyDrop())));
+        }
+        if (limits.minClassAccuracy() != null) {
+            for (EvaluationResult.ClassMetrics c : now.perClass()) {
+                boolean ok = c.accuracy() >= limits.minClassAccuracy();
+                rules.add(new Rule("minClassAccuracy[" + c.label() + "]", c.accuracy(), limits.minClassAccuracy(), ok,
+                        "accuracy of class '" + c.label() + "' is " + f(c.accuracy()) + ", but expected minimum is "
+                                + f(limits.minClassAccuracy())));
+            }
+        }
+        return new EvaluationResult.Gate(rules.stream().allMatch(Rule::passed), rules);
+    }
+
+    private static void requireComparable(EvaluationResult now, EvaluationResult base) throws CnnException {
+        if (base.testSet() == null || now.testSet() == null) {
+            throw new CnnException("The baseline (cnn.baseline) does not say which test set it measured; regenerate it"
+                    + " with this version's evaluate goal");
+        }
+        if (!base.testSet().dataset().equals(now.testSet().dataset())) {
+            throw new CnnException("The baseline (cnn.baseline) measured dataset '" + base.testSet().dataset() + "', but this"
+                    + " build measured '" + now.testSet().dataset() + "': a baseline from another dataset is not comparable");
+        }
+        if (!base.testSet().identity().equals(now.testSet().identity()) || base.testSet().count() != now.testSet().count()) {
+            throw new CnnException("The baseline (cnn.baseline) measured another test set (" + base.testSet().count()
+                    + " images, identity " + base.testSet().identity() + ") than this build (" + now.testSet().count()
+                    + " images, identity " + now.testSet().identity() + "): check cnn.testLimit and the dataset source");
+        }
+    }
+
+    /** One line per violated rule, then the summary line (DESIGN.md "Messages"). */
+    public static List<String> messages(EvaluationResult.Gate gate, String evaluationPath) {
+        List<String> lines = new ArrayList<>();
+        long violated = gate.rules().stream().filter(r -> !r.passed()).count();
+        for (Rule r : gate.rules()) {
+            if (!r.passed()) {
+                lines.add("Rule violated: " + r.message());
+            }
+        }
+        if (violated == 0) {
+            lines.add("Accuracy gate passed: " + gate.rules().size() + " rule" + (gate.rules().size() == 1 ? "" : "s") + " met");
+        } else {
+            lines.add("Accuracy gate failed: " + violated + " of " + gate.rules().size() + " rules violated (see "
+                    + evaluationPath + ")");
+        }
+        return lines;
+    }
+
+    /** DVC-style comparison with the baseline: metric | baseline | now | change. */
+    public static List<String> diffTable(EvaluationResult base, EvaluationResult now) {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "%-28s %10s %10s %10s", "metric", "baseline", "now", "change"));
+        row(lines, "accuracy", base.accuracy(), now.accuracy());
+        if (base.top5Accuracy() != null && now.top5Accuracy() != null) {
+            row(lines, "top5Accuracy", base.top5Accuracy(), now.top5Accuracy());
+        }
+        for (EvaluationResult.ClassMetrics c : now.perClass()) {
+            base.perClass().stream().filter(b -> b.label().equals(c.label())).findFirst()
+                    .ifPresent(b -> row(lines, "accuracy[" + c.label() + "]", b.accuracy(), c.accuracy()));
+        }
+        return lines;
+    }
+
+    private static void row(List<String> lines, String metric, double base, double now) {
+        lines.add(String.format(Locale.ROOT, "%-28s %10s %10s %+10.4f", metric, f(base), f(now), now - base));
+    }
+
+    static String f(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
+    }
+}

@@ -1,0 +1,63 @@
+package io.github.cnnmaven.evaluation;
+
+import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.dataset.DatasetKind;
+import io.github.cnnmaven.dataset.ImageSet;
+import io.github.cnnmaven.dataset.LoadedDataset;
+import io.github.cnnmaven.dataset.PreparedDataset;
+import io.github.cnnmaven.testing.SyntheticDatasets;
+import io.github.cnnmaven.training.TrainRequest;
+import io.github.cnnmaven.training.Trainer;
+import io.github.cnnmaven.testing.TrainingFixtures;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EvaluatorTest {
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void measuresTheTestSetOnceWithPerClassMetricsAndThumbnails() throws Exception {
+        LoadedDataset data = TrainingFixtures.SHAPES;
+        TrainRequest train = new TrainRequest(data.prepared(), null, TrainingFixtures.lenet5(3, "adam", 0.003, null), temp, "fp",
+                false, false, 2);
+        new Trainer(Console.silent()).train(train, data, null);
+        EvaluationResult r = new Evaluator(Console.silent()).evaluate(new EvaluateRequest(data.prepared(), null,
+                train.modelFile(), temp, 5), data);
+        long correct = 0;
+        for (int i = 0; i < 10; i++) {
+            correct += r.confusionMatrix()[i][i];
+        }
+        assertEquals(data.test().size(), r.perClass().stream().mapToLong(EvaluationResult.ClassMetrics::support).sum());
+        assertEquals((double) correct / data.test().size(), r.accuracy(), 1e-9, "accuracy is the confusion matrix's diagonal");
+        assertEquals(data.test().size() - correct, r.misclassified().size());
+        assertTrue(r.top5Accuracy() >= r.accuracy());
+        assertEquals(Math.min(5, r.misclassified().size()), r.misclassified().stream().filter(m -> m.image() != null).count());
+        r.misclassified().stream().filter(m -> m.image() != null).forEach(m -> assertTrue(Files.isRegularFile(temp.resolve(m.image()))));
+        assertEquals("fp", r.fingerprint());
+        assertEquals(new EvaluationResult.TestSet("cifar10", "synthetic", 50), r.testSet());
+    }
+
+    @Test
+    void modelForOtherClassesIsRefused() throws Exception {
+        LoadedDataset data = TrainingFixtures.SHAPES;
+        TrainRequest train = new TrainRequest(data.prepared(), null, TrainingFixtures.lenet5(1, "adam", 0.003, null), temp, "fp",
+                false, false, 2);
+        new Trainer(Console.silent()).train(train, data, null);
+        ImageSet grey = SyntheticDatasets.generate(2, 28, 1, 1);
+        LoadedDataset mnistLike = new LoadedDataset(new PreparedDataset(DatasetKind.MNIST, temp, "x", "x"), grey, grey);
+        CnnException e = assertThrows(CnnException.class, () -> new Evaluator(Console.silent())
+                .evaluate(new EvaluateRequest(mnistLike.prepared(), null, train.modelFile(), temp, 5), mnistLike));
+        assertTrue(e.getMessage().contains("but the test set has 10 classes of 28x28x1"), e.getMessage());
+    }
+}

@@ -1,0 +1,32 @@
+package io.github.cnnmaven.testing;
+
+import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.dataset.DatasetKind;
+import io.github.cnnmaven.dataset.ImageSet;
+import io.github.cnnmaven.dataset.LoadedDataset;
+import io.github.cnnmaven.dataset.PreparedDataset;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Small, learnable training inputs shared by the training and evaluation tests. */
+public final class TrainingFixtures {
+
+    /** 400 training and 50 test images of the ten synthetic shapes, 32×32 RGB. */
+    public static final LoadedDataset SHAPES = shapes(40);
+
+    private TrainingFixtures() {
+    }
+
+    public static LoadedDataset shapes(int perClass) {
+        ImageSet train = SyntheticDatasets.generate(perClass, 32, 3, 1);
+        ImageSet test = SyntheticDatasets.generate(5, 32, 3, 2);
+        return new LoadedDataset(new PreparedDataset(DatasetKind.CIFAR10, Path.of("."), "synthetic", "memory"), train, test);
+    }
+
+    /** lenet5 with a 20 % validation split, flip augmentation and a constant rate. */
+    public static TrainingConfig lenet5(int epochs, String optimizer, double lr, Integer overfit) {
+        return new TrainingConfig("lenet5", null, 3, epochs, 32, 42, 0.2, optimizer, lr, 0.9, 5e-4, "constant", 0, List.of(),
+                0.1, 5, 0, null, true, 0, 0, List.of("flip"), "none", 0, 0, overfit);
+    }
+}

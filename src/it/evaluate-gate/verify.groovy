@@ -22,6 +22,10 @@ assert evaluation.perClass.size() == 10
 assert evaluation.confusionMatrix.size() == 10
 assert evaluation.testSet.count == 500
 evaluation.misclassified.findAll { it.image }.each { assert new File(out, it.image).isFile() }
+// a failed gate still leaves the report, rendered before the build failed
+def report = new File(out, 'report/index.html').text
+assert report.contains('Accuracy gate: <span class="bad">failed</span>')
+assert report.contains('id="chart-loss"')
 def junit = new File(out, 'TEST-cnn-gate.xml').text
 assert junit.contains('<testcase classname="cnn-gate" name="maxAccuracyDrop"')
 assert junit.contains('<failure message="Rule violated: test accuracy dropped by')

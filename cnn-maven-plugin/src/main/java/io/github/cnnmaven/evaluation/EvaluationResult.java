@@ -19,7 +19,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EvaluationResult(double accuracy, Double top5Accuracy, List<ClassMetrics> perClass, List<String> classes,
                                long[][] confusionMatrix, List<Misclassified> misclassified, TestSet testSet,
-                               String fingerprint, Gate gate) {
+                               String fingerprint, Gate gate, List<Comparison> baselineComparison) {
 
     public static final String FILE_NAME = "evaluation.json";
 
@@ -49,9 +49,14 @@ public record EvaluationResult(double accuracy, Double top5Accuracy, List<ClassM
     public record Gate(boolean passed, List<Rule> rules) {
     }
 
-    public EvaluationResult withGate(Gate g) {
+    /** One row of the comparison with the baseline: metric | baseline | now | change. */
+    public record Comparison(String metric, double baseline, double now, double change) {
+    }
+
+    /** This result with the gate's outcome and, when there was a baseline, the comparison with it. */
+    public EvaluationResult withGate(Gate g, List<Comparison> comparison) {
         return new EvaluationResult(accuracy, top5Accuracy, perClass, classes, confusionMatrix, misclassified, testSet,
-                fingerprint, g);
+                fingerprint, g, comparison);
     }
 
     public void write(Path file) throws CnnException {

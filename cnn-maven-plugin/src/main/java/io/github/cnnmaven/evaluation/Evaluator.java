@@ -96,7 +96,7 @@ public final class Evaluator {
             EvaluationResult result = new EvaluationResult(evaluation.accuracy(), k > 5 ? evaluation.topNAccuracy() : null,
                     perClass, test.classNames(), confusion, wrong,
                     new EvaluationResult.TestSet(data.prepared().kind().id(), data.prepared().identity(), test.size()),
-                    metadata.fingerprint(), null);
+                    metadata.fingerprint(), null, null);
             console.info(String.format(Locale.ROOT, "Test accuracy %.4f%s on %d images (%d misclassified)", result.accuracy(),
                     result.top5Accuracy() == null ? "" : String.format(Locale.ROOT, ", top-5 %.4f", result.top5Accuracy()),
                     test.size(), wrong.size()));

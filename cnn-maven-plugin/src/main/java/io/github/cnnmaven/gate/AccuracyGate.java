@@ -82,23 +82,30 @@ public final class AccuracyGate {
         return lines;
     }
 
-    /** DVC-style comparison with the baseline: metric | baseline | now | change. */
-    public static List<String> diffTable(EvaluationResult base, EvaluationResult now) {
-        List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "%-28s %10s %10s %10s", "metric", "baseline", "now", "change"));
-        row(lines, "accuracy", base.accuracy(), now.accuracy());
+    /** The metrics of {@code now} beside the baseline's: accuracy, top-5, and every class's accuracy. */
+    public static List<EvaluationResult.Comparison> compare(EvaluationResult base, EvaluationResult now) {
+        List<EvaluationResult.Comparison> rows = new ArrayList<>();
+        rows.add(new EvaluationResult.Comparison("accuracy", base.accuracy(), now.accuracy(), now.accuracy() - base.accuracy()));
         if (base.top5Accuracy() != null && now.top5Accuracy() != null) {
-            row(lines, "top5Accuracy", base.top5Accuracy(), now.top5Accuracy());
+            rows.add(new EvaluationResult.Comparison("top5Accuracy", base.top5Accuracy(), now.top5Accuracy(),
+                    now.top5Accuracy() - base.top5Accuracy()));
         }
         for (EvaluationResult.ClassMetrics c : now.perClass()) {
-            base.perClass().stream().filter(b -> b.label().equals(c.label())).findFirst()
-                    .ifPresent(b -> row(lines, "accuracy[" + c.label() + "]", b.accuracy(), c.accuracy()));
+            base.perClass().stream().filter(b -> b.label().equals(c.label())).findFirst().ifPresent(b -> rows.add(
+                    new EvaluationResult.Comparison("accuracy[" + c.label() + "]", b.accuracy(), c.accuracy(),
+                            c.accuracy() - b.accuracy())));
         }
-        return lines;
+        return rows;
     }
 
-    private static void row(List<String> lines, String metric, double base, double now) {
-        lines.add(String.format(Locale.ROOT, "%-28s %10s %10s %+10.4f", metric, f(base), f(now), now - base));
+    /** DVC-style table for the log: metric | baseline | now | change. */
+    public static List<String> diffTable(List<EvaluationResult.Comparison> rows) {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "%-28s %10s %10s %10s", "metric", "baseline", "now", "change"));
+        for (EvaluationResult.Comparison r : rows) {
+            lines.add(String.format(Locale.ROOT, "%-28s %10s %10s %+10.4f", r.metric(), f(r.baseline()), f(r.now()), r.change()));
+        }
+        return lines;
     }
 
     static String f(double v) {

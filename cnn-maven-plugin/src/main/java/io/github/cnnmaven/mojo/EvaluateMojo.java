@@ -12,6 +12,7 @@ import io.github.cnnmaven.evaluation.EvaluateRequest;
 import io.github.cnnmaven.evaluation.EvaluationResult;
 import io.github.cnnmaven.gate.AccuracyGate;
 import io.github.cnnmaven.gate.JUnitGateReport;
+import io.github.cnnmaven.report.ReportService;
 import io.github.cnnmaven.training.ModelMetadata;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -108,12 +109,16 @@ public class EvaluateMojo extends AbstractTrainingMojo {
 
         EvaluationResult.Gate gate = AccuracyGate.check(result,
                 new AccuracyGate.Limits(minAccuracy, baselineResult, maxAccuracyDrop, minClassAccuracy));
-        result.withGate(gate).write(evaluationFile);
+        List<EvaluationResult.Comparison> comparison = baselineResult == null ? null
+                : AccuracyGate.compare(baselineResult, result);
+        result.withGate(gate, comparison).write(evaluationFile);
         JUnitGateReport.write(gate, out.resolve(JUnitGateReport.FILE_NAME));
-        if (baselineResult != null) {
+        if (comparison != null) {
             getLog().info("Compared with the baseline " + baseline + ":");
-            AccuracyGate.diffTable(baselineResult, result).forEach(getLog()::info);
+            AccuracyGate.diffTable(comparison).forEach(getLog()::info);
         }
+        // The report is rendered before the gate can fail the build, so a failed gate still leaves one.
+        getLog().info("Report: " + new ReportService().render(out, ReportMojo.projectName(project)));
         if (gate.rules().isEmpty()) {
             getLog().info("No gate rule is set (cnn.minAccuracy, cnn.baseline, cnn.minClassAccuracy): nothing to check");
             return;

@@ -23,7 +23,7 @@ class AccuracyGateTest {
         return new EvaluationResult(accuracy, null, List.of(
                 new EvaluationResult.ClassMetrics("cat", 0.5, catAccuracy, 0.5, catAccuracy, 100),
                 new EvaluationResult.ClassMetrics("dog", 0.9, 0.9, 0.9, 0.9, 100)), List.of("cat", "dog"), null, List.of(),
-                new EvaluationResult.TestSet(dataset, "abc", count), "fp", null);
+                new EvaluationResult.TestSet(dataset, "abc", count), "fp", null, null);
     }
 
     @Test
@@ -61,7 +61,7 @@ class AccuracyGateTest {
 
     @Test
     void diffTableComparesMetricByMetric() {
-        List<String> table = AccuracyGate.diffTable(result(0.8124, 0.6, "c", 1), result(0.7512, 0.5120, "c", 1));
+        List<String> table = AccuracyGate.diffTable(AccuracyGate.compare(result(0.8124, 0.6, "c", 1), result(0.7512, 0.5120, "c", 1)));
         assertTrue(table.get(0).matches("metric\\s+baseline\\s+now\\s+change"), table.get(0));
         assertTrue(table.get(1).matches("accuracy\\s+0\\.8124\\s+0\\.7512\\s+-0\\.0612"), table.get(1));
         assertTrue(table.get(2).matches("accuracy\\[cat\\]\\s+0\\.6000\\s+0\\.5120\\s+-0\\.0880"), table.get(2));

@@ -69,7 +69,7 @@ public final class ItFixtures {
         List<EvaluationResult.ClassMetrics> perClass = SyntheticDatasets.CLASSES.stream()
                 .map(c -> new EvaluationResult.ClassMetrics(c, 1, 1, 1, 1, 50)).toList();
         new ObjectMapper().writeValue(file.toFile(), new EvaluationResult(1.0, 1.0, perClass, SyntheticDatasets.CLASSES,
-                null, List.of(), new EvaluationResult.TestSet("cifar10", identity, 500), "baseline", null));
+                null, List.of(), new EvaluationResult.TestSet("cifar10", identity, 500), "baseline", null, null));
     }
 
     static String sha256(Path file) throws IOException {

@@ -1,19 +1,35 @@
 package io.github.cnnmaven.mojo;
 
+import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.report.ReportService;
+import org.apache.maven.doxia.sink.Sink;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+import org.apache.maven.reporting.MavenReport;
+import org.apache.maven.reporting.MavenReportException;
 
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
 
 /**
- * Writes the self-contained HTML report ({@code report/index.html} in the output directory) from
- * the files the other goals wrote; it never loads DL4J. With no results yet, the page says what is missing.
+ * The HTML report, both ways (as jacoco's report serves both): run as a goal it writes the
+ * self-contained {@code report/index.html} into the output directory; in {@code mvn site} it adds
+ * a "CNN report" page under Project Reports that links a copy of that report. It reads the files
+ * the other goals wrote and never loads DL4J; with no results yet it says what is missing.
  */
 @Mojo(name = "report", defaultPhase = LifecyclePhase.VERIFY, threadSafe = true)
-public class ReportMojo extends AbstractCnnMojo {
+public class ReportMojo extends AbstractCnnMojo implements MavenReport {
+
+    /** Where the site report's page is written (set by maven-site-plugin). */
+    @Parameter(defaultValue = "${project.reporting.outputDirectory}", readonly = true, required = true)
+    private File siteOutputDirectory;
 
     /** Skips this goal only. */
     @Parameter(property = "cnn.report.skip", defaultValue = "false")
@@ -35,10 +51,100 @@ public class ReportMojo extends AbstractCnnMojo {
         getLog().info("Report: " + report);
     }
 
-    static String projectName(org.apache.maven.project.MavenProject project) {
+    static String projectName(MavenProject project) {
         if (project == null) {
             return "project";
         }
         return project.getName() != null ? project.getName() : project.getArtifactId();
+    }
+
+    // ---- mvn site ---------------------------------------------------------------------------
+
+    @Override
+    public void generate(Sink sink, Locale locale) throws MavenReportException {
+        List<String> missing;
+        try {
+            // The self-contained report goes beside the page, so the site carries it (no link into target/).
+            ReportService.Page page = new ReportService().page(outputDirectory.toPath(), projectName(project));
+            Path site = siteOutputDirectory.toPath().resolve("cnn");
+            Files.createDirectories(site);
+            AtomicFiles.writeString(site.resolve("index.html"), page.html());
+            missing = page.missing();
+        } catch (CnnException | IOException e) {
+            throw new MavenReportException("Could not render the CNN report: " + e.getMessage(), e);
+        }
+        sink.head();
+        sink.title();
+        sink.text(getName(locale));
+        sink.title_();
+        sink.head_();
+        sink.body();
+        sink.section1();
+        sink.sectionTitle1();
+        sink.text(getName(locale));
+        sink.sectionTitle1_();
+        sink.paragraph();
+        sink.text("Training, evaluation and accuracy gate of the convolutional network built by this project: ");
+        sink.link("cnn/index.html");
+        sink.text("open the CNN report");
+        sink.link_();
+        sink.text(".");
+        sink.paragraph_();
+        if (!missing.isEmpty()) {
+            sink.paragraph();
+            sink.text("Not available yet:");
+            sink.paragraph_();
+            sink.list();
+            for (String m : missing) {
+                sink.listItem();
+                sink.text(m);
+                sink.listItem_();
+            }
+            sink.list_();
+        }
+        sink.section1_();
+        sink.body_();
+        sink.flush();
+    }
+
+    @Override
+    public String getOutputName() {
+        return "cnn-report";
+    }
+
+    @Override
+    public String getCategoryName() {
+        return CATEGORY_PROJECT_REPORTS;
+    }
+
+    @Override
+    public String getName(Locale locale) {
+        return "CNN report";
+    }
+
+    @Override
+    public String getDescription(Locale locale) {
+        return "Training curves, test metrics, confusion matrix and accuracy gate of the CNN.";
+    }
+
+    @Override
+    public void setReportOutputDirectory(File directory) {
+        siteOutputDirectory = directory;
+    }
+
+    @Override
+    public File getReportOutputDirectory() {
+        return siteOutputDirectory;
+    }
+
+    @Override
+    public boolean isExternalReport() {
+        return false;
+    }
+
+    /** Always: without results the page says what is missing rather than failing the site. */
+    @Override
+    public boolean canGenerateReport() {
+        return true;
     }
 }

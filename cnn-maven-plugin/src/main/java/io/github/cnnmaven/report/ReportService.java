@@ -47,14 +47,23 @@ public final class ReportService {
         return target;
     }
 
-    /** The page's HTML (also what the site report embeds). */
+    /** The rendered page, and what it could not show yet (each naming the goal that produces it). */
+    public record Page(String html, List<String> missing) {
+    }
+
+    /** The page's HTML (also what the site report carries). */
     public String html(Path outputDirectory, String projectName) throws CnnException {
+        return page(outputDirectory, projectName).html();
+    }
+
+    @SuppressWarnings("unchecked")
+    public Page page(Path outputDirectory, String projectName) throws CnnException {
         try {
             Map<String, Object> model = model(outputDirectory, projectName);
             Mustache template = new DefaultMustacheFactory("io/github/cnnmaven/report").compile("report.mustache");
             Writer out = new StringWriter();
             template.execute(out, model).flush();
-            return out.toString();
+            return new Page(out.toString(), (List<String>) model.get("missing"));
         } catch (IOException e) {
             throw new CnnException("Could not render the report from " + outputDirectory + ": " + e.getMessage(), e);
         }

@@ -190,6 +190,13 @@ public record TrainingConfig(
                 "none", 0, maxMinutes, overfit);
     }
 
+    /** A copy with another learning rate (find-lr's suggestion, or a placeholder while the sweep runs). */
+    public TrainingConfig withLearningRate(double rate) {
+        return new TrainingConfig(network, layers, kernelSize, epochs, batchSize, seed, validationSplit, optimizer, rate,
+                momentum, weightDecay, schedule, stepSize, milestones, gamma, patience, warmupEpochs, dropout, batchNorm,
+                labelSmoothing, gradientClip, augment, balance, earlyStopping, maxMinutes, overfit);
+    }
+
     /** The display name of the network: the preset, or "custom". */
     @JsonIgnore
     public String networkName() {

@@ -1,6 +1,12 @@
 package io.github.cnnmaven.mojo;
 
+import io.github.cnnmaven.common.AtomicFiles;
+import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.config.Fingerprint;
+import io.github.cnnmaven.lrfinder.FindLrMain;
+import io.github.cnnmaven.lrfinder.FindLrRequest;
+import io.github.cnnmaven.lrfinder.LrFinder;
 import io.github.cnnmaven.config.LayerSpec;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetSpec;
@@ -112,18 +118,110 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     @Parameter(property = "cnn.overfit")
     protected Integer overfit;
 
+    /** Run the learning-rate range test even when the learning rate is given. */
+    @Parameter(property = "cnn.findLr", defaultValue = "false")
+    protected boolean findLr;
+
+    /** find-lr: the first rate of the sweep. */
+    @Parameter(property = "cnn.lrStart", defaultValue = "1e-7")
+    protected double lrStart;
+
+    /** find-lr: the last rate of the sweep. */
+    @Parameter(property = "cnn.lrEnd", defaultValue = "10")
+    protected double lrEnd;
+
+    /** find-lr: the number of steps (mini-batches) of the sweep. */
+    @Parameter(property = "cnn.lrSteps", defaultValue = "100")
+    protected int lrSteps;
+
+    /** find-lr: valley, steep or minimum. */
+    @Parameter(property = "cnn.lrMethod", defaultValue = "valley")
+    protected String lrMethod;
+
+    /** Whether {@code cnn.learningRate=auto}: training takes find-lr's suggestion. */
+    protected boolean autoLearningRate() {
+        return learningRate != null && learningRate.trim().equalsIgnoreCase("auto");
+    }
+
+    /** The configuration with the configured rate; with {@code auto}, a placeholder that find-lr's sweep replaces. */
     protected TrainingConfig trainingConfig() throws InvalidConfigurationException {
-        double lr;
+        return trainingConfig(autoLearningRate() ? 1.0 : parseLearningRate());
+    }
+
+    private double parseLearningRate() throws InvalidConfigurationException {
         String rate = learningRate == null ? "0.001" : learningRate.trim();
-        if (rate.equalsIgnoreCase("auto")) {
-            throw InvalidConfigurationException.of("cnn.learningRate", rate,
-                    "auto needs the find-lr goal, which this version does not have yet; give a number such as 0.001");
-        }
         try {
-            lr = Double.parseDouble(rate);
+            return Double.parseDouble(rate);
         } catch (NumberFormatException e) {
             throw InvalidConfigurationException.of("cnn.learningRate", rate, "use a positive number such as 0.001, or auto");
         }
+    }
+
+    protected LrFinder.Settings lrFinderSettings() throws InvalidConfigurationException {
+        if (!(lrStart > 0) || !(lrEnd > lrStart)) {
+            throw InvalidConfigurationException.of("cnn.lrStart", lrStart + ".." + lrEnd,
+                    "the sweep needs 0 < cnn.lrStart < cnn.lrEnd, such as 1e-7 to 10");
+        }
+        if (lrSteps < 20) {
+            throw InvalidConfigurationException.of("cnn.lrSteps", lrSteps, "use at least 20 steps (100 is usual)");
+        }
+        String method = lrMethod == null ? "valley" : lrMethod.trim().toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("valley", "steep", "minimum").contains(method)) {
+            throw InvalidConfigurationException.of("cnn.lrMethod", lrMethod, "use valley, steep or minimum");
+        }
+        return new LrFinder.Settings(lrStart, lrEnd, lrSteps, method);
+    }
+
+    /** What a find-lr result is valid for: everything but the learning rate, plus the sweep's settings. */
+    protected String lrFinderFingerprint(TrainingConfig config, String dataIdentity, LrFinder.Settings settings) {
+        return Fingerprint.of(config.withLearningRate(1.0), dataIdentity + "|" + settings);
+    }
+
+    /**
+     * The rate training uses: the configured number, or with {@code auto} find-lr's suggestion, running
+     * the finder first when there is no current result and {@code runFinder} allows it.
+     */
+    protected double learningRateFor(TrainingConfig config, PreparedDataset prepared, DatasetSpec spec, boolean runFinder)
+            throws CnnException {
+        if (!autoLearningRate()) {
+            return config.learningRate();
+        }
+        LrFinder.Settings settings = lrFinderSettings();
+        String fingerprint = lrFinderFingerprint(config, dataIdentity(prepared, spec), settings);
+        LrFinder.Result result = LrFinder.read(outputDirectory.toPath());
+        if (result == null || !fingerprint.equals(result.fingerprint())) {
+            if (!runFinder) {
+                throw new CnnException("cnn.learningRate=auto, but there is no current find-lr result in " + outputDirectory
+                        + ": run the train goal (it runs find-lr first) or mvn cnn:find-lr");
+            }
+            getLog().info("cnn.learningRate=auto and no current find-lr result: running find-lr first");
+            result = runFinder(config, prepared, spec, settings, fingerprint);
+        }
+        getLog().info(String.format(java.util.Locale.ROOT, "Learning rate %.3g from find-lr (%s)%s", result.suggestion(),
+                LrFinder.FILE_NAME, config.schedule().equals("onecycle") ? ", as the 1cycle peak" : ""));
+        return result.suggestion();
+    }
+
+    protected LrFinder.Result runFinder(TrainingConfig config, PreparedDataset prepared, DatasetSpec spec,
+                                        LrFinder.Settings settings, String fingerprint) throws CnnException {
+        java.nio.file.Path out = outputDirectory.toPath();
+        java.nio.file.Path requestFile = out.resolve("find-lr-request.json");
+        FindLrRequest request = new FindLrRequest(prepared, spec, config, settings, fingerprint, out);
+        try {
+            java.nio.file.Files.createDirectories(out);
+            AtomicFiles.write(requestFile, tmp -> TrainingConfig.JSON.writeValue(tmp.toFile(), request));
+        } catch (java.io.IOException e) {
+            throw new CnnException("Could not write " + requestFile + ": " + e.getMessage(), e);
+        }
+        runForked(FindLrMain.class.getName(), requestFile);
+        LrFinder.Result result = LrFinder.read(out);
+        if (result == null) {
+            throw new CnnException("find-lr wrote no readable " + out.resolve(LrFinder.FILE_NAME));
+        }
+        return result;
+    }
+
+    protected TrainingConfig trainingConfig(double lr) throws InvalidConfigurationException {
         List<Integer> steps = new ArrayList<>();
         if (milestones != null && !milestones.isBlank()) {
             for (String m : milestones.split(",")) {

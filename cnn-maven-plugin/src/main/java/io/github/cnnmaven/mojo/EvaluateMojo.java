@@ -90,9 +90,10 @@ public class EvaluateMojo extends AbstractTrainingMojo {
             throw new CnnException("No trained model at " + model + ": the train goal produces it (mvn cnn:train, or"
                     + " bind train in the POM so that mvn verify runs it before evaluate)");
         }
-        TrainingConfig config = trainingConfig();
+        TrainingConfig configured = trainingConfig();
         DatasetSpec spec = datasetSpec();
         PreparedDataset prepared = datasetService(spec).prepare(spec);
+        TrainingConfig config = configured.withLearningRate(learningRateFor(configured, prepared, spec, false));
         String fingerprint = Fingerprint.of(config, dataIdentity(prepared, spec));
         requireCurrent(model, fingerprint);
 

@@ -46,9 +46,10 @@ public class TrainMojo extends AbstractTrainingMojo {
 
     @Override
     protected void run() throws CnnException {
-        TrainingConfig config = trainingConfig();
+        TrainingConfig configured = trainingConfig();
         DatasetSpec spec = datasetSpec();
         PreparedDataset prepared = datasetService(spec).prepare(spec);
+        TrainingConfig config = configured.withLearningRate(learningRateFor(configured, prepared, spec, true));
         String fingerprint = Fingerprint.of(config, dataIdentity(prepared, spec));
         Path out = outputDirectory.toPath();
         TrainRequest request = new TrainRequest(prepared, spec, config, out, fingerprint, fresh, isInteractive(), threadCount());

@@ -71,21 +71,18 @@ public final class Trainer {
         TrainingConfig config = request.config();
         ImageSet train = data.train();
         int classes = train.numClasses();
-        Splits.Split split;
         if (config.isOverfitCheck()) {
             config = config.forOverfitCheck();
-            split = new Splits.Split(Splits.balancedSubset(train.labels(), classes, config.overfit()), new int[0]);
+        }
+        TrainingInputs inputs = TrainingInputs.of(config, train);
+        Splits.Split split = inputs.split();
+        if (config.isOverfitCheck()) {
             console.info("Sanity check: training on " + split.train().length + " examples without augmentation or"
                     + " regularisation; the training loss should fall to about 0");
-        } else {
-            split = Splits.stratified(train.labels(), classes, config.validationSplit(), config.seed());
         }
-        boolean oversample = config.balance().equals("oversample");
-        ChannelNormalizer normalizer = ChannelNormalizer.fit(train, split.train());
-        int epochSize = Splits.epochOrder(split.train(), train.labels(), classes, oversample, 0).length;
-        int iterationsPerEpoch = (epochSize + config.batchSize() - 1) / config.batchSize();
-        InputShape shape = new InputShape(train.channels(), train.height(), train.width(), classes);
-        NetworkBuilder.Built built = NetworkBuilder.build(config, shape, iterationsPerEpoch);
+        ChannelNormalizer normalizer = inputs.normalizer();
+        int iterationsPerEpoch = inputs.iterationsPerEpoch();
+        NetworkBuilder.Built built = NetworkBuilder.build(config, inputs.shape(), iterationsPerEpoch);
 
         Files.createDirectories(request.checkpointDirectory());
         Path last = request.checkpointDirectory().resolve("last.zip");
@@ -120,7 +117,6 @@ public final class Trainer {
         logBackend(request.threads());
 
         String firstLayer = graph.getLayers()[0].conf().getLayer().getLayerName();
-        Augmentation augmentation = new Augmentation(config.augment());
         int[] trainSample = java.util.Arrays.copyOf(Splits.epochOrder(split.train(), train.labels(), classes, false,
                 config.seed()), Math.min(split.train().length, TRAIN_ACCURACY_SAMPLE));
         String stopReason = null;
@@ -128,11 +124,10 @@ public final class Trainer {
         for (int epoch = state.epoch + 1; epoch <= config.epochs(); epoch++) {
             long epochStart = System.nanoTime();
             Nd4j.getRandom().setSeed(config.seed() * 1_000_003L + epoch); // dropout: reproducible, also after a resume
-            int[] order = Splits.epochOrder(split.train(), train.labels(), classes, oversample, config.seed() + epoch);
+            int[] order = inputs.epochOrder(epoch);
             double lossSum = 0;
             int batches = 0;
-            AsyncDataSetIterator batchesIt = new AsyncDataSetIterator(new ImageBatches(train, order, config.batchSize(),
-                    normalizer, augmentation, config.seed() * 31 + epoch, config.labelSmoothing()), 4);
+            AsyncDataSetIterator batchesIt = inputs.batches(order, epoch);
             try {
                 int nextReport = 1;
                 while (batchesIt.hasNext()) {

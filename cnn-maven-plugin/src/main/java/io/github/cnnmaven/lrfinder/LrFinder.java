@@ -1,0 +1,119 @@
+package io.github.cnnmaven.lrfinder;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.cnnmaven.common.AtomicFiles;
+import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.dataset.LoadedDataset;
+import io.github.cnnmaven.network.NetworkBuilder;
+import io.github.cnnmaven.training.TrainingInputs;
+import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The learning-rate range test: trains a fresh copy of the network that {@code train} will build
+ * (same layers, optimiser, weight decay, batch size and augmented batches) for one short sweep,
+ * raising the rate exponentially each step, and reads a rate off the loss curve. The copy is
+ * thrown away, so the sweep never touches training's weights or optimiser state.
+ */
+public final class LrFinder {
+
+    public static final String FILE_NAME = "lr-finder.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** The sweep's settings ({@code cnn.lrStart}, {@code cnn.lrEnd}, {@code cnn.lrSteps}, {@code cnn.lrMethod}). */
+    public record Settings(double start, double end, int steps, String method) {
+    }
+
+    /** The outcome, as {@code lr-finder.json} records it. */
+    public record Result(double suggestion, String method, List<LrSweep.Point> points, boolean stoppedEarly, String fingerprint) {
+    }
+
+    private final Console console;
+
+    public LrFinder(Console console) {
+        this.console = console;
+    }
+
+    /** Runs the sweep and writes {@code lr-finder.json}; {@code fingerprint} identifies what it was run for. */
+    public Result find(TrainingConfig config, LoadedDataset data, Settings settings, String fingerprint, Path outputDirectory)
+            throws CnnException {
+        TrainingInputs inputs = TrainingInputs.of(config, data.train());
+        NetworkBuilder.Built built = NetworkBuilder.build(config, inputs.shape(), inputs.iterationsPerEpoch());
+        ComputationGraph graph = new ComputationGraph(built.configuration());
+        graph.init();
+        LrSweep sweep = new LrSweep(settings.start(), settings.end(), settings.steps());
+        console.info(String.format(Locale.ROOT, "find-lr: sweeping the learning rate from %.3g to %.3g over %d steps (%s, batch %d)",
+                settings.start(), settings.end(), settings.steps(), config.optimizer(), config.batchSize()));
+        boolean going = true;
+        int epoch = 0;
+        while (going) {
+            epoch++;
+            Nd4j.getRandom().setSeed(config.seed() * 7_919L + epoch);
+            AsyncDataSetIterator batches = inputs.batches(inputs.epochOrder(epoch), epoch);
+            try {
+                while (going && batches.hasNext()) {
+                    graph.setLearningRate(sweep.rate(sweep.points().size()));
+                    graph.fit(batches.next());
+                    going = sweep.record(graph.score());
+                }
+            } finally {
+                batches.shutdown();
+            }
+        }
+        if (sweep.diverged()) {
+            console.info("find-lr: the loss diverged at lr " + String.format(Locale.ROOT, "%.3g",
+                    sweep.points().get(sweep.points().size() - 1).lr()) + "; sweep stopped after "
+                    + sweep.points().size() + " of " + settings.steps() + " steps");
+        }
+        double suggestion = sweep.suggest(settings.method());
+        Result result = new Result(suggestion, settings.method(), sweep.points(), sweep.diverged(), fingerprint);
+        try {
+            AtomicFiles.write(outputDirectory.resolve(FILE_NAME), tmp -> JSON.writeValue(tmp.toFile(), result));
+        } catch (IOException e) {
+            throw new CnnException("Could not write " + outputDirectory.resolve(FILE_NAME) + ": " + e.getMessage(), e);
+        }
+        textCurve(sweep.points()).forEach(console::info);
+        console.info(String.format(Locale.ROOT, "find-lr suggests a learning rate of %.3g (method %s)", suggestion,
+                settings.method()));
+        return result;
+    }
+
+    /** A compact view of the curve for the log: a dozen rates with their smoothed loss as a bar. */
+    static List<String> textCurve(List<LrSweep.Point> points) {
+        List<LrSweep.Point> finite = points.stream().filter(p -> Double.isFinite(p.smoothedLoss())).toList();
+        if (finite.isEmpty()) {
+            return List.of();
+        }
+        double min = finite.stream().mapToDouble(LrSweep.Point::smoothedLoss).min().orElse(0);
+        double max = finite.stream().mapToDouble(LrSweep.Point::smoothedLoss).max().orElse(1);
+        Map<Integer, String> lines = new LinkedHashMap<>();
+        int rows = Math.min(12, finite.size());
+        for (int r = 0; r < rows; r++) {
+            LrSweep.Point p = finite.get(r * (finite.size() - 1) / Math.max(1, rows - 1));
+            int width = (int) Math.round(40 * (p.smoothedLoss() - min) / Math.max(1e-12, max - min));
+            lines.put(r, String.format(Locale.ROOT, "  lr %9.3g  loss %8.4f  %s", p.lr(), p.smoothedLoss(), "#".repeat(width + 1)));
+        }
+        return List.copyOf(lines.values());
+    }
+
+    /** Reads an earlier result; {@code null} when absent or unreadable. */
+    public static Result read(Path outputDirectory) {
+        Path file = outputDirectory.resolve(FILE_NAME);
+        try {
+            return java.nio.file.Files.isRegularFile(file) ? JSON.readValue(file.toFile(), Result.class) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.github.cnnmaven.lrfinder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.testing.TrainingFixtures;
+import io.github.cnnmaven.training.ModelFile;
+import io.github.cnnmaven.training.TrainRequest;
+import io.github.cnnmaven.training.Trainer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LrFinderTest {
+
+    @TempDir
+    Path temp;
+
+    static final LrFinder.Settings SWEEP = new LrFinder.Settings(1e-7, 10, 100, "valley");
+
+    LrFinder.Result find(TrainingConfig config, Path dir) throws Exception {
+        return new LrFinder(Console.silent()).find(config, TrainingFixtures.SHAPES, SWEEP, "fp", dir);
+    }
+
+    @Test
+    void suggestsAUsableRateForAdamAndStopsEarlyOnDivergence() throws Exception {
+        LrFinder.Result r = find(TrainingFixtures.lenet5(1, "adam", 1.0, null), temp);
+        assertTrue(r.suggestion() >= 1e-4 && r.suggestion() <= 1, "suggestion " + r.suggestion());
+        assertTrue(r.stoppedEarly(), "an Adam sweep up to 10 diverges before its end");
+        assertTrue(r.points().size() < 100);
+        JsonNode json = new ObjectMapper().readTree(temp.resolve(LrFinder.FILE_NAME).toFile());
+        assertEquals(r.suggestion(), json.get("suggestion").asDouble(), 0);
+        assertEquals("valley", json.get("method").asText());
+        assertTrue(json.get("points").get(0).has("smoothedLoss"));
+    }
+
+    @Test
+    void suggestsAUsableRateForSgdWithMomentum() throws Exception {
+        LrFinder.Result r = find(TrainingFixtures.lenet5(1, "nesterov", 1.0, null), temp);
+        assertTrue(r.suggestion() >= 1e-4 && r.suggestion() <= 1, "suggestion " + r.suggestion());
+    }
+
+    /** The sweep runs on its own copy: training afterwards is exactly training alone. */
+    @Test
+    void sweepingFirstLeavesTrainingUntouched() throws Exception {
+        TrainingConfig config = TrainingFixtures.lenet5(2, "adam", 0.003, null);
+        TrainRequest alone = new TrainRequest(TrainingFixtures.SHAPES.prepared(), null, config, temp.resolve("alone"), "fp",
+                false, false, 2);
+        new Trainer(Console.silent()).train(alone, TrainingFixtures.SHAPES, null);
+
+        find(config, temp);
+        TrainRequest after = new TrainRequest(TrainingFixtures.SHAPES.prepared(), null, config, temp.resolve("after"), "fp",
+                false, false, 2);
+        new Trainer(Console.silent()).train(after, TrainingFixtures.SHAPES, null);
+        assertEquals(ModelFile.readGraph(alone.modelFile(), false).params(), ModelFile.readGraph(after.modelFile(), false).params());
+    }
+}

@@ -1,0 +1,2 @@
+context.server = io.github.cnnmaven.testing.FixtureServer.restartShared(itFixtures, itHttpPort)
+return true

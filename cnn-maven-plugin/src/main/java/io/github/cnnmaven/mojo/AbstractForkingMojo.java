@@ -49,14 +49,14 @@ public abstract class AbstractForkingMojo extends AbstractDatasetMojo {
     /** Runs {@code mainClass} in a JVM whose classpath is this plugin plus the backend the host needs. */
     protected void runForked(String mainClass, Path requestFile) throws CnnException {
         Backend chosen = Backend.select(backend, System.getProperty("os.name"), System.getProperty("os.arch"),
-                Backend.cudaPresent());
+                Backend.cudaPresent(), Backend.cpuFlags());
         if (chosen.name().equals("cpu") && "auto".equalsIgnoreCase(backend == null ? "auto" : backend.trim())) {
             getLog().debug("No CUDA driver found; training on the CPU");
         }
         getLog().info("Backend: " + chosen.name() + " (" + chosen.platform() + "), chosen because " + chosen.reason());
         List<Path> classpath = new ArrayList<>(pluginClasspath());
         classpath.addAll(BackendResolver.resolve(chosen, repositorySystem, session, project));
-        List<String> options = new ArrayList<>();
+        List<String> options = new ArrayList<>(chosen.jvmOptions());
         String args = argLine == null ? "" : argLine.trim();
         if (!args.contains("-Xmx")) {
             options.add("-Xmx2g");

@@ -271,7 +271,14 @@ public final class Trainer {
     private void logBackend(int threads) {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         console.info("Backend: " + env.getOrDefault("backend", "?") + ", BLAS " + env.getOrDefault("blas.vendor", "?")
-                + ", " + threads + " threads, " + env.getOrDefault("cores", "?") + " cores");
+                + ", " + threads + " threads, " + env.getOrDefault("cores", "?") + " cores, oneDNN layer helpers "
+                + (helpersOn() ? "on" : "off"));
+    }
+
+    /** Whether DL4J's oneDNN helpers will run (see org.nd4j.nativeblas.Nd4jCpu for why this needs a shim). */
+    static boolean helpersOn() {
+        return !Nd4j.getEnvironment().helpersAllowed() ? false
+                : org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper.mklDnnEnabled();
     }
 
     private static ModelMetadata metadata(TrainRequest request, TrainingConfig config, LoadedDataset data,

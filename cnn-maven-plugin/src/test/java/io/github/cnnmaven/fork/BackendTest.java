@@ -15,10 +15,37 @@ class BackendTest {
     void cpuHostGetsOneNativePlatformAndNoCuda() throws Exception {
         Backend b = Backend.select("auto", "Linux", "amd64", false);
         assertEquals("cpu", b.name());
-        assertTrue(b.coordinates().contains("org.nd4j:nd4j-native:1.0.0-M2.1:linux-x86_64"));
+        assertTrue(b.coordinates().contains("org.nd4j:nd4j-native:1.0.0-M2.1:linux-x86_64-onednn"), b.coordinates().toString());
         assertFalse(b.coordinates().stream().anyMatch(c -> c.contains("cuda")), "CPU users never download CUDA");
         assertFalse(b.coordinates().stream().anyMatch(c -> c.contains("-platform")));
         assertEquals(1, b.coordinates().stream().filter(c -> c.startsWith("org.nd4j:nd4j-native:") && c.split(":").length == 4).count());
+    }
+
+    @Test
+    void linuxGetsTheOneDnnBuildForItsVectorExtensionWithHelpersOn() throws Exception {
+        Backend avx512 = Backend.select("auto", "Linux", "amd64", false, "fpu sse avx2 avx512f avx512bw");
+        assertTrue(avx512.coordinates().contains("org.nd4j:nd4j-native:1.0.0-M2.1:linux-x86_64-onednn-avx512"));
+        assertTrue(avx512.jvmOptions().contains("-Dorg.bytedeco.javacpp.platform.extension=-onednn-avx512"));
+        assertTrue(avx512.jvmOptions().contains("-Dorg.eclipse.deeplearning4j.helpers.disable=false"));
+        assertTrue(avx512.reason().contains("(AVX-512)"), avx512.reason());
+        assertTrue(Backend.select("auto", "Linux", "amd64", false, "sse avx avx2").coordinates()
+                .contains("org.nd4j:nd4j-native:1.0.0-M2.1:linux-x86_64-onednn-avx2"));
+        assertTrue(Backend.select("auto", "Linux", "amd64", false, "sse").coordinates()
+                .contains("org.nd4j:nd4j-native:1.0.0-M2.1:linux-x86_64-onednn"));
+        Backend mac = Backend.select("auto", "Mac OS X", "x86_64", false, "");
+        assertTrue(mac.coordinates().contains("org.nd4j:nd4j-native:1.0.0-M2.1:macosx-x86_64"), "generic build elsewhere");
+        assertTrue(mac.jvmOptions().isEmpty());
+    }
+
+    /** The shim answers DL4J's reflective lookup, the way BaseMKLDNNHelper makes it, with the real environment's answer. */
+    @Test
+    void helperLookupShimAnswersWithTheRealEnvironment() throws Exception {
+        Class<?> old = Class.forName("org.nd4j.nativeblas.Nd4jCpu$Environment");
+        Object env = old.getMethod("getInstance").invoke(null);
+        Object answer = old.getMethod("isUseMKLDNN").invoke(env);
+        Class<?> current = Class.forName("org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment");
+        Object real = current.getMethod("isUseONEDNN").invoke(current.getMethod("getInstance").invoke(null));
+        assertEquals(real, answer);
     }
 
     @Test

@@ -1,0 +1,116 @@
+package io.github.cnnmaven.benchmark;
+
+import io.github.cnnmaven.fork.Backend;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The training-throughput benchmark ({@code scripts/benchmark-training.sh}): runs
+ * {@link TrainingBenchmark} in two JVMs — ND4J out of the box (the generic native build, DL4J's
+ * helpers off) and the configuration the plugin's training JVM uses on this host (Backend.select:
+ * the oneDNN build for the CPU with the helpers on) — and prints one table with every figure as a
+ * percentage of that run's sgemm and the speed-up between the two.
+ *
+ * <p>Args: the local Maven repository (where the script fetched the native jars).
+ */
+public final class BenchmarkRunner {
+
+    private BenchmarkRunner() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path repository = Path.of(args[0]);
+        List<String> testClasspath = Arrays.asList(System.getProperty("java.class.path").split(File.pathSeparator));
+        // The test classpath's own native jar is the generic build: the out-of-the-box baseline.
+        List<String> base = testClasspath.stream().filter(p -> !p.matches(".*nd4j-native-1\\.0\\.0-M2\\.1-.*\\.jar")).toList();
+        String generic = testClasspath.stream().filter(p -> p.matches(".*nd4j-native-1\\.0\\.0-M2\\.1-linux-x86_64\\.jar"))
+                .findFirst().orElseThrow(() -> new IllegalStateException("run from the test classpath on linux-x86_64"));
+
+        Backend tuned = Backend.select("cpu", System.getProperty("os.name"), System.getProperty("os.arch"), false, Backend.cpuFlags());
+        String nativeCoordinate = tuned.coordinates().stream().filter(c -> c.startsWith("org.nd4j:nd4j-native:") && c.split(":").length == 4)
+                .findFirst().orElseThrow();
+        Path tunedJar = jar(repository, nativeCoordinate);
+
+        Map<String, Double> outOfTheBox = run(plus(base, generic), List.of(), "out of the box (" + new File(generic).getName() + ")");
+        Map<String, Double> plugin = run(plus(base, tunedJar.toString()), tuned.jvmOptions(), "plugin (" + tunedJar.getFileName()
+                + ", helpers on)");
+
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-22s %18s %18s %9s%n", "figure", "out of the box", "plugin", "speed-up");
+        for (String key : plugin.keySet()) {
+            if (key.endsWith(".macs")) {
+                continue;
+            }
+            double a = outOfTheBox.getOrDefault(key, Double.NaN);
+            double b = plugin.get(key);
+            String pa = key.endsWith(".train") || key.endsWith(".infer") ? percent(a, key, outOfTheBox) : "";
+            String pb = key.endsWith(".train") || key.endsWith(".infer") ? percent(b, key, plugin) : "";
+            System.out.printf(Locale.ROOT, "%-22s %10.1f %7s %10.1f %7s %8.2fx%n", key, a, pa, b, pb,
+                    key.equals("peakRssMb") ? a / b : b / a);
+        }
+        System.out.println("(img/s, GFLOP/s, MB; in brackets: the network's FLOP rate as a share of that run's sgemm,"
+                + " counting a training step as 3 × the forward multiply-adds × 2)");
+    }
+
+    /** Training counts forward + backward ≈ 3× the forward multiply-adds; FLOPs per image from the model summary. */
+    private static String percent(double imagesPerSecond, String key, Map<String, Double> run) {
+        double forwardFlops = 2 * run.get(key.substring(0, key.lastIndexOf('.')) + ".macs");
+        double flops = imagesPerSecond * forwardFlops * (key.endsWith(".train") ? 3 : 1);
+        return String.format(Locale.ROOT, "(%.0f%%)", 100 * flops / (run.get("sgemm.gflops") * 1e9));
+    }
+
+    private static List<String> plus(List<String> base, String jar) {
+        List<String> all = new ArrayList<>(base);
+        all.add(jar);
+        return all;
+    }
+
+    static Path jar(Path repository, String coordinate) {
+        String[] p = coordinate.split(":");
+        String file = p[1] + "-" + p[2] + (p.length == 4 ? "-" + p[3] : "") + ".jar";
+        return repository.resolve(p[0].replace('.', '/')).resolve(p[1]).resolve(p[2]).resolve(file);
+    }
+
+    private static Map<String, Double> run(List<String> classpath, List<String> options, String label) throws Exception {
+        System.out.println("== " + label);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx4g"));
+        command.addAll(options);
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath), TrainingBenchmark.class.getName()));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Map<String, Double> results = new LinkedHashMap<>();
+        List<String> other = new ArrayList<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.startsWith("RESULT ")) {
+                    String[] f = line.split(" ");
+                    results.put(f[1], Double.parseDouble(f[2]));
+                    if (!f[1].endsWith(".macs")) {
+                        System.out.println("  " + f[1] + " " + f[2]);
+                    }
+                } else {
+                    other.add(line);
+                }
+            }
+        }
+        if (process.waitFor() != 0 || results.isEmpty()) {
+            other.stream().skip(Math.max(0, other.size() - 30)).forEach(System.out::println);
+            throw new IllegalStateException(label + " failed with exit code " + process.exitValue());
+        }
+        if (!Files.exists(Path.of("/proc/self/status"))) {
+            results.remove("peakRssMb");
+        }
+        return results;
+    }
+}

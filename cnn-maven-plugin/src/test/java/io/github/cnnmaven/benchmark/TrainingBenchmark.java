@@ -1,0 +1,126 @@
+package io.github.cnnmaven.benchmark;
+
+import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.dataset.ImageSet;
+import io.github.cnnmaven.network.InputShape;
+import io.github.cnnmaven.network.NetworkBuilder;
+import io.github.cnnmaven.training.Augmentation;
+import io.github.cnnmaven.training.ChannelNormalizer;
+import io.github.cnnmaven.training.ImageBatches;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+/**
+ * One configuration's figures, printed as {@code RESULT <name> <value>} lines: sgemm GFLOP/s, training
+ * and inference images/s of alexnet-cifar and resnet20 (batch 128, synthetic 32×32×3), the input
+ * pipeline's images/s on its own, and peak RSS. {@link BenchmarkRunner} runs it once per backend
+ * configuration, each in its own JVM.
+ */
+public final class TrainingBenchmark {
+
+    private TrainingBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int batch = 128;
+        result("sgemm.gflops", sgemm(2048));
+        for (String network : List.of("alexnet-cifar", "resnet20")) {
+            TrainingConfig config = new TrainingConfig(network, null, 3, 1, batch, 42, 0.1, "adam", 1e-3, 0.9, 5e-4, "constant",
+                    0, List.of(), 0.1, 5, 0, null, true, 0, 0, List.of(), "none", 0, 0, null);
+            NetworkBuilder.Built built = NetworkBuilder.build(config, new InputShape(3, 32, 32, 10), 100);
+            ComputationGraph graph = new ComputationGraph(built.configuration());
+            graph.init();
+            result(network + ".macs", built.summarize(graph).multiplyAdds());
+            INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
+            INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
+            for (int i = 0; i < batch; i++) {
+                y.putScalar(i, i % 10, 1);
+            }
+            DataSet ds = new DataSet(x, y);
+            int iterations = network.equals("resnet20") ? 6 : 12;
+            for (int i = 0; i < 3; i++) {
+                graph.fit(ds);
+            }
+            long t0 = System.nanoTime();
+            for (int i = 0; i < iterations; i++) {
+                graph.fit(ds);
+            }
+            result(network + ".train", iterations * batch / ((System.nanoTime() - t0) / 1e9));
+            for (int i = 0; i < 3; i++) {
+                graph.outputSingle(false, x);
+            }
+            t0 = System.nanoTime();
+            for (int i = 0; i < iterations * 2; i++) {
+                graph.outputSingle(false, x);
+            }
+            result(network + ".infer", iterations * 2 * batch / ((System.nanoTime() - t0) / 1e9));
+        }
+        result("pipeline", pipeline(batch));
+        result("peakRssMb", peakRssMb());
+    }
+
+    static double sgemm(int n) {
+        INDArray a = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray b = Nd4j.rand(DataType.FLOAT, n, n);
+        INDArray c = Nd4j.create(DataType.FLOAT, n, n);
+        for (int i = 0; i < 2; i++) {
+            a.mmuli(b, c);
+        }
+        int reps = 5;
+        long t0 = System.nanoTime();
+        for (int i = 0; i < reps; i++) {
+            a.mmuli(b, c);
+        }
+        return reps * 2.0 * n * n * n / ((System.nanoTime() - t0) / 1e9) / 1e9;
+    }
+
+    /** Read + normalise + augment (crop4, flip) of CIFAR-sized images into batches, alone, on one thread. */
+    static double pipeline(int batch) {
+        int n = 10_000;
+        byte[] pixels = new byte[n * 3072];
+        new Random(1).nextBytes(pixels);
+        int[] labels = IntStream.range(0, n).map(i -> i % 10).toArray();
+        ImageSet set = new ImageSet(3, 32, 32, pixels, labels, IntStream.range(0, 10).mapToObj(String::valueOf).toList());
+        int[] order = IntStream.range(0, n).toArray();
+        ChannelNormalizer normalizer = ChannelNormalizer.fit(set, order);
+        Augmentation augmentation = new Augmentation(List.of("crop4", "flip"));
+        for (int i = 0; i < 2; i++) {
+            ImageBatches warm = new ImageBatches(set, order, batch, normalizer, augmentation, i, 0);
+            while (warm.hasNext()) {
+                warm.next();
+            }
+        }
+        long t0 = System.nanoTime();
+        int images = 0;
+        for (int round = 0; round < 3; round++) {
+            ImageBatches batches = new ImageBatches(set, order, batch, normalizer, augmentation, round, 0);
+            while (batches.hasNext()) {
+                images += batches.next().numExamples();
+            }
+        }
+        return images / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    static double peakRssMb() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
+            }
+        }
+        return Double.NaN;
+    }
+
+    static void result(String name, double value) {
+        System.out.println(String.format(Locale.ROOT, "RESULT %s %.1f", name, value));
+    }
+}

@@ -4,7 +4,7 @@
 # at batch 128, sgemm GFLOP/s, the input pipeline's images/s and peak RSS. Linux x86-64.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-REPO=$(mvn -q help:evaluate -Dexpression=settings.localRepository -DforceStdout 2>/dev/null || echo "$HOME/.m2/repository")
+REPO="${MAVEN_REPO:-$HOME/.m2/repository}"  # the local repository, where the native jars are fetched
 mvn -B -q -pl cnn-maven-plugin -am test-compile
 for v in onednn-avx512 onednn-avx2 onednn; do
   mvn -B -q dependency:get -Dartifact=org.nd4j:nd4j-native:1.0.0-M2.1:jar:linux-x86_64-$v -Dtransitive=false

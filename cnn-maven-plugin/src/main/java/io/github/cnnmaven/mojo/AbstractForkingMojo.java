@@ -1,7 +1,9 @@
 package io.github.cnnmaven.mojo;
 
+import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.fork.Backend;
 import io.github.cnnmaven.fork.ForkedJvm;
 import org.apache.maven.plugin.descriptor.PluginDescriptor;
@@ -9,8 +11,10 @@ import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.eclipse.aether.RepositorySystem;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -44,6 +48,21 @@ public abstract class AbstractForkingMojo extends AbstractDatasetMojo {
             throw InvalidConfigurationException.of("cnn.threads", n, "use a positive number of threads");
         }
         return n;
+    }
+
+    /**
+     * Hands {@code request} to {@code mainClass} in the forked JVM: writes it as
+     * {@code <output>/<name>-request.json} (atomically) and runs the fork on it.
+     */
+    protected void fork(String mainClass, String name, Object request) throws CnnException {
+        Path requestFile = outputDirectory.toPath().resolve(name + "-request.json");
+        try {
+            Files.createDirectories(requestFile.getParent());
+            AtomicFiles.write(requestFile, tmp -> TrainingConfig.JSON.writeValue(tmp.toFile(), request));
+        } catch (IOException e) {
+            throw new CnnException("Could not write " + requestFile + ": " + e.getMessage(), e);
+        }
+        runForked(mainClass, requestFile);
     }
 
     /** Runs {@code mainClass} in a JVM whose classpath is this plugin plus the backend the host needs. */

@@ -205,15 +205,7 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     protected LrFinder.Result runFinder(TrainingConfig config, PreparedDataset prepared, DatasetSpec spec,
                                         LrFinder.Settings settings, String fingerprint) throws CnnException {
         java.nio.file.Path out = outputDirectory.toPath();
-        java.nio.file.Path requestFile = out.resolve("find-lr-request.json");
-        FindLrRequest request = new FindLrRequest(prepared, spec, config, settings, fingerprint, out);
-        try {
-            java.nio.file.Files.createDirectories(out);
-            AtomicFiles.write(requestFile, tmp -> TrainingConfig.JSON.writeValue(tmp.toFile(), request));
-        } catch (java.io.IOException e) {
-            throw new CnnException("Could not write " + requestFile + ": " + e.getMessage(), e);
-        }
-        runForked(FindLrMain.class.getName(), requestFile);
+        fork(FindLrMain.class.getName(), "find-lr", new FindLrRequest(prepared, spec, config, settings, fingerprint, out));
         LrFinder.Result result = LrFinder.read(out);
         if (result == null) {
             throw new CnnException("find-lr wrote no readable " + out.resolve(LrFinder.FILE_NAME));

@@ -1,6 +1,5 @@
 package io.github.cnnmaven.mojo;
 
-import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.config.Fingerprint;
@@ -97,15 +96,8 @@ public class EvaluateMojo extends AbstractTrainingMojo {
         String fingerprint = Fingerprint.of(config, dataIdentity(prepared, spec));
         requireCurrent(model, fingerprint);
 
-        Path requestFile = out.resolve("evaluate-request.json");
-        EvaluateRequest request = new EvaluateRequest(prepared, spec, model, out, maxThumbnails);
-        try {
-            AtomicFiles.write(requestFile, tmp -> TrainingConfig.JSON.writeValue(tmp.toFile(), request));
-        } catch (IOException e) {
-            throw new CnnException("Could not write " + requestFile + ": " + e.getMessage(), e);
-        }
         Path evaluationFile = out.resolve(EvaluationResult.FILE_NAME);
-        runForked(EvaluateMain.class.getName(), requestFile);
+        fork(EvaluateMain.class.getName(), "evaluate", new EvaluateRequest(prepared, spec, model, out, maxThumbnails));
         EvaluationResult result = EvaluationResult.read(evaluationFile, "the evaluation");
 
         EvaluationResult.Gate gate = AccuracyGate.check(result,

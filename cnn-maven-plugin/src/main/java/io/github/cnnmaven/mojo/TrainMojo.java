@@ -1,6 +1,5 @@
 package io.github.cnnmaven.mojo;
 
-import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.config.Fingerprint;
 import io.github.cnnmaven.config.TrainingConfig;
@@ -57,14 +56,7 @@ public class TrainMojo extends AbstractTrainingMojo {
             getLog().info("Model is up to date (fingerprint " + fingerprint + "): " + request.modelFile()
                     + ". Not retraining; -Dcnn.fresh retrains from scratch.");
         } else {
-            Path requestFile = out.resolve("train-request.json");
-            try {
-                Files.createDirectories(out);
-                AtomicFiles.write(requestFile, tmp -> TrainingConfig.JSON.writeValue(tmp.toFile(), request));
-            } catch (IOException e) {
-                throw new CnnException("Could not write " + requestFile + ": " + e.getMessage(), e);
-            }
-            runForked(TrainMain.class.getName(), requestFile);
+            fork(TrainMain.class.getName(), "train", request);
         }
         if (!config.isOverfitCheck() && project != null && projectHelper != null && Files.isRegularFile(request.modelFile())) {
             projectHelper.attachArtifact(project, "zip", "model", request.modelFile().toFile());

@@ -15,10 +15,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The learning-rate range test: trains a fresh copy of the network that {@code train} will build
@@ -97,14 +96,14 @@ public final class LrFinder {
         }
         double min = finite.stream().mapToDouble(LrSweep.Point::smoothedLoss).min().orElse(0);
         double max = finite.stream().mapToDouble(LrSweep.Point::smoothedLoss).max().orElse(1);
-        Map<Integer, String> lines = new LinkedHashMap<>();
+        List<String> lines = new ArrayList<>();
         int rows = Math.min(12, finite.size());
         for (int r = 0; r < rows; r++) {
             LrSweep.Point p = finite.get(r * (finite.size() - 1) / Math.max(1, rows - 1));
             int width = (int) Math.round(40 * (p.smoothedLoss() - min) / Math.max(1e-12, max - min));
-            lines.put(r, String.format(Locale.ROOT, "  lr %9.3g  loss %8.4f  %s", p.lr(), p.smoothedLoss(), "#".repeat(width + 1)));
+            lines.add(String.format(Locale.ROOT, "  lr %9.3g  loss %8.4f  %s", p.lr(), p.smoothedLoss(), "#".repeat(width + 1)));
         }
-        return List.copyOf(lines.values());
+        return lines;
     }
 
     /** Reads an earlier result; {@code null} when absent or unreadable. */

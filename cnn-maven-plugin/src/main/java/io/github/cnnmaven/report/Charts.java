@@ -5,6 +5,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.awt.Color;
@@ -29,14 +30,14 @@ final class Charts {
     static String lineChart(String title, String xTitle, String yTitle, List<Series> series, boolean logX,
                             Double markerX, String markerName) throws IOException {
         XYChart chart = new XYChartBuilder().width(560).height(320).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        Styler s = chart.getStyler();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
-        chart.getStyler().setXAxisLogarithmic(logX);
-        chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setPlotGridLinesColor(new Color(0xe6e6e6));
-        chart.getStyler().setSeriesColors(PALETTE);
-        chart.getStyler().setMarkerSize(4);
-        s.setAntiAlias(true);
+        XYStyler style = chart.getStyler();
+        style.setLegendPosition(Styler.LegendPosition.InsideNE);
+        style.setXAxisLogarithmic(logX);
+        style.setChartBackgroundColor(Color.WHITE);
+        style.setPlotGridLinesColor(new Color(0xe6e6e6));
+        style.setSeriesColors(PALETTE);
+        style.setMarkerSize(4);
+        style.setAntiAlias(true);
         for (Series one : series) {
             if (one.x().isEmpty()) {
                 continue;

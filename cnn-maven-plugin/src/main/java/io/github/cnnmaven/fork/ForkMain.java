@@ -13,6 +13,9 @@ import java.nio.file.Path;
  */
 public final class ForkMain {
 
+    /** Set by {@link ForkedJvm}: stop when the parent (Maven) dies, which closes our stdin. */
+    public static final String WATCH_PARENT = "cnn.fork.watchParent";
+
     /** The work of one entry point. */
     public interface Task<R> {
         void run(R request, Console console) throws CnnException;
@@ -23,6 +26,9 @@ public final class ForkMain {
 
     public static <R> void run(String[] args, Class<R> requestType, String what, Task<R> task) {
         Console console = Console.of(m -> System.out.println(ForkedJvm.INFO + m), m -> System.out.println(ForkedJvm.WARN + m));
+        if (Boolean.getBoolean(WATCH_PARENT)) {
+            watchParent();
+        }
         int status;
         try {
             task.run(new ObjectMapper().readValue(Path.of(args[0]).toFile(), requestType), console);
@@ -37,5 +43,24 @@ public final class ForkMain {
         }
         System.out.flush();
         System.exit(status); // ND4J leaves non-daemon threads behind
+    }
+
+    /**
+     * Halts this JVM when stdin reaches end-of-file, which happens when the parent dies (even by
+     * SIGKILL). Everything is written atomically, so halting mid-epoch loses only that epoch.
+     */
+    private static void watchParent() {
+        Thread watcher = new Thread(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // nothing is ever sent; only end-of-file matters
+                }
+            } catch (java.io.IOException e) {
+                // a broken pipe means the same as end-of-file
+            }
+            Runtime.getRuntime().halt(143);
+        }, "cnn-parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
     }
 }

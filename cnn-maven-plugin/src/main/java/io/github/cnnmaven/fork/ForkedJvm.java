@@ -43,6 +43,7 @@ public final class ForkedJvm {
         try {
             // An argument file keeps a long classpath clear of command-line length limits.
             List<String> args = new ArrayList<>(jvmOptions);
+            args.add("-D" + ForkMain.WATCH_PARENT + "=true");
             args.add("-cp");
             args.add(classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
             Files.createDirectories(argFile.toAbsolutePath().getParent());
@@ -53,6 +54,8 @@ public final class ForkedJvm {
         command.add("@" + argFile);
         command.add(mainClass);
         command.addAll(arguments);
+        // The child's stdin stays an open pipe that nobody writes to: it reaches end-of-file only when
+        // this JVM dies, and the child then stops too (ForkMain), so a killed build leaves no orphan.
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
         console.debug("Forking: " + String.join(" ", command));

@@ -12,6 +12,7 @@ import io.github.cnnmaven.evaluation.EvaluationResult;
 import io.github.cnnmaven.gate.AccuracyGate;
 import io.github.cnnmaven.gate.JUnitGateReport;
 import io.github.cnnmaven.report.ReportService;
+import io.github.cnnmaven.study.StudyResult;
 import io.github.cnnmaven.training.ModelMetadata;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -131,10 +132,15 @@ public class EvaluateMojo extends AbstractTrainingMojo {
     private void requireCurrent(Path model, String fingerprint) throws CnnException {
         try {
             ModelMetadata metadata = ModelMetadata.read(model);
-            if (metadata == null || !fingerprint.equals(metadata.fingerprint())) {
+            StudyResult study = metadata == null ? null
+                    : StudyResult.winnerFor(model.getParent(), fingerprint, metadata.fingerprint());
+            if (study != null) {
+                getLog().info("Testing the winner of the study, '" + study.winner() + "' (" + study.variants().size()
+                        + " variants compared on validation; " + model.resolveSibling(StudyResult.FILE_NAME) + ")");
+            } else if (metadata == null || !fingerprint.equals(metadata.fingerprint())) {
                 throw new CnnException("The model " + model + " is stale: it was trained with fingerprint "
                         + (metadata == null ? "unknown" : metadata.fingerprint()) + ", but the configuration and data now give "
-                        + fingerprint + ". Run the train goal first (mvn cnn:train).");
+                        + fingerprint + ". Run the train goal first (mvn cnn:train), or the study goal when the model comes from a study.");
             }
         } catch (IOException e) {
             throw new CnnException("Could not read " + model + ": " + e.getMessage(), e);

@@ -5,6 +5,7 @@ import io.github.cnnmaven.config.Fingerprint;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetSpec;
 import io.github.cnnmaven.dataset.PreparedDataset;
+import io.github.cnnmaven.study.StudyResult;
 import io.github.cnnmaven.training.ModelMetadata;
 import io.github.cnnmaven.training.TrainMain;
 import io.github.cnnmaven.training.TrainRequest;
@@ -52,8 +53,9 @@ public class TrainMojo extends AbstractTrainingMojo {
         String fingerprint = Fingerprint.of(config, dataIdentity(prepared, spec));
         Path out = outputDirectory.toPath();
         TrainRequest request = new TrainRequest(prepared, spec, config, out, fingerprint, fresh, isInteractive(), threadCount());
-        if (!config.isOverfitCheck() && !fresh && upToDate(request)) {
-            getLog().info("Model is up to date (fingerprint " + fingerprint + "): " + request.modelFile()
+        String current = config.isOverfitCheck() || fresh ? null : currentModel(request);
+        if (current != null) {
+            getLog().info("Model is up to date (fingerprint " + current + "): " + request.modelFile()
                     + ". Not retraining; -Dcnn.fresh retrains from scratch.");
         } else {
             fork(TrainMain.class.getName(), "train", request);
@@ -63,15 +65,31 @@ public class TrainMojo extends AbstractTrainingMojo {
         }
     }
 
-    private static boolean upToDate(TrainRequest request) {
+    /**
+     * The fingerprint of the model in the output directory when it is up to date: trained from this
+     * configuration and data, or the winner of a study of them ({@code study.json}). Null otherwise.
+     */
+    private String currentModel(TrainRequest request) {
         if (!Files.isRegularFile(request.modelFile()) || !Files.isRegularFile(request.historyFile())) {
-            return false;
+            return null;
         }
         try {
             ModelMetadata metadata = ModelMetadata.read(request.modelFile());
-            return metadata != null && request.fingerprint().equals(metadata.fingerprint());
+            if (metadata == null) {
+                return null;
+            }
+            if (request.fingerprint().equals(metadata.fingerprint())) {
+                return metadata.fingerprint();
+            }
+            StudyResult study = StudyResult.winnerFor(request.outputDirectory(), request.fingerprint(), metadata.fingerprint());
+            if (study != null) {
+                getLog().info("The model is the winner of the study of this configuration: '" + study.winner() + "' ("
+                        + request.outputDirectory().resolve(StudyResult.FILE_NAME) + ")");
+                return metadata.fingerprint();
+            }
+            return null;
         } catch (IOException e) {
-            return false; // an unreadable model is not up to date; training replaces it
+            return null; // an unreadable model is not up to date; training replaces it
         }
     }
 }

@@ -75,6 +75,7 @@ public final class ReportService {
         JsonNode history = read(dir.resolve("history.json"));
         JsonNode evaluation = read(dir.resolve("evaluation.json"));
         JsonNode finder = read(dir.resolve("lr-finder.json"));
+        JsonNode study = read(dir.resolve("study.json"));
         if (dataset == null && run != null) {
             dataset = run.get("dataset");
         }
@@ -114,6 +115,11 @@ public final class ReportService {
         }
         if (finder != null) {
             m.put("lrFinder", lrFinder(finder));
+        }
+        if (study != null) {
+            m.put("study", study(study));
+            summary.add(row("Study winner", study.path("winner").asText() + " (of " + study.path("variants").size()
+                    + " variants, by validation accuracy)"));
         }
         if (evaluation != null) {
             summary.add(row("Test accuracy", f(evaluation.path("accuracy").asDouble())));
@@ -160,6 +166,77 @@ public final class ReportService {
                 new Charts.Series("learning rate", epochs, lr)), false, null, null)));
         m.put("charts", charts);
         m.put("stopReason", history.hasNonNull("stopReason") ? history.path("stopReason").asText() : null);
+    }
+
+    /**
+     * The study section: one row per variant, and per axis the validation curves of the variants
+     * that differ along it (one-at-a-time: the base and that axis's variants; grid: all of them).
+     */
+    private Map<String, Object> study(JsonNode study) throws IOException {
+        String winner = study.path("winner").asText();
+        boolean grid = "grid".equals(study.path("mode").asText());
+        JsonNode base = study.path("base");
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (JsonNode v : study.path("variants")) {
+            boolean won = v.path("name").asText().equals(winner);
+            boolean diverged = "diverged".equals(v.path("status").asText());
+            Map<String, String> row = new LinkedHashMap<>();
+            row.put("name", v.path("name").asText());
+            row.put("best", diverged ? "diverged" : f(v.path("bestValidationAccuracy").asDouble()));
+            row.put("epoch", diverged ? "" : v.path("bestEpoch").asText());
+            row.put("gap", diverged ? "" : String.format(Locale.ROOT, "%+.4f", v.path("trainValidationGap").asDouble()));
+            row.put("time", diverged ? "" : String.format(Locale.ROOT, "%.0f s", v.path("seconds").asDouble()));
+            row.put("parameters", diverged ? "" : String.format(Locale.ROOT, "%,d", v.path("parameters").asLong()));
+            row.put("class", won ? "winner" : diverged ? "diverged" : "");
+            row.put("mark", won ? "winner" : "");
+            rows.add(row);
+        }
+        List<Map<String, String>> charts = new ArrayList<>();
+        for (Iterator<String> axes = study.path("axes").fieldNames(); axes.hasNext(); ) {
+            String axis = axes.next();
+            List<Charts.Series> accuracy = new ArrayList<>();
+            List<Charts.Series> loss = new ArrayList<>();
+            for (JsonNode v : study.path("variants")) {
+                JsonNode settings = v.path("settings");
+                if (!grid && settings.size() > 0 && !settings.has(axis)) {
+                    continue; // one-at-a-time: another axis's variant
+                }
+                String name = v.path("name").asText();
+                if (!grid && settings.size() == 0 && base.has(axis)) {
+                    name += " (" + axis + "=" + base.path(axis).asText() + ")";
+                }
+                if (v.path("name").asText().equals(winner)) {
+                    name += " (winner)";
+                } else if ("diverged".equals(v.path("status").asText())) {
+                    name += " (diverged)";
+                }
+                List<Number> epochs = new ArrayList<>();
+                List<Number> acc = new ArrayList<>();
+                List<Number> lossValues = new ArrayList<>();
+                for (JsonNode e : v.path("history")) {
+                    epochs.add(e.path("epoch").asInt());
+                    acc.add(number(e.get("validationAccuracy")));
+                    lossValues.add(number(e.get("validationLoss")));
+                }
+                accuracy.add(new Charts.Series(name, epochs, acc));
+                loss.add(new Charts.Series(name, epochs, lossValues));
+            }
+            // XChart draws text as outlines, so the caption names the curves in text too.
+            String caption = accuracy.stream().map(Charts.Series::name).collect(java.util.stream.Collectors.joining("; "));
+            charts.add(Map.of("id", "study-" + axis + "-accuracy", "caption", caption, "svg", Charts.lineChart(
+                    "Validation accuracy by " + axis, "epoch", "validation accuracy", accuracy, false, null, null)));
+            charts.add(Map.of("id", "study-" + axis + "-loss", "caption", caption, "svg", Charts.lineChart(
+                    "Validation loss by " + axis, "epoch", "cross-entropy", loss, false, null, null)));
+        }
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("mode", study.path("mode").asText());
+        List<String> axisNames = new ArrayList<>();
+        study.path("axes").fieldNames().forEachRemaining(axisNames::add);
+        s.put("axes", String.join(", ", axisNames));
+        s.put("winner", winner);
+        s.put("rows", rows);
+        s.put("charts", charts);
+        return s;
     }
 
     private Map<String, Object> lrFinder(JsonNode finder) throws IOException {

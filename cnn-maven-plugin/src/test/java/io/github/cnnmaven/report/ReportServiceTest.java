@@ -1,11 +1,15 @@
 package io.github.cnnmaven.report;
 
+import io.github.cnnmaven.study.StudyResult;
+import io.github.cnnmaven.training.EpochRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -50,5 +54,43 @@ class ReportServiceTest {
         assertEquals(3, Pattern.compile("<svg").matcher(html).results().count());
         assertTrue(html.contains("evaluation.json (run the evaluate goal)"));
         assertFalse(html.contains("id=\"lr-finder\""));
+    }
+
+    @Test
+    void aStudyGetsATableWithTheWinnerMarkedAndOneOverlayPerAxis() throws Exception {
+        ReportFixtures.writeRun(temp, true, false);
+        List<EpochRecord> good = List.of(new EpochRecord(1, 1.5, 0.5, 1.4, 0.55, 0.001, 2, 500),
+                new EpochRecord(2, 1.0, 0.8, 1.1, 0.70, 0.001, 2, 500));
+        List<EpochRecord> worse = List.of(new EpochRecord(1, 1.6, 0.45, 1.5, 0.50, 0.001, 2, 500),
+                new EpochRecord(2, 1.2, 0.7, 1.3, 0.60, 0.001, 2, 500));
+        Map<String, List<String>> axes = new LinkedHashMap<>();
+        axes.put("dropout", List.of("0.1", "0.5"));
+        axes.put("batchNorm", List.of("false"));
+        new StudyResult("s", "b", "one-at-a-time", axes, Map.of("dropout", "default", "batchNorm", "true"),
+                "bestValidationAccuracy", List.of(
+                new StudyResult.Variant("base", Map.of(), "f1", "base", "trained", 0.60, 2, 0.7, 0.6, 0.1, 4, 1000, null, worse),
+                new StudyResult.Variant("dropout=0.1", Map.of("dropout", "0.1"), "f2", "d1", "trained", 0.70, 2, 0.8, 0.7,
+                        0.1, 4, 1000, null, good),
+                new StudyResult.Variant("dropout=0.5", Map.of("dropout", "0.5"), "f3", "d5", "diverged", null, null, null,
+                        null, null, 0, 0, "NaN", List.of()),
+                new StudyResult.Variant("batchNorm=false", Map.of("batchNorm", "false"), "f4", "bn", "trained", 0.60, 1, 0.9,
+                        0.55, 0.35, 3, 900, null, worse)), "dropout=0.1", "f2").write(temp.resolve("study.json"));
+
+        String html = Files.readString(new ReportService().render(temp, "demo"));
+        assertTrue(html.contains("id=\"study\""));
+        assertTrue(html.contains("Study: one-at-a-time over dropout, batchNorm"));
+        for (String chart : List.of("study-dropout-accuracy", "study-dropout-loss", "study-batchNorm-accuracy", "study-batchNorm-loss")) {
+            assertTrue(html.contains("<figure class=\"chart\" id=\"chart-" + chart + "\"><svg"), chart);
+        }
+        // (mustache escapes '=' as &#61; in text)
+        assertTrue(html.contains("<tr class=\"winner\"><td>dropout&#61;0.1<span class=\"badge\">winner</span></td>"
+                + "<td class=\"num\">0.7000</td><td class=\"num\">2</td><td class=\"num\">+0.1000</td>"), "winner row");
+        assertTrue(html.contains("<tr class=\"diverged\"><td>dropout&#61;0.5</td><td class=\"num\">diverged</td>"));
+        assertTrue(html.contains("<figcaption class=\"meta\">base (dropout&#61;default); dropout&#61;0.1 (winner);"
+                + " dropout&#61;0.5 (diverged)</figcaption>"), "the curves are named, the base's value and the winner included");
+        String dropoutChart = html.substring(html.indexOf("id=\"chart-study-dropout-accuracy\""),
+                html.indexOf("id=\"chart-study-dropout-loss\""));
+        assertFalse(dropoutChart.contains("batchNorm&#61;false"), "one-at-a-time: each axis chart holds the base and that axis");
+        assertTrue(html.contains("<th>Study winner</th><td>dropout&#61;0.1 (of 4 variants, by validation accuracy)</td>"));
     }
 }

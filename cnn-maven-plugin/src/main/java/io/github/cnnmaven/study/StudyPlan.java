@@ -1,0 +1,210 @@
+package io.github.cnnmaven.study;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.config.Fingerprint;
+import io.github.cnnmaven.config.TrainingConfig;
+
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Expands a study into the variants to train. One-at-a-time: the base, then each axis value on its
+ * own around the base (a value equal to the base's is the base, trained once). Grid: every
+ * combination. Every variant keeps the base's seed, validation split and epoch budget, so the
+ * comparison is fair; those properties therefore cannot be axes.
+ */
+public final class StudyPlan {
+
+    /** Properties that would make the comparison unfair or are not hyperparameters of one run. */
+    private static final Map<String, String> NOT_AXES = Map.of(
+            "seed", "every variant trains with the same seed",
+            "validationSplit", "every variant is compared on the same validation split",
+            "epochs", "every variant gets the same epoch budget",
+            "earlyStopping", "every variant gets the same epoch budget (set cnn.earlyStopping on the base instead)",
+            "maxMinutes", "the time budget applies to every variant alike (set cnn.maxMinutes on the base instead)",
+            "overfit", "the overfit sanity check is not a study",
+            "layers", "declare <layers> on the base; vary presets with the network axis");
+    private static final Set<String> KERNEL_PRESETS = Set.of("lenet5", "alexnet-cifar", "vgg11", "vgg13", "vgg16", "vgg19");
+    private static final Map<String, RecordComponent> PROPERTIES = new TreeMap<>();
+
+    static {
+        for (RecordComponent c : TrainingConfig.class.getRecordComponents()) {
+            PROPERTIES.put(c.getName(), c);
+        }
+    }
+
+    private StudyPlan() {
+    }
+
+    /** The axis name without a {@code cnn.} prefix, checked to be a training property that may vary. */
+    static String axisName(String declared) throws InvalidConfigurationException {
+        String name = declared.startsWith("cnn.") ? declared.substring(4) : declared;
+        if (NOT_AXES.containsKey(name)) {
+            throw InvalidConfigurationException.of(StudySpec.AXES_ELEMENT, declared, "it cannot be a study axis: "
+                    + NOT_AXES.get(name));
+        }
+        if (!PROPERTIES.containsKey(name)) {
+            throw InvalidConfigurationException.of(StudySpec.AXES_ELEMENT, declared, "an axis is a training property"
+                    + " without the cnn. prefix: one of " + String.join(", ", axisNames()));
+        }
+        return name;
+    }
+
+    static List<String> axisNames() {
+        return PROPERTIES.keySet().stream().filter(n -> !NOT_AXES.containsKey(n)).toList();
+    }
+
+    /** The variants of {@code spec} around {@code base}, with their fingerprints for {@code dataIdentity}. */
+    public static List<StudyVariant> expand(TrainingConfig base, StudySpec spec, String dataIdentity)
+            throws InvalidConfigurationException {
+        checkAxesApply(base, spec);
+        List<Map<String, String>> settings = new ArrayList<>();
+        if (spec.grid()) {
+            settings.add(new LinkedHashMap<>());
+            for (Map.Entry<String, List<String>> axis : spec.axes().entrySet()) {
+                List<Map<String, String>> next = new ArrayList<>();
+                for (Map<String, String> partial : settings) {
+                    for (String value : axis.getValue()) {
+                        Map<String, String> s = new LinkedHashMap<>(partial);
+                        s.put(axis.getKey(), value);
+                        next.add(s);
+                    }
+                }
+                settings = next;
+            }
+        } else {
+            settings.add(Map.of());
+            for (Map.Entry<String, List<String>> axis : spec.axes().entrySet()) {
+                for (String value : axis.getValue()) {
+                    settings.add(Map.of(axis.getKey(), value));
+                }
+            }
+        }
+        List<StudyVariant> variants = new ArrayList<>();
+        Set<TrainingConfig> seen = new HashSet<>();
+        Set<String> directories = new HashSet<>();
+        for (Map<String, String> s : settings) {
+            TrainingConfig config = apply(base, s);
+            if (!seen.add(config)) {
+                continue; // the base's own value, or a repeat: trained once
+            }
+            String name = s.isEmpty() ? "base" : s.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining(", "));
+            String directory = name.replaceAll("[^A-Za-z0-9.=-]+", "_");
+            for (int i = 2; !directories.add(directory); i++) {
+                directory = name.replaceAll("[^A-Za-z0-9.=-]+", "_") + "-" + i;
+            }
+            variants.add(new StudyVariant(name, s, config, Fingerprint.of(config, dataIdentity), directory));
+        }
+        return variants;
+    }
+
+    /** The base's value of a property, as a study table shows it ({@code default} where unset). */
+    public static String valueOf(TrainingConfig config, String property) {
+        JsonNode v = TrainingConfig.JSON.valueToTree(config).get(property);
+        if (v == null || v.isNull()) {
+            return "default";
+        }
+        if (v.isArray()) {
+            List<String> parts = new ArrayList<>();
+            v.forEach(p -> parts.add(p.asText()));
+            return parts.isEmpty() ? "none" : String.join(",", parts);
+        }
+        return v.asText();
+    }
+
+    private static void checkAxesApply(TrainingConfig base, StudySpec spec) throws InvalidConfigurationException {
+        boolean custom = base.layers() != null && !base.layers().isEmpty();
+        for (String axis : List.of("network", "kernelSize")) {
+            if (!spec.axes().containsKey(axis)) {
+                continue;
+            }
+            if (custom) {
+                throw InvalidConfigurationException.of(StudySpec.AXES_ELEMENT, axis, "the base declares its own <layers>,"
+                        + " so " + axis + " changes nothing; vary a preset base instead");
+            }
+            if (axis.equals("kernelSize") && !spec.axes().containsKey("network") && !KERNEL_PRESETS.contains(base.network())) {
+                throw InvalidConfigurationException.of(StudySpec.AXES_ELEMENT, axis, base.network() + " has a fixed kernel"
+                        + " size; kernelSize applies to " + KERNEL_PRESETS.stream().sorted().collect(Collectors.joining(", ")));
+            }
+        }
+    }
+
+    /** The base with the given axis values set, validated; a bad value names the axis and the variant. */
+    static TrainingConfig apply(TrainingConfig base, Map<String, String> settings) throws InvalidConfigurationException {
+        if (settings.isEmpty()) {
+            return base;
+        }
+        ObjectNode node = TrainingConfig.JSON.valueToTree(base);
+        for (Map.Entry<String, String> s : settings.entrySet()) {
+            node.set(s.getKey(), TrainingConfig.JSON.valueToTree(convert(s.getKey(), s.getValue())));
+        }
+        TrainingConfig config;
+        try {
+            config = TrainingConfig.JSON.treeToValue(node, TrainingConfig.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        try {
+            return config.validate();
+        } catch (InvalidConfigurationException e) {
+            throw new InvalidConfigurationException("Study variant '" + settings.entrySet().stream()
+                    .map(x -> x.getKey() + "=" + x.getValue()).collect(Collectors.joining(", ")) + "' is invalid: "
+                    + e.getMessage());
+        }
+    }
+
+    private static Object convert(String property, String value) throws InvalidConfigurationException {
+        String where = StudySpec.AXES_ELEMENT + "<" + property + ">";
+        Type type = PROPERTIES.get(property).getGenericType();
+        try {
+            if (type == int.class || type == Integer.class) {
+                return Integer.parseInt(value);
+            }
+            if (type == long.class) {
+                return Long.parseLong(value);
+            }
+            if (type == double.class || type == Double.class) {
+                if (type == Double.class && value.equalsIgnoreCase("default")) {
+                    return null;
+                }
+                return Double.parseDouble(value);
+            }
+        } catch (NumberFormatException e) {
+            throw InvalidConfigurationException.of(where, value, "use numbers" + (type == Double.class ? " (or default)" : ""));
+        }
+        if (type == boolean.class) {
+            if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+                throw InvalidConfigurationException.of(where, value, "use true and/or false");
+            }
+            return Boolean.parseBoolean(value);
+        }
+        if (type instanceof ParameterizedType list && list.getActualTypeArguments()[0] == Integer.class) {
+            List<Integer> numbers = new ArrayList<>();
+            for (String part : value.split(",")) {
+                try {
+                    numbers.add(Integer.parseInt(part.trim()));
+                } catch (NumberFormatException e) {
+                    throw InvalidConfigurationException.of(where, value, "use comma-separated epochs per value, such as"
+                            + " 10,15|20,25 (values separated by |)");
+                }
+            }
+            return numbers;
+        }
+        if (property.equals("augment")) {
+            return TrainingConfig.parseAugment(value);
+        }
+        return value;
+    }
+}

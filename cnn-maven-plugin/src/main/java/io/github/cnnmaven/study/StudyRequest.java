@@ -1,0 +1,22 @@
+package io.github.cnnmaven.study;
+
+import io.github.cnnmaven.dataset.DatasetSpec;
+import io.github.cnnmaven.dataset.PreparedDataset;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What the forked study JVM needs ({@link StudyMain}): the dataset, the planned variants, and
+ * where to write.
+ *
+ * @param baseFingerprint the fingerprint of the configuration as declared, which {@code train} and
+ *                        {@code evaluate} compute; {@code study.json} maps it to the winner
+ */
+public record StudyRequest(PreparedDataset dataset, DatasetSpec datasetSpec, StudySpec spec, List<StudyVariant> variants,
+                           String baseFingerprint, Path outputDirectory, boolean fresh, boolean interactive, int threads) {
+
+    public Path studyDirectory() {
+        return outputDirectory.resolve("study");
+    }
+}

@@ -1,0 +1,207 @@
+package io.github.cnnmaven.study;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cnnmaven.common.AtomicFiles;
+import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.dataset.LoadedDataset;
+import io.github.cnnmaven.training.EpochRecord;
+import io.github.cnnmaven.training.ModelMetadata;
+import io.github.cnnmaven.training.TrainRequest;
+import io.github.cnnmaven.training.Trainer;
+import io.github.cnnmaven.training.TrainingDivergedException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Trains a study's variants one after another, each in its own directory under {@code study/}
+ * with its own checkpoints, so a killed study resumes: finished variants (whose model carries
+ * their fingerprint) are read back, not retrained, and an interrupted one resumes from its last
+ * epoch. Then it picks the winner by best validation accuracy (the test set is never touched),
+ * copies the winner's model, history and run file into the output directory, and writes
+ * {@code study.json} last.
+ */
+public final class StudyRunner {
+
+    /** Called after each variant; returning {@code false} stops the study there, as a kill would. */
+    public interface VariantListener {
+        boolean continueAfter(StudyResult.Variant variant);
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String DIVERGED_FILE = "diverged.json";
+
+    private final Console console;
+
+    public StudyRunner(Console console) {
+        this.console = console;
+    }
+
+    /** Runs the study; returns null when a listener stopped it before the end. */
+    public StudyResult run(StudyRequest request, LoadedDataset data, VariantListener listener) throws CnnException {
+        try {
+            return runStudy(request, data, listener);
+        } catch (IOException e) {
+            throw new CnnException("The study failed writing to " + request.outputDirectory() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private StudyResult runStudy(StudyRequest request, LoadedDataset data, VariantListener listener)
+            throws IOException, CnnException {
+        List<StudyVariant> planned = request.variants();
+        List<StudyResult.Variant> results = new ArrayList<>();
+        Trainer trainer = new Trainer(console);
+        for (int i = 0; i < planned.size(); i++) {
+            StudyVariant variant = planned.get(i);
+            String label = String.format(Locale.ROOT, "Study variant %d/%d '%s'", i + 1, planned.size(), variant.name());
+            TrainRequest train = new TrainRequest(request.dataset(), request.datasetSpec(), variant.config(),
+                    request.studyDirectory().resolve(variant.directory()), variant.fingerprint(), request.fresh(),
+                    request.interactive(), request.threads());
+            StudyResult.Variant result = request.fresh() ? null : finished(variant, train);
+            if (result != null) {
+                console.info(label + (result.diverged() ? ": already tried, it diverged" : ": already trained") + " (fingerprint "
+                        + variant.fingerprint() + "), not retraining");
+            } else {
+                console.info(label + (variant.settings().isEmpty() ? " (the base configuration)" : "") + ": training in "
+                        + train.outputDirectory());
+                Files.deleteIfExists(train.outputDirectory().resolve(DIVERGED_FILE));
+                try {
+                    trainer.train(train, data, null);
+                    result = read(variant, train);
+                } catch (TrainingDivergedException e) {
+                    // A study of learning rates expects some to diverge: record it, it cannot win, go on.
+                    console.warn(label + " diverged: " + e.getMessage());
+                    AtomicFiles.write(train.outputDirectory().resolve(DIVERGED_FILE), tmp -> JSON.writeValue(tmp.toFile(),
+                            Map.of("fingerprint", variant.fingerprint(), "message", e.getMessage())));
+                    result = diverged(variant, e.getMessage());
+                }
+            }
+            console.info(label + " finished: " + outcome(result));
+            results.add(result);
+            if (listener != null && !listener.continueAfter(result)) {
+                return null;
+            }
+        }
+        StudyResult.Variant winner = null;
+        for (StudyResult.Variant v : results) {
+            if (!v.diverged() && (winner == null || v.bestValidationAccuracy() > winner.bestValidationAccuracy())) {
+                winner = v; // ties go to the earlier variant, so the base wins a tie
+            }
+        }
+        if (winner == null) {
+            throw new CnnException("Every variant of the study diverged, so there is no winner: lower the learning rate"
+                    + " (cnn.learningRate) or the values on the study's axes. See " + request.studyDirectory());
+        }
+        Path winnerDirectory = request.studyDirectory().resolve(winner.directory());
+        Path out = request.outputDirectory();
+        for (String file : List.of("model.zip", "history.json", "run.json")) {
+            Path source = winnerDirectory.resolve(file);
+            AtomicFiles.write(out.resolve(file), tmp -> Files.copy(source, tmp));
+        }
+        // One-at-a-time varies around the base (always the first variant): record its value on each axis.
+        Map<String, String> base = new LinkedHashMap<>();
+        request.spec().axes().keySet().forEach(axis -> base.put(axis, StudyPlan.valueOf(planned.get(0).config(), axis)));
+        StudyResult study = new StudyResult(fingerprint(request), request.baseFingerprint(), request.spec().mode(),
+                request.spec().axes(), request.spec().grid() ? null : base, "bestValidationAccuracy", results,
+                winner.name(), winner.fingerprint());
+        study.write(out.resolve(StudyResult.FILE_NAME));
+        table(study).forEach(console::info);
+        console.info(String.format(Locale.ROOT, "Winner: '%s' with validation accuracy %.4f (epoch %d); its model is %s",
+                winner.name(), winner.bestValidationAccuracy(), winner.bestEpoch(), out.resolve("model.zip")));
+        return study;
+    }
+
+    /** The table the log shows: one row per variant, the winner starred. */
+    static List<String> table(StudyResult study) {
+        int width = Math.max(7, study.variants().stream().mapToInt(v -> v.name().length()).max().orElse(7));
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "Study (%s over %s), compared on validation accuracy:", study.mode(),
+                String.join(", ", study.axes().keySet())));
+        lines.add(String.format(Locale.ROOT, "    %-" + width + "s  %12s  %5s  %9s  %8s  %10s", "variant", "best val acc",
+                "epoch", "gap", "time", "parameters"));
+        for (StudyResult.Variant v : study.variants()) {
+            String mark = v.name().equals(study.winner()) ? "  * " : "    ";
+            if (v.diverged()) {
+                lines.add(String.format(Locale.ROOT, "%s%-" + width + "s  %12s", mark, v.name(), "diverged"));
+                continue;
+            }
+            lines.add(String.format(Locale.ROOT, "%s%-" + width + "s  %12.4f  %5d  %+9.4f  %6.0f s  %,10d", mark, v.name(),
+                    v.bestValidationAccuracy(), v.bestEpoch(), v.trainValidationGap(), v.seconds(), v.parameters()));
+        }
+        return lines;
+    }
+
+    private static String outcome(StudyResult.Variant v) {
+        return v.diverged() ? "diverged" : String.format(Locale.ROOT, "best validation accuracy %.4f at epoch %d,"
+                + " train/validation gap %+.4f", v.bestValidationAccuracy(), v.bestEpoch(), v.trainValidationGap());
+    }
+
+    /** The variant's outcome when an earlier run finished it with the same fingerprint; null when it must (re)train. */
+    private static StudyResult.Variant finished(StudyVariant variant, TrainRequest train) throws IOException {
+        Path diverged = train.outputDirectory().resolve(DIVERGED_FILE);
+        if (Files.isRegularFile(diverged)) {
+            JsonNode marker = JSON.readTree(diverged.toFile());
+            if (variant.fingerprint().equals(marker.path("fingerprint").asText())) {
+                return diverged(variant, marker.path("message").asText());
+            }
+        }
+        if (!Files.isRegularFile(train.modelFile()) || !Files.isRegularFile(train.historyFile())
+                || !Files.isRegularFile(train.runFile())) {
+            return null;
+        }
+        try {
+            ModelMetadata metadata = ModelMetadata.read(train.modelFile());
+            JsonNode history = JSON.readTree(train.historyFile().toFile());
+            if (metadata == null || !variant.fingerprint().equals(metadata.fingerprint())
+                    || !variant.fingerprint().equals(history.path("fingerprint").asText())) {
+                return null;
+            }
+        } catch (IOException e) {
+            return null; // unreadable: train it again
+        }
+        return read(variant, train);
+    }
+
+    private static StudyResult.Variant read(StudyVariant variant, TrainRequest train) throws IOException {
+        JsonNode history = JSON.readTree(train.historyFile().toFile());
+        JsonNode run = JSON.readTree(train.runFile().toFile());
+        List<EpochRecord> epochs = new ArrayList<>();
+        for (JsonNode e : history.path("epochs")) {
+            epochs.add(JSON.treeToValue(e, EpochRecord.class));
+        }
+        EpochRecord last = epochs.get(epochs.size() - 1);
+        return new StudyResult.Variant(variant.name(), variant.settings(), variant.fingerprint(), variant.directory(),
+                "trained", history.path("bestValidationAccuracy").asDouble(), history.path("bestEpoch").asInt(),
+                last.trainAccuracy(), last.validationAccuracy(), last.trainAccuracy() - last.validationAccuracy(),
+                run.path("trainingSeconds").asDouble(), run.path("model").path("parameters").asLong(), null, epochs);
+    }
+
+    private static StudyResult.Variant diverged(StudyVariant variant, String message) {
+        return new StudyResult.Variant(variant.name(), variant.settings(), variant.fingerprint(), variant.directory(),
+                "diverged", null, null, null, null, null, 0, 0, message, List.of());
+    }
+
+    /** Identifies the whole study: the variants' fingerprints in order, and the mode. */
+    static String fingerprint(StudyRequest request) {
+        StringBuilder all = new StringBuilder(request.spec().mode());
+        request.variants().forEach(v -> all.append('|').append(v.name()).append('=').append(v.fingerprint()));
+        try {
+            byte[] sha = MessageDigest.getInstance("SHA-256").digest(all.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha).substring(0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.github.cnnmaven.mojo;
+
+import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.study.StudySpec;
+import io.github.cnnmaven.study.StudyVariant;
+import org.apache.maven.api.plugin.testing.InjectMojo;
+import org.apache.maven.api.plugin.testing.MojoTest;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.apache.maven.api.plugin.testing.MojoExtension.setVariableValueToObject;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The study mojo's wiring: the POM's nested {@code <study>} element, in declared order, becomes the plan. */
+@MojoTest
+class StudyMojoTest {
+
+    static final String POM = "src/test/resources/unit/study/pom.xml";
+
+    @TempDir
+    Path temp;
+
+    @Test
+    @InjectMojo(goal = "study", pom = POM)
+    void theStudyElementBecomesTheSpecInDeclaredOrder(StudyMojo mojo) throws Exception {
+        StudySpec spec = mojo.studySpec();
+        assertEquals("grid", spec.mode());
+        assertEquals(List.of("schedule", "dropout", "augment"), List.copyOf(spec.axes().keySet()));
+        assertEquals(List.of("none", "crop4,flip"), spec.axes().get("augment"));
+        List<StudyVariant> variants = mojo.plan(mojo.trainingConfig(), "data");
+        assertEquals(8, variants.size());
+        assertEquals("schedule=constant, dropout=0.1, augment=none", variants.get(0).name());
+        assertEquals(4, variants.get(7).config().epochs(), "the base's epoch budget, for every variant");
+    }
+
+    @Test
+    @InjectMojo(goal = "study", pom = POM)
+    void withoutAStudyOrValidationTheGoalSaysWhatToDeclare(StudyMojo mojo) throws Exception {
+        setVariableValueToObject(mojo, "validationSplit", 0.0);
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> mojo.plan(mojo.trainingConfig(), "data"))
+                .getMessage().startsWith("Invalid value '0.0' for cnn.validationSplit: a study compares variants on validation"));
+        setVariableValueToObject(mojo, "validationSplit", 0.1);
+        setVariableValueToObject(mojo, "study", null);
+        setVariableValueToObject(mojo, "cacheDir", temp.resolve("cache").toFile());
+        setVariableValueToObject(mojo, "outputDirectory", temp.resolve("cnn").toFile());
+        MojoExecutionException e = assertThrows(MojoExecutionException.class, mojo::execute);
+        assertTrue(e.getMessage().contains("The study goal needs a <study> in its <configuration>"), e.getMessage());
+        assertFalse(Files.exists(temp.resolve("cache")), "nothing is downloaded for a bad configuration");
+    }
+}

@@ -1,0 +1,114 @@
+package io.github.cnnmaven.study;
+
+import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.config.Fingerprint;
+import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.testing.TrainingFixtures;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StudyPlanTest {
+
+    static final TrainingConfig BASE = TrainingFixtures.lenet5(3, "adam", 0.003, null);
+
+    static Map<String, String> axes(String... pairs) {
+        Map<String, String> axes = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            axes.put(pairs[i], pairs[i + 1]);
+        }
+        return axes;
+    }
+
+    static List<StudyVariant> plan(String mode, String... pairs) throws InvalidConfigurationException {
+        return StudyPlan.expand(BASE, StudySpec.parse(mode, axes(pairs)), "data");
+    }
+
+    @Test
+    void oneAtATimeVariesEachAxisAroundTheBaseAndTrainsTheBaseOnce() throws Exception {
+        // batchNorm=true is the base's own value: it is the base, not a second copy of it
+        List<StudyVariant> variants = plan(null, "dropout", "0.1, 0.5", "batchNorm", "true,false", "cnn.kernelSize", "5");
+        assertEquals(List.of("base", "dropout=0.1", "dropout=0.5", "batchNorm=false", "kernelSize=5"),
+                variants.stream().map(StudyVariant::name).toList());
+        assertEquals(BASE, variants.get(0).config());
+        assertEquals(Fingerprint.of(BASE, "data"), variants.get(0).fingerprint(), "the base carries train's fingerprint");
+        assertEquals(0.1, variants.get(1).config().dropout());
+        assertTrue(variants.get(1).config().batchNorm(), "one axis at a time: the rest stays the base's");
+        assertEquals(5, variants.get(4).config().kernelSize());
+        assertEquals(5, variants.stream().map(StudyVariant::fingerprint).distinct().count());
+        assertEquals(5, variants.stream().map(StudyVariant::directory).distinct().count());
+        for (StudyVariant v : variants) {
+            assertEquals(BASE.seed(), v.config().seed());
+            assertEquals(BASE.epochs(), v.config().epochs());
+            assertEquals(BASE.validationSplit(), v.config().validationSplit());
+        }
+    }
+
+    @Test
+    void gridTrainsEveryCombination() throws Exception {
+        List<StudyVariant> variants = plan("grid", "dropout", "0.1,0.5", "schedule", "constant,cosine", "optimizer", "adam,sgd");
+        assertEquals(8, variants.size());
+        assertEquals("dropout=0.1, schedule=constant, optimizer=adam", variants.get(0).name());
+        assertEquals("dropout=0.5, schedule=cosine, optimizer=sgd", variants.get(7).name());
+        assertEquals("cosine", variants.get(7).config().schedule());
+        assertEquals("sgd", variants.get(7).config().optimizer());
+        assertEquals("dropout=0.5_schedule=cosine_optimizer=sgd", variants.get(7).directory());
+    }
+
+    @Test
+    void valuesHoldingCommasAreSeparatedByBars() throws Exception {
+        List<StudyVariant> variants = plan(null, "augment", "none|crop4,flip", "dropout", "default|0.2");
+        assertEquals(List.of("base", "augment=none", "augment=crop4,flip", "dropout=0.2"),
+                variants.stream().map(StudyVariant::name).toList());
+        assertEquals(List.of(), variants.get(1).config().augment());
+        assertEquals(List.of("crop4", "flip"), variants.get(2).config().augment());
+        assertNull(variants.get(0).config().dropout(), "dropout=default is the base's preset default");
+    }
+
+    @Test
+    void badAxesAndValuesNameTheAxisAndHowToFixIt() {
+        String unknown = assertThrows(InvalidConfigurationException.class, () -> plan(null, "dropOut", "0.1")).getMessage();
+        assertTrue(unknown.startsWith("Invalid value 'dropOut' for <study><axes>: an axis is a training property"), unknown);
+        assertTrue(unknown.contains("dropout"), unknown);
+        String unfair = assertThrows(InvalidConfigurationException.class, () -> plan(null, "epochs", "5,10")).getMessage();
+        assertTrue(unfair.contains("every variant gets the same epoch budget"), unfair);
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> plan(null, "seed", "1,2")).getMessage()
+                .contains("same seed"));
+        String type = assertThrows(InvalidConfigurationException.class, () -> plan(null, "batchNorm", "yes")).getMessage();
+        assertEquals("Invalid value 'yes' for <study><axes><batchNorm>: use true and/or false", type);
+        String range = assertThrows(InvalidConfigurationException.class, () -> plan(null, "dropout", "0.1,1.5")).getMessage();
+        assertTrue(range.startsWith("Study variant 'dropout=1.5' is invalid: Invalid value '1.5' for cnn.dropout"), range);
+        String step = assertThrows(InvalidConfigurationException.class, () -> plan(null, "schedule", "step")).getMessage();
+        assertTrue(step.contains("cnn.stepSize"), step);
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> plan("random", "dropout", "0.1")).getMessage()
+                .contains("use one-at-a-time (the default) or grid"));
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> plan(null)).getMessage()
+                .contains("declares no axes"));
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> plan(null, "dropout", "0.1,,0.2")).getMessage()
+                .contains("<study><axes><dropout>"));
+    }
+
+    @Test
+    void kernelSizeNeedsAPresetWithAVariableKernel() {
+        TrainingConfig resnet = new TrainingConfig("resnet20", null, 3, 3, 32, 42, 0.2, "adam", 0.001, 0.9, 5e-4, "constant", 0,
+                List.of(), 0.1, 5, 0, null, true, 0, 0, List.of(), "none", 0, 0, null);
+        String message = assertThrows(InvalidConfigurationException.class, () -> StudyPlan.expand(resnet,
+                StudySpec.parse(null, axes("kernelSize", "3,5")), "data")).getMessage();
+        assertTrue(message.contains("resnet20 has a fixed kernel size"), message);
+    }
+
+    @Test
+    void theBaseValueOfAnAxisIsShownAsText() {
+        assertEquals("default", StudyPlan.valueOf(BASE, "dropout"));
+        assertEquals("true", StudyPlan.valueOf(BASE, "batchNorm"));
+        assertEquals("flip", StudyPlan.valueOf(BASE, "augment"));
+        assertEquals("0.003", StudyPlan.valueOf(BASE, "learningRate"));
+    }
+}

@@ -1,0 +1,98 @@
+package io.github.cnnmaven.study;
+
+import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.dataset.LoadedDataset;
+import io.github.cnnmaven.testing.TrainingFixtures;
+import io.github.cnnmaven.training.ModelMetadata;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class StudyRunnerTest {
+
+    @TempDir
+    Path out;
+    final List<String> log = new ArrayList<>();
+    static final LoadedDataset SHAPES = TrainingFixtures.SHAPES;
+
+    StudyRequest request() throws Exception {
+        TrainingConfig base = TrainingFixtures.lenet5(2, "nesterov", 0.01, null);
+        Map<String, String> axes = new LinkedHashMap<>();
+        axes.put("dropout", "0.3");
+        axes.put("learningRate", "1e6"); // diverges: recorded, and it cannot win
+        StudySpec spec = StudySpec.parse(null, axes);
+        List<StudyVariant> variants = StudyPlan.expand(base, spec, "synthetic");
+        return new StudyRequest(SHAPES.prepared(), null, spec, variants, variants.get(0).fingerprint(), out, false, false, 2);
+    }
+
+    StudyRunner runner() {
+        return new StudyRunner(Console.of(log::add, log::add));
+    }
+
+    long count(String prefix) {
+        return log.stream().filter(l -> l.startsWith(prefix)).count();
+    }
+
+    @Test
+    void aStoppedStudyResumesWithoutRetrainingFinishedVariantsAndKeepsTheWinner() throws Exception {
+        StudyRequest request = request();
+        assertNull(runner().run(request, SHAPES, v -> false), "stopped after the first variant, as a kill would");
+        assertTrue(Files.isRegularFile(out.resolve("study/base/model.zip")));
+        assertFalse(Files.exists(out.resolve("study.json")), "no study.json until every variant is done");
+        assertFalse(Files.exists(out.resolve("model.zip")), "no winner until every variant is done");
+
+        log.clear();
+        StudyResult study = runner().run(request, SHAPES, null);
+        assertEquals(1, count("Study variant 1/3 'base': already trained (fingerprint "), log.toString());
+        assertEquals(0, count("Study variant 1/3 'base' (the base configuration): training in"), log.toString());
+        assertEquals(1, count("Epoch 1/2 "), "only dropout=0.3 trains an epoch (the last variant diverges in it): " + log);
+        assertEquals(1, count("Study variant 2/3 'dropout=0.3': training in "), log.toString());
+        assertEquals(1, count("Study variant 3/3 'learningRate=1e6' diverged: Training diverged"), log.toString());
+
+        assertEquals(3, study.variants().size());
+        assertEquals("diverged", study.variants().get(2).status());
+        StudyResult.Variant winner = study.winnerVariant();
+        assertNotNull(winner);
+        for (StudyResult.Variant v : study.variants().subList(0, 2)) {
+            assertEquals("trained", v.status());
+            assertEquals(2, v.history().size());
+            assertTrue(v.bestValidationAccuracy() <= winner.bestValidationAccuracy());
+            assertEquals(v.finalTrainAccuracy() - v.finalValidationAccuracy(), v.trainValidationGap(), 1e-12);
+            assertTrue(v.parameters() > 10_000 && v.seconds() > 0);
+        }
+        assertEquals(winner.fingerprint(), ModelMetadata.read(out.resolve("model.zip")).fingerprint(),
+                "the output directory's model is the winner's");
+        assertEquals(Files.readString(out.resolve("study").resolve(winner.directory()).resolve("history.json")),
+                Files.readString(out.resolve("history.json")));
+        assertEquals(Map.of("dropout", "default", "learningRate", "0.01"), study.base());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("  * " + winner.name())), "the winner is starred: " + log);
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("Winner: '" + winner.name() + "' with validation accuracy")));
+
+        StudyResult read = StudyResult.read(out);
+        assertEquals(study.winner(), read.winner());
+        assertNotNull(StudyResult.winnerFor(out, request.baseFingerprint(), winner.fingerprint()));
+        assertNull(StudyResult.winnerFor(out, "another-configuration", winner.fingerprint()), "a changed base is stale");
+        assertNull(StudyResult.winnerFor(out, request.baseFingerprint(), "another-model"));
+
+        log.clear();
+        runner().run(request, SHAPES, null);
+        assertEquals(0, log.stream().filter(l -> l.contains(": training in ")).count(),
+                "a finished study retrains nothing, the diverged variant included: " + log);
+        assertEquals(2, log.stream().filter(l -> l.contains("': already trained (fingerprint")).count(), log.toString());
+        assertEquals(1, count("Study variant 3/3 'learningRate=1e6': already tried, it diverged"), log.toString());
+        assertEquals(0, count("Epoch "), log.toString());
+    }
+}

@@ -7,6 +7,7 @@ import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.LoadedDataset;
+import io.github.cnnmaven.network.FastBatchNormHelper;
 import io.github.cnnmaven.network.NetworkBuilder;
 import io.github.cnnmaven.training.TrainingInputs;
 import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
@@ -51,6 +52,7 @@ public final class LrFinder {
         NetworkBuilder.Built built = NetworkBuilder.build(config, inputs.shape(), inputs.iterationsPerEpoch());
         ComputationGraph graph = new ComputationGraph(built.configuration());
         graph.init();
+        FastBatchNormHelper.install(graph); // the same arithmetic as training
         LrSweep sweep = new LrSweep(settings.start(), settings.end(), settings.steps());
         console.info(String.format(Locale.ROOT, "find-lr: sweeping the learning rate from %.3g to %.3g over %d steps (%s, batch %d)",
                 settings.start(), settings.end(), settings.steps(), config.optimizer(), config.batchSize()));

@@ -9,6 +9,7 @@ import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetDescription;
 import io.github.cnnmaven.dataset.ImageSet;
 import io.github.cnnmaven.dataset.LoadedDataset;
+import io.github.cnnmaven.network.FastBatchNormHelper;
 import io.github.cnnmaven.network.InputShape;
 import io.github.cnnmaven.network.ModelSummary;
 import io.github.cnnmaven.network.NetworkBuilder;
@@ -112,9 +113,10 @@ public final class Trainer {
             state = new TrainingState();
             state.fingerprint = request.fingerprint();
         }
+        int fastBatchNorm = FastBatchNormHelper.install(graph);
         ModelSummary summary = built.summarize(graph);
         summary.lines().forEach(console::info);
-        logBackend(request.threads());
+        logBackend(request.threads(), fastBatchNorm);
 
         String firstLayer = graph.getLayers()[0].conf().getLayer().getLayerName();
         int[] trainSample = java.util.Arrays.copyOf(Splits.epochOrder(split.train(), train.labels(), classes, false,
@@ -268,11 +270,12 @@ public final class Trainer {
                 : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
     }
 
-    private void logBackend(int threads) {
+    private void logBackend(int threads, int fastBatchNorm) {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         console.info("Backend: " + env.getOrDefault("backend", "?") + ", BLAS " + env.getOrDefault("blas.vendor", "?")
                 + ", " + threads + " threads, " + env.getOrDefault("cores", "?") + " cores, oneDNN layer helpers "
-                + (helpersOn() ? "on" : "off"));
+                + (helpersOn() ? "on" : "off") + (fastBatchNorm > 0 ? " (batch-norm statistics: the faster helper on "
+                + fastBatchNorm + " layers)" : ""));
     }
 
     /** Whether DL4J's oneDNN helpers will run (see org.nd4j.nativeblas.Nd4jCpu for why this needs a shim). */

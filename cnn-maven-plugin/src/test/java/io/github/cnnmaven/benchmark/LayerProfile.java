@@ -1,0 +1,120 @@
+package io.github.cnnmaven.benchmark;
+
+import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.network.FastBatchNormHelper;
+import io.github.cnnmaven.network.InputShape;
+import io.github.cnnmaven.network.NetworkBuilder;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Where an alexnet-cifar training step spends its time ({@code scripts/profile-training.sh}).
+ * {@code train [stock]}: trains 40 iterations at batch 128 under async-profiler's wall-clock
+ * sampler (attached by the script; {@code stock} keeps DL4J's own batch-norm helper).
+ * {@code report <collapsed stacks>}: attributes the training thread's samples to the innermost
+ * DL4J layer method (forward: activate/preOutput, backward: backpropGradient) and prints shares.
+ */
+public final class LayerProfile {
+
+    private static final Pattern LAYER = Pattern.compile("org/deeplearning4j/nn/layers/(?:[a-z]+/)*([A-Za-z0-9]+)\\.([A-Za-z]+)");
+
+    private LayerProfile() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args[0].equals("train")) {
+            train(args.length > 1 && args[1].equals("stock"));
+        } else {
+            report(Path.of(args[1]));
+        }
+    }
+
+    static void train(boolean stock) throws Exception {
+        TrainingConfig config = new TrainingConfig("alexnet-cifar", null, 3, 1, 128, 42, 0.1, "adam", 1e-3, 0.9, 5e-4,
+                "constant", 0, List.of(), 0.1, 5, 0, null, true, 0, 0, List.of(), "none", 0, 0, null);
+        ComputationGraph graph = new ComputationGraph(NetworkBuilder.build(config, new InputShape(3, 32, 32, 10), 100).configuration());
+        graph.init();
+        if (!stock) {
+            FastBatchNormHelper.install(graph);
+        }
+        INDArray x = Nd4j.rand(DataType.FLOAT, 128, 3, 32, 32);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, 128, 10);
+        for (int i = 0; i < 128; i++) {
+            y.putScalar(i, i % 10, 1);
+        }
+        DataSet batch = new DataSet(x, y);
+        long t0 = 0;
+        for (int i = 0; i < 45; i++) {
+            if (i == 5) {
+                t0 = System.nanoTime();
+            }
+            graph.fit(batch);
+        }
+        System.out.printf(Locale.ROOT, "alexnet-cifar trained at %.1f images/s under the profiler%n",
+                40 * 128 / ((System.nanoTime() - t0) / 1e9));
+    }
+
+    /** The layer type behind a DL4J layer or helper class. */
+    static String kind(String className) {
+        if (className.contains("Conv")) {
+            return "convolution";
+        }
+        if (className.contains("BatchNorm")) {
+            return "batch norm";
+        }
+        if (className.contains("Activation")) {
+            return "ReLU";
+        }
+        if (className.contains("Subsampling")) {
+            return "max pooling";
+        }
+        if (className.contains("OutputLayer")) {
+            return "output (softmax + loss)";
+        }
+        if (className.equals("BaseLayer")) {
+            return "dense";
+        }
+        return className.contains("Dropout") ? "dropout" : "other";
+    }
+
+    static void report(Path collapsed) throws Exception {
+        Map<String, Long> shares = new LinkedHashMap<>();
+        long total = 0;
+        for (String line : Files.readAllLines(collapsed)) {
+            int space = line.lastIndexOf(' ');
+            String stack = line.substring(0, space);
+            // the training thread is the JVM's main thread, which async-profiler names DestroyJavaVM at exit
+            if (!stack.startsWith("[DestroyJavaVM") || !stack.contains("ComputationGraph.fitHelper")) {
+                continue;
+            }
+            long samples = Long.parseLong(line.substring(space + 1));
+            total += samples;
+            String key = null;
+            Matcher m = LAYER.matcher(stack);
+            while (m.find()) {
+                String phase = m.group(2).equals("backpropGradient") ? "backward" : "forward";
+                key = kind(m.group(1)) + ", " + phase;
+            }
+            if (key == null) {
+                key = stack.contains("Updater") || stack.contains("updater") ? "updater (Adam)" : "other (graph, memory, dense gemm)";
+            }
+            shares.merge(key, samples, Long::sum);
+        }
+        long all = total;
+        System.out.println("share of the training thread's wall time, by layer type:");
+        shares.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).forEach(e ->
+                System.out.printf(Locale.ROOT, "  %5.1f%%  %s%n", 100.0 * e.getValue() / all, e.getKey()));
+    }
+}

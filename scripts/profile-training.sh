@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Where an alexnet-cifar training step spends its time: trains 40 iterations in the plugin's training
+# configuration (oneDNN build, DL4J helpers on) under async-profiler's wall-clock sampler, then prints
+# each layer type's share of the training thread, forward and backward. Pass "stock" to keep DL4J's
+# own batch-norm helper (before the plugin's faster statistics). Linux x86-64.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+REPO="${MAVEN_REPO:-$HOME/.m2/repository}"
+PROFILER=tools.profiler:async-profiler:4.1
+mvn -B -q -pl cnn-maven-plugin -am test-compile
+mvn -B -q dependency:get -Dartifact=$PROFILER -Dtransitive=false
+mvn -B -q dependency:get -Dartifact=org.nd4j:nd4j-native:1.0.0-M2.1:jar:linux-x86_64-onednn-avx512 -Dtransitive=false
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+(cd "$WORK" && jar xf "$REPO/tools/profiler/async-profiler/4.1/async-profiler-4.1.jar" linux-x64/libasyncProfiler.so)
+CP=$(cd cnn-maven-plugin && mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)
+# the plugin's training JVM: exactly one native jar, the oneDNN build, and the helpers on
+CP=$(echo "$CP" | tr ':' '\n' | grep -v 'nd4j-native-1.0.0-M2.1-linux-x86_64.jar' | paste -sd: -)
+CP="cnn-maven-plugin/target/test-classes:cnn-maven-plugin/target/classes:$CP:$REPO/org/nd4j/nd4j-native/1.0.0-M2.1/nd4j-native-1.0.0-M2.1-linux-x86_64-onednn-avx512.jar"
+OMP_NUM_THREADS=$(nproc) java -Xmx2g -Dorg.bytedeco.javacpp.platform.extension=-onednn-avx512 \
+    -Dorg.eclipse.deeplearning4j.helpers.disable=false \
+    -agentpath:"$WORK/linux-x64/libasyncProfiler.so=start,event=wall,interval=2ms,threads,collapsed,file=$WORK/stacks.txt" \
+    -cp "$CP" io.github.cnnmaven.benchmark.LayerProfile train "${1:-}" 2>&1 | grep -v '^\[main\]'
+java -cp "$CP" io.github.cnnmaven.benchmark.LayerProfile report "$WORK/stacks.txt"

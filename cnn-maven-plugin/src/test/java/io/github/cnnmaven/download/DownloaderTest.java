@@ -105,7 +105,8 @@ class DownloaderTest {
             URI url = URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/big");
             downloader(List.of(), true).download(url, temp.resolve("a"));
             assertEquals(5, log.size(), "start, 25/50/75%, end: " + log);
-            assertTrue(log.get(2).matches("\\s+50%\\s+2\\.1 MB of 4\\.2 MB\\s+[\\d.]+ MB/s"), log.get(2));
+            // the line for crossing half-way shows the bytes received by then: one read buffer past 50 % at most
+            assertTrue(log.get(2).matches("\\s+5[0-2]%\\s+2\\.[12] MB of 4\\.2 MB\\s+[\\d.]+ MB/s"), log.get(2));
             log.clear();
             downloader(List.of(), false).download(url, temp.resolve("b"));
             assertEquals(2, log.size(), log.toString());

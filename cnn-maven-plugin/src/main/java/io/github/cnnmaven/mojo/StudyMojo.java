@@ -61,7 +61,7 @@ public class StudyMojo extends AbstractTrainingMojo {
     }
 
     /** The variants to train, checked before anything is downloaded. */
-    List<StudyVariant> plan(TrainingConfig config, String dataIdentity) throws InvalidConfigurationException {
+    static List<StudyVariant> plan(TrainingConfig config, StudySpec spec, String dataIdentity) throws InvalidConfigurationException {
         if (config.isOverfitCheck()) {
             throw InvalidConfigurationException.of("cnn.overfit", config.overfit(), "the overfit sanity check is not a"
                     + " study: unset cnn.overfit for the study goal");
@@ -70,19 +70,19 @@ public class StudyMojo extends AbstractTrainingMojo {
             throw InvalidConfigurationException.of("cnn.validationSplit", config.validationSplit(), "a study compares"
                     + " variants on validation accuracy: use a positive split, such as 0.1");
         }
-        return StudyPlan.expand(config, studySpec(), dataIdentity);
+        return StudyPlan.expand(config, spec, dataIdentity);
     }
 
     @Override
     protected void run() throws CnnException {
         TrainingConfig configured = trainingConfig();
-        plan(configured, "check"); // bad axes fail before any download
+        StudySpec studySpec = studySpec();
+        plan(configured, studySpec, "check"); // bad axes fail before any download
         DatasetSpec spec = datasetSpec();
         PreparedDataset prepared = datasetService(spec).prepare(spec);
         TrainingConfig config = configured.withLearningRate(learningRateFor(configured, prepared, spec, true));
         String identity = dataIdentity(prepared, spec);
-        List<StudyVariant> variants = plan(config, identity);
-        StudySpec studySpec = studySpec();
+        List<StudyVariant> variants = plan(config, studySpec, identity);
         getLog().info(String.format(Locale.ROOT, "Study, %s over %s: %d variants, each %d epochs with seed %d on the same"
                         + " validation split (%.2f of the training set); compared on validation accuracy only",
                 studySpec.mode(), studySpec.axes().entrySet().stream().map(e -> e.getKey() + " (" + String.join(", ",

@@ -1,19 +1,14 @@
 package io.github.cnnmaven.benchmark;
 
-import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.network.FastBatchNormHelper;
 import io.github.cnnmaven.network.InputShape;
 import io.github.cnnmaven.network.NetworkBuilder;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -42,19 +37,13 @@ public final class LayerProfile {
     }
 
     static void train(boolean stock) throws Exception {
-        TrainingConfig config = new TrainingConfig("alexnet-cifar", null, 3, 1, 128, 42, 0.1, "adam", 1e-3, 0.9, 5e-4,
-                "constant", 0, List.of(), 0.1, 5, 0, null, true, 0, 0, List.of(), "none", 0, 0, null);
-        ComputationGraph graph = new ComputationGraph(NetworkBuilder.build(config, new InputShape(3, 32, 32, 10), 100).configuration());
+        ComputationGraph graph = new ComputationGraph(NetworkBuilder.build(TrainingBenchmark.config("alexnet-cifar", 128),
+                new InputShape(3, 32, 32, 10), 100).configuration());
         graph.init();
         if (!stock) {
             FastBatchNormHelper.install(graph);
         }
-        INDArray x = Nd4j.rand(DataType.FLOAT, 128, 3, 32, 32);
-        INDArray y = Nd4j.zeros(DataType.FLOAT, 128, 10);
-        for (int i = 0; i < 128; i++) {
-            y.putScalar(i, i % 10, 1);
-        }
-        DataSet batch = new DataSet(x, y);
+        DataSet batch = TrainingBenchmark.syntheticBatch(128);
         long t0 = 0;
         for (int i = 0; i < 45; i++) {
             if (i == 5) {

@@ -36,19 +36,13 @@ public final class TrainingBenchmark {
         int batch = 128;
         result("sgemm.gflops", sgemm(2048));
         for (String network : List.of("alexnet-cifar", "resnet20")) {
-            TrainingConfig config = new TrainingConfig(network, null, 3, 1, batch, 42, 0.1, "adam", 1e-3, 0.9, 5e-4, "constant",
-                    0, List.of(), 0.1, 5, 0, null, true, 0, 0, List.of(), "none", 0, 0, null);
-            NetworkBuilder.Built built = NetworkBuilder.build(config, new InputShape(3, 32, 32, 10), 100);
+            NetworkBuilder.Built built = NetworkBuilder.build(config(network, batch), new InputShape(3, 32, 32, 10), 100);
             ComputationGraph graph = new ComputationGraph(built.configuration());
             graph.init();
             FastBatchNormHelper.install(graph); // as the plugin's training does (a no-op without the oneDNN helpers)
             result(network + ".macs", built.summarize(graph).multiplyAdds());
-            INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
-            INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
-            for (int i = 0; i < batch; i++) {
-                y.putScalar(i, i % 10, 1);
-            }
-            DataSet ds = new DataSet(x, y);
+            DataSet ds = syntheticBatch(batch);
+            INDArray x = ds.getFeatures();
             // Iteration times on this 2-core VM vary by ±25 %: time a window of many iterations after a
             // warm-up long enough for oneDNN's primitive cache and the JIT (a short window read 15 % low).
             boolean alexnet = network.equals("alexnet-cifar");
@@ -73,6 +67,22 @@ public final class TrainingBenchmark {
         }
         result("pipeline", pipeline(batch)); // one Java thread; it needs no native memory
         result("peakRssMb", peakRssMb());
+    }
+
+    /** The measured configuration: the network at batch {@code batch}, Adam, weight decay, the DESIGN.md defaults. */
+    static TrainingConfig config(String network, int batch) {
+        return new TrainingConfig(network, null, 3, 1, batch, 42, 0.1, "adam", 1e-3, 0.9, 5e-4, "constant",
+                0, List.of(), 0.1, 5, 0, null, true, 0, 0, List.of(), "none", 0, 0, null);
+    }
+
+    /** Random 32×32×3 images with one-hot labels cycling through ten classes. */
+    static DataSet syntheticBatch(int batch) {
+        INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, 32, 32);
+        INDArray y = Nd4j.zeros(DataType.FLOAT, batch, 10);
+        for (int i = 0; i < batch; i++) {
+            y.putScalar(i, i % 10, 1);
+        }
+        return new DataSet(x, y);
     }
 
     static double sgemm(int n) {

@@ -35,7 +35,7 @@ class StudyMojoTest {
         assertEquals("grid", spec.mode());
         assertEquals(List.of("schedule", "dropout", "augment"), List.copyOf(spec.axes().keySet()));
         assertEquals(List.of("none", "crop4,flip"), spec.axes().get("augment"));
-        List<StudyVariant> variants = mojo.plan(mojo.trainingConfig(), "data");
+        List<StudyVariant> variants = StudyMojo.plan(mojo.trainingConfig(), spec, "data");
         assertEquals(8, variants.size());
         assertEquals("schedule=constant, dropout=0.1, augment=none", variants.get(0).name());
         assertEquals(4, variants.get(7).config().epochs(), "the base's epoch budget, for every variant");
@@ -45,7 +45,7 @@ class StudyMojoTest {
     @InjectMojo(goal = "study", pom = POM)
     void withoutAStudyOrValidationTheGoalSaysWhatToDeclare(StudyMojo mojo) throws Exception {
         setVariableValueToObject(mojo, "validationSplit", 0.0);
-        assertTrue(assertThrows(InvalidConfigurationException.class, () -> mojo.plan(mojo.trainingConfig(), "data"))
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> StudyMojo.plan(mojo.trainingConfig(), mojo.studySpec(), "data"))
                 .getMessage().startsWith("Invalid value '0.0' for cnn.validationSplit: a study compares variants on validation"));
         setVariableValueToObject(mojo, "validationSplit", 0.1);
         setVariableValueToObject(mojo, "study", null);

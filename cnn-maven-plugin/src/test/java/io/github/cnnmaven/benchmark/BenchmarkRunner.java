@@ -19,7 +19,8 @@ import java.util.Map;
  * The training-throughput benchmark ({@code scripts/benchmark-training.sh}): runs
  * {@link TrainingBenchmark} in two JVMs — ND4J out of the box (the generic native build, DL4J's
  * helpers off) and the configuration the plugin's training JVM uses on this host (Backend.select:
- * the oneDNN build for the CPU with the helpers on) — and prints one table with every figure as a
+ * the oneDNN build for the CPU with the helpers on, the plugin's batch-norm helper, inference on the
+ * batch-norm-folded graph) — and prints one table with every figure as a
  * percentage of that run's sgemm and the speed-up between the two.
  *
  * <p>Args: the local Maven repository (where the script fetched the native jars).
@@ -44,9 +45,10 @@ public final class BenchmarkRunner {
 
         // The plugin's configuration first: out of the box, RSS climbs past 10 GB, and the VM reclaiming
         // that memory afterwards slowed a following run by a quarter.
-        Map<String, Double> plugin = run(plus(base, tunedJar.toString()), tuned.jvmOptions(), "plugin (" + tunedJar.getFileName()
-                + ", helpers on)");
-        Map<String, Double> outOfTheBox = run(plus(base, generic), List.of(), "out of the box (" + new File(generic).getName() + ")");
+        Map<String, Double> plugin = run(plus(base, tunedJar.toString()), tuned.jvmOptions(), "plugin", "plugin ("
+                + tunedJar.getFileName() + ", helpers on, batch norm folded for inference)");
+        Map<String, Double> outOfTheBox = run(plus(base, generic), List.of(), "baseline", "out of the box ("
+                + new File(generic).getName() + ")");
 
         System.out.println();
         System.out.printf(Locale.ROOT, "%-22s %18s %18s %9s%n", "figure", "out of the box", "plugin", "speed-up");
@@ -84,12 +86,13 @@ public final class BenchmarkRunner {
         return repository.resolve(p[0].replace('.', '/')).resolve(p[1]).resolve(p[2]).resolve(file);
     }
 
-    private static Map<String, Double> run(List<String> classpath, List<String> options, String label) throws Exception {
+    private static Map<String, Double> run(List<String> classpath, List<String> options, String mode, String label)
+            throws Exception {
         System.out.println("== " + label);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx4g"));
         command.addAll(options);
-        command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath), TrainingBenchmark.class.getName()));
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath), TrainingBenchmark.class.getName(), mode));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Map<String, Double> results = new LinkedHashMap<>();
         List<String> other = new ArrayList<>();

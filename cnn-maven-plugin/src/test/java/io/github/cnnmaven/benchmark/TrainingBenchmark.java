@@ -3,6 +3,7 @@ package io.github.cnnmaven.benchmark;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.ImageSet;
 import io.github.cnnmaven.network.FastBatchNormHelper;
+import io.github.cnnmaven.network.InferenceGraph;
 import io.github.cnnmaven.network.InputShape;
 import io.github.cnnmaven.network.NetworkBuilder;
 import io.github.cnnmaven.training.Augmentation;
@@ -26,6 +27,10 @@ import java.util.stream.IntStream;
  * and inference images/s of alexnet-cifar and resnet20 (batch 128, synthetic 32×32×3), the input
  * pipeline's images/s on its own, and peak RSS. {@link BenchmarkRunner} runs it once per backend
  * configuration, each in its own JVM.
+ *
+ * <p>Args: {@code plugin} measures what the plugin does (its batch-norm helper for training, the
+ * batch-norm-folded {@link InferenceGraph} for inference, as {@code evaluate} uses);
+ * {@code baseline} measures DL4J as it comes.
  */
 public final class TrainingBenchmark {
 
@@ -33,13 +38,16 @@ public final class TrainingBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
+        boolean plugin = args.length > 0 && args[0].equals("plugin");
         int batch = 128;
         result("sgemm.gflops", sgemm(2048));
         for (String network : List.of("alexnet-cifar", "resnet20")) {
             NetworkBuilder.Built built = NetworkBuilder.build(config(network, batch), new InputShape(3, 32, 32, 10), 100);
             ComputationGraph graph = new ComputationGraph(built.configuration());
             graph.init();
-            FastBatchNormHelper.install(graph); // as the plugin's training does (a no-op without the oneDNN helpers)
+            if (plugin) {
+                FastBatchNormHelper.install(graph); // as the plugin's training does (a no-op without the oneDNN helpers)
+            }
             result(network + ".macs", built.summarize(graph).multiplyAdds());
             DataSet ds = syntheticBatch(batch);
             INDArray x = ds.getFeatures();
@@ -56,12 +64,13 @@ public final class TrainingBenchmark {
                 graph.fit(ds);
             }
             result(network + ".train", iterations * batch / ((System.nanoTime() - t0) / 1e9));
+            ComputationGraph inference = plugin ? InferenceGraph.fold(graph).graph() : graph;
             for (int i = 0; i < 10; i++) { // inference builds its own oneDNN primitives and workspaces
-                graph.outputSingle(false, x);
+                inference.outputSingle(false, x);
             }
             t0 = System.nanoTime();
             for (int i = 0; i < iterations * 2; i++) {
-                graph.outputSingle(false, x);
+                inference.outputSingle(false, x);
             }
             result(network + ".infer", iterations * 2 * batch / ((System.nanoTime() - t0) / 1e9));
         }

@@ -7,15 +7,23 @@ import io.github.cnnmaven.dataset.ImageSet;
 import io.github.cnnmaven.dataset.LoadedDataset;
 import io.github.cnnmaven.dataset.PreparedDataset;
 import io.github.cnnmaven.testing.SyntheticDatasets;
+import io.github.cnnmaven.training.ImageBatches;
+import io.github.cnnmaven.training.ModelFile;
+import io.github.cnnmaven.training.ModelMetadata;
 import io.github.cnnmaven.training.TrainRequest;
 import io.github.cnnmaven.training.Trainer;
 import io.github.cnnmaven.testing.TrainingFixtures;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -32,7 +40,8 @@ class EvaluatorTest {
         TrainRequest train = new TrainRequest(data.prepared(), null, TrainingFixtures.lenet5(3, "adam", 0.003, null), temp, "fp",
                 false, false, 2);
         new Trainer(Console.silent()).train(train, data, null);
-        EvaluationResult r = new Evaluator(Console.silent()).evaluate(new EvaluateRequest(data.prepared(), null,
+        List<String> log = new ArrayList<>();
+        EvaluationResult r = new Evaluator(Console.of(log::add, log::add)).evaluate(new EvaluateRequest(data.prepared(), null,
                 train.modelFile(), temp, 5), data);
         long correct = 0;
         for (int i = 0; i < 10; i++) {
@@ -46,6 +55,16 @@ class EvaluatorTest {
         r.misclassified().stream().filter(m -> m.image() != null).forEach(m -> assertTrue(Files.isRegularFile(temp.resolve(m.image()))));
         assertEquals("fp", r.fingerprint());
         assertEquals(new EvaluationResult.TestSet("cifar10", "synthetic", 50), r.testSet());
+
+        // Evaluated on the batch-norm-folded graph, yet exactly the saved model's own predictions.
+        assertTrue(log.contains("Inference graph: 2 batch-norm layer(s) folded into the preceding convolution"), log.toString());
+        ComputationGraph saved = ModelFile.readGraph(train.modelFile(), false);
+        ModelMetadata metadata = ModelMetadata.read(train.modelFile());
+        int[] all = IntStream.range(0, data.test().size()).toArray();
+        DataSet test = new ImageBatches(data.test(), all, all.length, metadata.normalizer(), null, 0, 0).next();
+        INDArray predicted = saved.outputSingle(false, test.getFeatures()).argMax(1);
+        long savedCorrect = IntStream.range(0, all.length).filter(i -> predicted.getInt(i) == data.test().label(i)).count();
+        assertEquals(savedCorrect, correct, "the unfolded model gets the same images right");
     }
 
     @Test

@@ -24,6 +24,9 @@ try {
     def run = new JsonSlurper().parse(new File(out, 'run.json'))
     assert run.model.parameters > 100000
     assert run.dataset.trainCount == 2000
+    // the training JVM's own high-water mark (ND4J's tensors live off the heap), logged and recorded
+    assert run.peakResidentMb > 100 && run.peakResidentMb < 4096 : "peak RSS ${run.peakResidentMb} MB"
+    assert log.contains("Peak resident memory of the training JVM: ${run.peakResidentMb} MB")
 
     // mvn install installed the model with classifier "model"
     def installed = new File(localRepositoryPath, 'it/train-shapes/1.0/train-shapes-1.0-model.zip')

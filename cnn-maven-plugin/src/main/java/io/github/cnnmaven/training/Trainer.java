@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.common.ProcessMemory;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetDescription;
 import io.github.cnnmaven.dataset.ImageSet;
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Properties;
 
 /**
@@ -220,7 +222,9 @@ public final class Trainer {
                     request.modelFile());
         }
         writeHistory(request, state, stopReason);
-        writeRun(request, data, summary, state, (System.nanoTime() - started) / 1e9);
+        OptionalLong peakMb = ProcessMemory.peakResidentMb();
+        writeRun(request, data, summary, state, (System.nanoTime() - started) / 1e9, peakMb);
+        peakMb.ifPresent(mb -> console.info("Peak resident memory of the training JVM: " + mb + " MB"));
         console.info("Wrote " + request.modelFile() + " and " + request.historyFile());
         return new Result(state.history, true, stopReason, summary);
     }
@@ -302,7 +306,7 @@ public final class Trainer {
     }
 
     private void writeRun(TrainRequest request, LoadedDataset data, ModelSummary summary, TrainingState state,
-                          double wallSeconds) throws IOException {
+                          double wallSeconds, OptionalLong peakResidentMb) throws IOException {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("fingerprint", request.fingerprint());
@@ -316,6 +320,7 @@ public final class Trainer {
         run.put("epochsRun", state.history.size());
         run.put("trainingSeconds", state.seconds);
         run.put("wallSeconds", wallSeconds);
+        run.put("peakResidentMb", peakResidentMb.isPresent() ? peakResidentMb.getAsLong() : null);
         AtomicFiles.write(request.runFile(), tmp -> JSON.writeValue(tmp.toFile(), run));
     }
 }

@@ -1,5 +1,6 @@
 package io.github.cnnmaven.benchmark;
 
+import io.github.cnnmaven.common.ProcessMemory;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.ImageSet;
 import io.github.cnnmaven.network.FastBatchNormHelper;
@@ -15,10 +16,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.stream.IntStream;
 
@@ -136,13 +136,9 @@ public final class TrainingBenchmark {
         return images / ((System.nanoTime() - t0) / 1e9);
     }
 
-    static double peakRssMb() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmHWM:")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) / 1024.0;
-            }
-        }
-        return Double.NaN;
+    static double peakRssMb() {
+        OptionalLong mb = ProcessMemory.peakResidentMb();
+        return mb.isPresent() ? mb.getAsLong() : Double.NaN;
     }
 
     static void result(String name, double value) {

@@ -1,0 +1,34 @@
+package io.github.cnnmaven.common;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+
+/**
+ * This process's peak resident memory. ND4J keeps tensors off the Java heap, so the heap figures the
+ * JVM reports say little about what training costs; the kernel's high-water mark does.
+ */
+public final class ProcessMemory {
+
+    private ProcessMemory() {
+    }
+
+    /** Peak resident set size in MiB ({@code VmHWM}); empty where /proc is not there (not Linux). */
+    public static OptionalLong peakResidentMb() {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.isReadable(status)) {
+            return OptionalLong.empty();
+        }
+        try {
+            for (String line : Files.readAllLines(status)) {
+                if (line.startsWith("VmHWM:")) {
+                    return OptionalLong.of(Long.parseLong(line.replaceAll("\\D", "")) / 1024);
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.empty();
+    }
+}

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.common.NativeMemory;
 import io.github.cnnmaven.common.ProcessMemory;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetDescription;
@@ -118,7 +119,8 @@ public final class Trainer {
         int fastBatchNorm = FastBatchNormHelper.install(graph);
         ModelSummary summary = built.summarize(graph);
         summary.lines().forEach(console::info);
-        logBackend(request.threads(), fastBatchNorm);
+        NativeMemory nativeMemory = NativeMemory.fromSystemProperties();
+        logBackend(request.threads(), fastBatchNorm, nativeMemory);
 
         String firstLayer = graph.getLayers()[0].conf().getLayer().getLayerName();
         int[] trainSample = java.util.Arrays.copyOf(Splits.epochOrder(split.train(), train.labels(), classes, false,
@@ -137,6 +139,7 @@ public final class Trainer {
                 while (batchesIt.hasNext()) {
                     DataSet batch = batchesIt.next();
                     graph.fit(batch);
+                    nativeMemory.maybeTrim();
                     double score = graph.score();
                     if (Double.isNaN(score) || Double.isInfinite(score)) {
                         double lr = graph.getLearningRate(firstLayer);
@@ -274,12 +277,12 @@ public final class Trainer {
                 : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
     }
 
-    private void logBackend(int threads, int fastBatchNorm) {
+    private void logBackend(int threads, int fastBatchNorm, NativeMemory nativeMemory) {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         console.info("Backend: " + env.getOrDefault("backend", "?") + ", BLAS " + env.getOrDefault("blas.vendor", "?")
                 + ", " + threads + " threads, " + env.getOrDefault("cores", "?") + " cores, oneDNN layer helpers "
                 + (helpersOn() ? "on" : "off") + (fastBatchNorm > 0 ? " (batch-norm statistics: the faster helper on "
-                + fastBatchNorm + " layers)" : ""));
+                + fastBatchNorm + " layers)" : "") + ", " + nativeMemory.describe());
     }
 
     /** Whether DL4J's oneDNN helpers will run (see org.nd4j.nativeblas.Nd4jCpu for why this needs a shim). */

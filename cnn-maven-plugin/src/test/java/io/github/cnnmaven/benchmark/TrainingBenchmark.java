@@ -1,5 +1,6 @@
 package io.github.cnnmaven.benchmark;
 
+import io.github.cnnmaven.common.NativeMemory;
 import io.github.cnnmaven.common.ProcessMemory;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.ImageSet;
@@ -28,9 +29,9 @@ import java.util.stream.IntStream;
  * pipeline's images/s on its own, and peak RSS. {@link BenchmarkRunner} runs it once per backend
  * configuration, each in its own JVM.
  *
- * <p>Args: {@code plugin} measures what the plugin does (its batch-norm helper for training, the
- * batch-norm-folded {@link InferenceGraph} for inference, as {@code evaluate} uses);
- * {@code baseline} measures DL4J as it comes.
+ * <p>Args: {@code plugin} measures what the plugin does (its batch-norm helper and native-memory
+ * trimming for training, the batch-norm-folded {@link InferenceGraph} for inference, as
+ * {@code evaluate} uses); {@code baseline} measures DL4J as it comes.
  */
 public final class TrainingBenchmark {
 
@@ -56,12 +57,15 @@ public final class TrainingBenchmark {
             boolean alexnet = network.equals("alexnet-cifar");
             int warmUp = alexnet ? 5 : 2;
             int iterations = alexnet ? 40 : 10;
+            NativeMemory nativeMemory = NativeMemory.every(plugin ? 2 : 0); // as the plugin's training loop does
             for (int i = 0; i < warmUp; i++) {
                 graph.fit(ds);
+                nativeMemory.maybeTrim();
             }
             long t0 = System.nanoTime();
             for (int i = 0; i < iterations; i++) {
                 graph.fit(ds);
+                nativeMemory.maybeTrim();
             }
             result(network + ".train", iterations * batch / ((System.nanoTime() - t0) / 1e9));
             ComputationGraph inference = plugin ? InferenceGraph.fold(graph).graph() : graph;

@@ -10,7 +10,7 @@ import java.util.Locale;
  * most once per interval. oneDNN and libnd4j allocate and free hundreds of megabytes of scratch
  * space per training step; glibc raises its mmap threshold after the first large frees, so later
  * blocks come from its heaps, whose freed pages stay resident. Over a CIFAR-10-sized epoch that
- * grew the training JVM to 3-4 GB resident although it needs about 1.4 GB. {@code malloc_trim(0)}
+ * grew the training JVM to 4 GB resident although it needs about 1.5 GB. {@code malloc_trim(0)}
  * every two seconds holds it there for about 2 % of the step time (40 ms per call on 2 cores);
  * making every large block an mmap instead (MALLOC_MMAP_THRESHOLD_) cost 30 % of the throughput.
  *

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.common.NativeMemory;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.LoadedDataset;
 import io.github.cnnmaven.network.FastBatchNormHelper;
@@ -53,6 +54,7 @@ public final class LrFinder {
         ComputationGraph graph = new ComputationGraph(built.configuration());
         graph.init();
         FastBatchNormHelper.install(graph); // the same arithmetic as training
+        NativeMemory nativeMemory = NativeMemory.fromSystemProperties(); // and the same memory
         LrSweep sweep = new LrSweep(settings.start(), settings.end(), settings.steps());
         console.info(String.format(Locale.ROOT, "find-lr: sweeping the learning rate from %.3g to %.3g over %d steps (%s, batch %d)",
                 settings.start(), settings.end(), settings.steps(), config.optimizer(), config.batchSize()));
@@ -66,6 +68,7 @@ public final class LrFinder {
                 while (going && batches.hasNext()) {
                     graph.setLearningRate(sweep.rate(sweep.points().size()));
                     graph.fit(batches.next());
+                    nativeMemory.maybeTrim();
                     going = sweep.record(graph.score());
                 }
             } finally {

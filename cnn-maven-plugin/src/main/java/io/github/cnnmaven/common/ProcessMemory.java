@@ -16,14 +16,20 @@ public final class ProcessMemory {
 
     /** Peak resident set size in MiB ({@code VmHWM}); empty where /proc is not there (not Linux). */
     public static OptionalLong peakResidentMb() {
+        OptionalLong kb = statusKb("VmHWM");
+        return kb.isPresent() ? OptionalLong.of(kb.getAsLong() / 1024) : kb;
+    }
+
+    /** A kB field of /proc/self/status, such as {@code VmRSS} (now) or {@code VmHWM} (peak). */
+    static OptionalLong statusKb(String field) {
         Path status = Path.of("/proc/self/status");
         if (!Files.isReadable(status)) {
             return OptionalLong.empty();
         }
         try {
             for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("VmHWM:")) {
-                    return OptionalLong.of(Long.parseLong(line.replaceAll("\\D", "")) / 1024);
+                if (line.startsWith(field + ":")) {
+                    return OptionalLong.of(Long.parseLong(line.replaceAll("\\D", "")));
                 }
             }
         } catch (IOException | NumberFormatException e) {

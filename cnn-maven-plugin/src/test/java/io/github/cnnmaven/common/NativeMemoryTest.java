@@ -4,8 +4,6 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -70,12 +68,7 @@ class NativeMemoryTest {
         }
     }
 
-    private static long residentKb() throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        throw new IllegalStateException("no VmRSS");
+    private static long residentKb() {
+        return ProcessMemory.statusKb("VmRSS").orElseThrow();
     }
 }

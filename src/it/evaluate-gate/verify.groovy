@@ -6,7 +6,7 @@ assert log =~ /Test accuracy 0\.\d{4}, top-5 \d\.\d{4} on 500 images/
 // lenet5's two conv → batch norm → ReLU blocks, folded for the test pass
 assert log.contains('Inference graph: 2 batch-norm layer(s) folded into the preceding convolution')
 assert log.contains('[INFO] Accuracy gate passed: 1 rule met')
-// the exact DESIGN.md line, with the achieved accuracy
+// the exact line of docs/gate.md, with the achieved accuracy
 assert log =~ /\[ERROR\] Rule violated: test accuracy is 0\.\d{4}, but expected minimum is 0\.9999/
 assert log.contains('[ERROR] Accuracy gate failed: 1 of 1 rules violated (see target/cnn/evaluation.json)')
 assert log =~ /\[WARNING\] Rule violated: test accuracy is 0\.\d{4}, but expected minimum is 0\.9999/

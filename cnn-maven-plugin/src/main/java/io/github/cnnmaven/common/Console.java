@@ -14,6 +14,11 @@ public interface Console {
 
     void debug(String message);
 
+    /** A failure the build reports (the accuracy gate's violated rules); a warning where there is no error level. */
+    default void error(String message) {
+        warn(message);
+    }
+
     /** A console that drops everything; for callers that do not care. */
     static Console silent() {
         return of(m -> { }, m -> { });
@@ -24,8 +29,13 @@ public interface Console {
         return of(info, warn, m -> { });
     }
 
-    /** A console with one sink per level. */
+    /** A console with one sink per level; errors go to the warning sink. */
     static Console of(Consumer<String> info, Consumer<String> warn, Consumer<String> debug) {
+        return of(info, warn, warn, debug);
+    }
+
+    /** A console with one sink per level. */
+    static Console of(Consumer<String> info, Consumer<String> warn, Consumer<String> error, Consumer<String> debug) {
         return new Console() {
             @Override
             public void info(String message) {
@@ -35,6 +45,11 @@ public interface Console {
             @Override
             public void warn(String message) {
                 warn.accept(message);
+            }
+
+            @Override
+            public void error(String message) {
+                error.accept(message);
             }
 
             @Override

@@ -2,11 +2,8 @@ package io.github.cnnmaven.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import io.github.cnnmaven.common.Hashes;
+import io.github.cnnmaven.common.Json;
 
 /**
  * Identifies what a training output was made from: the training configuration and the data. Two
@@ -23,14 +20,12 @@ public final class Fingerprint {
      *                     (limits, image size, label set)
      */
     public static String of(TrainingConfig config, String dataIdentity) {
-        ObjectNode node = TrainingConfig.JSON.valueToTree(config);
+        ObjectNode node = Json.CANONICAL.valueToTree(config);
         node.remove("maxMinutes"); // a time budget changes when training stops, not what an epoch does
         node.put("data", dataIdentity);
         try {
-            byte[] canonical = TrainingConfig.JSON.writeValueAsBytes(node);
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(canonical)).substring(0, 16);
-        } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+            return Hashes.sha256Hex(Json.CANONICAL.writeValueAsBytes(node)).substring(0, 16);
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,21 +1,20 @@
 package io.github.cnnmaven.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.MapperFeature;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
 /**
  * Everything that decides what {@code train} produces: the network and its hyperparameters, as the
- * user set them ({@code cnn.*} properties, DESIGN.md). Plain data, serialised to JSON to hand it to
- * the forked training JVM and to fingerprint outputs.
+ * user set them ({@code cnn.*} properties). Plain data, serialised to JSON to hand it to the forked
+ * training JVM and to fingerprint outputs. Build it with {@link #builder()} (or
+ * {@link #toBuilder()}); never by position.
  */
 public record TrainingConfig(
         String network,
@@ -25,11 +24,11 @@ public record TrainingConfig(
         int batchSize,
         long seed,
         double validationSplit,
-        String optimizer,
+        Optimizer optimizer,
         double learningRate,
         double momentum,
         double weightDecay,
-        String schedule,
+        Schedule schedule,
         int stepSize,
         List<Integer> milestones,
         double gamma,
@@ -39,54 +38,41 @@ public record TrainingConfig(
         boolean batchNorm,
         double labelSmoothing,
         double gradientClip,
-        List<String> augment,
-        String balance,
+        List<Augment> augment,
+        Balance balance,
         int earlyStopping,
         int maxMinutes,
         Integer overfit) {
 
     public static final Set<String> PRESETS = Set.of("lenet5", "alexnet-cifar", "vgg11", "vgg13", "vgg16", "vgg19",
             "nin", "resnet20", "resnet18");
-    public static final List<String> OPTIMIZERS = List.of("sgd", "nesterov", "adam", "adamw", "rmsprop");
-    public static final List<String> SCHEDULES = List.of("constant", "step", "multistep", "plateau", "cosine", "onecycle");
-    public static final List<String> AUGMENTATIONS = List.of("crop4", "flip", "jitter", "cutout");
-
-    public static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-            .build();
+    /** The presets whose conv kernel size {@code cnn.kernelSize} sets. */
+    public static final Set<String> KERNEL_PRESETS = Set.of("lenet5", "alexnet-cifar", "vgg11", "vgg13", "vgg16", "vgg19");
+    /** Every property's name, as the record (and the POM, without {@code cnn.}) spells it. */
+    public static final List<String> PROPERTIES = Arrays.stream(TrainingConfig.class.getRecordComponents())
+            .map(RecordComponent::getName).toList();
 
     public TrainingConfig {
         layers = layers == null ? null : List.copyOf(layers);
         milestones = milestones == null ? List.of() : List.copyOf(milestones);
         augment = augment == null ? List.of() : List.copyOf(augment);
         network = network == null ? null : network.trim().toLowerCase(Locale.ROOT);
-        optimizer = optimizer == null ? null : optimizer.trim().toLowerCase(Locale.ROOT);
-        schedule = schedule == null ? null : schedule.trim().toLowerCase(Locale.ROOT);
-        balance = balance == null ? "none" : balance.trim().toLowerCase(Locale.ROOT);
+        balance = balance == null ? Balance.NONE : balance;
     }
 
-    /** The defaults of DESIGN.md, for tests and programmatic use. */
+    /** The defaults, for tests and programmatic use. */
     public static TrainingConfig defaults() {
-        return new TrainingConfig("alexnet-cifar", null, 3, 20, 128, 42, 0.1, "adam", 0.001, 0.9, 0.0005,
-                "constant", 0, List.of(), 0.1, 5, 0, null, true, 0, 0, List.of(), "none", 0, 0, null);
+        return builder().build();
     }
 
-    /** Parses {@code cnn.augment}: a comma list such as {@code crop4,flip}; {@code none} or blank for none. */
-    public static List<String> parseAugment(String value) throws InvalidConfigurationException {
-        List<String> result = new ArrayList<>();
-        if (value == null || value.isBlank() || value.trim().equalsIgnoreCase("none")) {
-            return result;
-        }
-        for (String part : value.split(",")) {
-            String a = part.trim().toLowerCase(Locale.ROOT);
-            if (!AUGMENTATIONS.contains(a)) {
-                throw InvalidConfigurationException.of("cnn.augment", part.trim(), "use a comma list of "
-                        + String.join(", ", AUGMENTATIONS) + " (or none)");
-            }
-            result.add(a);
-        }
-        return result;
+    /** A builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     /** Checks every value; the message names the property and what is allowed. */
@@ -106,9 +92,7 @@ public record TrainingConfig(
             throw InvalidConfigurationException.of("cnn.validationSplit", validationSplit,
                     "use a fraction from 0 (no validation) to below 1, such as 0.1");
         }
-        if (!OPTIMIZERS.contains(optimizer)) {
-            throw InvalidConfigurationException.of("cnn.optimizer", optimizer, "use one of " + String.join(", ", OPTIMIZERS));
-        }
+        required("cnn.optimizer", optimizer, Optimizer.class);
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw InvalidConfigurationException.of("cnn.learningRate", learningRate,
                     "use a positive number such as 0.001, or auto to use find-lr's suggestion");
@@ -119,13 +103,11 @@ public record TrainingConfig(
         if (!(weightDecay >= 0)) {
             throw InvalidConfigurationException.of("cnn.weightDecay", weightDecay, "use 0 or a small positive number such as 0.0005");
         }
-        if (!SCHEDULES.contains(schedule)) {
-            throw InvalidConfigurationException.of("cnn.schedule", schedule, "use one of " + String.join(", ", SCHEDULES));
-        }
-        if (schedule.equals("step") && stepSize <= 0) {
+        required("cnn.schedule", schedule, Schedule.class);
+        if (schedule == Schedule.STEP && stepSize <= 0) {
             throw InvalidConfigurationException.of("cnn.stepSize", stepSize, "cnn.schedule=step needs a positive step size in epochs");
         }
-        if (schedule.equals("multistep") && milestones.isEmpty()) {
+        if (schedule == Schedule.MULTISTEP && milestones.isEmpty()) {
             throw InvalidConfigurationException.of("cnn.milestones", "", "cnn.schedule=multistep needs epochs, such as 10,15");
         }
         if (!(gamma > 0 && gamma <= 1)) {
@@ -145,14 +127,6 @@ public record TrainingConfig(
         }
         if (!(gradientClip >= 0)) {
             throw InvalidConfigurationException.of("cnn.gradientClip", gradientClip, "use 0 (off) or a positive L2 norm, such as 5");
-        }
-        for (String a : augment) {
-            if (!AUGMENTATIONS.contains(a)) {
-                throw InvalidConfigurationException.of("cnn.augment", a, "use a comma list of " + String.join(", ", AUGMENTATIONS));
-            }
-        }
-        if (!balance.equals("none") && !balance.equals("oversample")) {
-            throw InvalidConfigurationException.of("cnn.balance", balance, "use none or oversample");
         }
         if (earlyStopping < 0) {
             throw InvalidConfigurationException.of("cnn.earlyStopping", earlyStopping, "use 0 (off) or a patience in epochs");
@@ -177,37 +151,204 @@ public record TrainingConfig(
         }
     }
 
+    private static <E extends Enum<E> & Choice> void required(String property, E value, Class<E> type)
+            throws InvalidConfigurationException {
+        if (value == null) {
+            throw InvalidConfigurationException.of(property, null, "use one of " + Choice.ids(type));
+        }
+    }
+
     /** Whether this is the {@code cnn.overfit} sanity check: no augmentation, no regularisation. */
     @JsonIgnore
     public boolean isOverfitCheck() {
         return overfit != null;
     }
 
+    /** Whether the network is declared in the POM ({@code <layers>}) rather than a preset. */
+    @JsonIgnore
+    public boolean hasCustomLayers() {
+        return layers != null && !layers.isEmpty();
+    }
+
     /** A copy for the sanity check: the same network, with regularisation and augmentation off. */
     public TrainingConfig forOverfitCheck() {
-        return new TrainingConfig(network, layers, kernelSize, epochs, batchSize, seed, 0, optimizer, learningRate, momentum,
-                0, "constant", stepSize, milestones, gamma, patience, 0, 0.0, batchNorm, 0, gradientClip, List.of(),
-                "none", 0, maxMinutes, overfit);
+        return toBuilder().validationSplit(0).weightDecay(0).schedule(Schedule.CONSTANT).warmupEpochs(0).dropout(0.0)
+                .labelSmoothing(0).augment(List.of()).balance(Balance.NONE).earlyStopping(0).build();
     }
 
     /** A copy with another learning rate (find-lr's suggestion, or a placeholder while the sweep runs). */
     public TrainingConfig withLearningRate(double rate) {
-        return new TrainingConfig(network, layers, kernelSize, epochs, batchSize, seed, validationSplit, optimizer, rate,
-                momentum, weightDecay, schedule, stepSize, milestones, gamma, patience, warmupEpochs, dropout, batchNorm,
-                labelSmoothing, gradientClip, augment, balance, earlyStopping, maxMinutes, overfit);
+        return toBuilder().learningRate(rate).build();
     }
 
     /** The display name of the network: the preset, or "custom". */
     @JsonIgnore
     public String networkName() {
-        return layers != null && !layers.isEmpty() ? "custom" : network;
+        return hasCustomLayers() ? "custom" : network;
     }
 
-    public String toJson() {
-        try {
-            return JSON.writeValueAsString(this);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
+    /** Builds a configuration property by property; starts from the defaults or from a configuration. */
+    public static final class Builder {
+        private String network = "alexnet-cifar";
+        private List<LayerSpec> layers;
+        private int kernelSize = 3;
+        private int epochs = 20;
+        private int batchSize = 128;
+        private long seed = 42;
+        private double validationSplit = 0.1;
+        private Optimizer optimizer = Optimizer.ADAM;
+        private double learningRate = 0.001;
+        private double momentum = 0.9;
+        private double weightDecay = 0.0005;
+        private Schedule schedule = Schedule.CONSTANT;
+        private int stepSize;
+        private List<Integer> milestones = List.of();
+        private double gamma = 0.1;
+        private int patience = 5;
+        private int warmupEpochs;
+        private Double dropout;
+        private boolean batchNorm = true;
+        private double labelSmoothing;
+        private double gradientClip;
+        private List<Augment> augment = List.of();
+        private Balance balance = Balance.NONE;
+        private int earlyStopping;
+        private int maxMinutes;
+        private Integer overfit;
+
+        private Builder() {
+        }
+
+        private Builder(TrainingConfig c) {
+            network = c.network;
+            layers = c.layers;
+            kernelSize = c.kernelSize;
+            epochs = c.epochs;
+            batchSize = c.batchSize;
+            seed = c.seed;
+            validationSplit = c.validationSplit;
+            optimizer = c.optimizer;
+            learningRate = c.learningRate;
+            momentum = c.momentum;
+            weightDecay = c.weightDecay;
+            schedule = c.schedule;
+            stepSize = c.stepSize;
+            milestones = c.milestones;
+            gamma = c.gamma;
+            patience = c.patience;
+            warmupEpochs = c.warmupEpochs;
+            dropout = c.dropout;
+            batchNorm = c.batchNorm;
+            labelSmoothing = c.labelSmoothing;
+            gradientClip = c.gradientClip;
+            augment = c.augment;
+            balance = c.balance;
+            earlyStopping = c.earlyStopping;
+            maxMinutes = c.maxMinutes;
+            overfit = c.overfit;
+        }
+
+        public Builder network(String v) { network = v; return this; }
+        public Builder layers(List<LayerSpec> v) { layers = v; return this; }
+        public Builder kernelSize(int v) { kernelSize = v; return this; }
+        public Builder epochs(int v) { epochs = v; return this; }
+        public Builder batchSize(int v) { batchSize = v; return this; }
+        public Builder seed(long v) { seed = v; return this; }
+        public Builder validationSplit(double v) { validationSplit = v; return this; }
+        public Builder optimizer(Optimizer v) { optimizer = v; return this; }
+        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder momentum(double v) { momentum = v; return this; }
+        public Builder weightDecay(double v) { weightDecay = v; return this; }
+        public Builder schedule(Schedule v) { schedule = v; return this; }
+        public Builder stepSize(int v) { stepSize = v; return this; }
+        public Builder milestones(List<Integer> v) { milestones = v; return this; }
+        public Builder gamma(double v) { gamma = v; return this; }
+        public Builder patience(int v) { patience = v; return this; }
+        public Builder warmupEpochs(int v) { warmupEpochs = v; return this; }
+        public Builder dropout(Double v) { dropout = v; return this; }
+        public Builder batchNorm(boolean v) { batchNorm = v; return this; }
+        public Builder labelSmoothing(double v) { labelSmoothing = v; return this; }
+        public Builder gradientClip(double v) { gradientClip = v; return this; }
+        public Builder augment(List<Augment> v) { augment = v; return this; }
+        public Builder balance(Balance v) { balance = v; return this; }
+        public Builder earlyStopping(int v) { earlyStopping = v; return this; }
+        public Builder maxMinutes(int v) { maxMinutes = v; return this; }
+        public Builder overfit(Integer v) { overfit = v; return this; }
+
+        /**
+         * Sets one property from its text, as a POM element or a study axis writes it ({@code 0.3},
+         * {@code adamw}, {@code crop4,flip}, {@code default} for the preset's dropout). A value that
+         * does not parse is an error naming {@code where} (such as {@code cnn.dropout}).
+         */
+        public Builder set(String property, String text, String where) throws InvalidConfigurationException {
+            String v = text == null ? "" : text.trim();
+            try {
+                switch (property) {
+                    case "network" -> network = v;
+                    case "kernelSize" -> kernelSize = Integer.parseInt(v);
+                    case "epochs" -> epochs = Integer.parseInt(v);
+                    case "batchSize" -> batchSize = Integer.parseInt(v);
+                    case "seed" -> seed = Long.parseLong(v);
+                    case "validationSplit" -> validationSplit = Double.parseDouble(v);
+                    case "optimizer" -> optimizer = Choice.parse(Optimizer.class, v, where);
+                    case "learningRate" -> learningRate = Double.parseDouble(v);
+                    case "momentum" -> momentum = Double.parseDouble(v);
+                    case "weightDecay" -> weightDecay = Double.parseDouble(v);
+                    case "schedule" -> schedule = Choice.parse(Schedule.class, v, where);
+                    case "stepSize" -> stepSize = Integer.parseInt(v);
+                    case "milestones" -> milestones = parseEpochs(v, where);
+                    case "gamma" -> gamma = Double.parseDouble(v);
+                    case "patience" -> patience = Integer.parseInt(v);
+                    case "warmupEpochs" -> warmupEpochs = Integer.parseInt(v);
+                    case "dropout" -> dropout = v.equalsIgnoreCase("default") || v.isEmpty() ? null : Double.parseDouble(v);
+                    case "batchNorm" -> batchNorm = parseBoolean(v, where);
+                    case "labelSmoothing" -> labelSmoothing = Double.parseDouble(v);
+                    case "gradientClip" -> gradientClip = Double.parseDouble(v);
+                    case "augment" -> augment = Augment.parseList(v);
+                    case "balance" -> balance = Choice.parse(Balance.class, v, where);
+                    case "earlyStopping" -> earlyStopping = Integer.parseInt(v);
+                    case "maxMinutes" -> maxMinutes = Integer.parseInt(v);
+                    case "overfit" -> overfit = v.isEmpty() ? null : Integer.parseInt(v);
+                    default -> throw InvalidConfigurationException.of(where, v, "not a training property: use one of "
+                            + String.join(", ", PROPERTIES));
+                }
+            } catch (NumberFormatException e) {
+                throw InvalidConfigurationException.of(where, v, switch (property) {
+                    case "dropout" -> "use a number (or default)";
+                    case "learningRate" -> "use a positive number such as 0.001, or auto to use find-lr's suggestion";
+                    default -> "use a number";
+                });
+            }
+            return this;
+        }
+
+        /** Comma-separated epochs, such as {@code 10,15}. */
+        public static List<Integer> parseEpochs(String text, String where) throws InvalidConfigurationException {
+            List<Integer> epochs = new ArrayList<>();
+            if (text == null || text.isBlank()) {
+                return epochs;
+            }
+            for (String m : text.split(",")) {
+                try {
+                    epochs.add(Integer.parseInt(m.trim()));
+                } catch (NumberFormatException e) {
+                    throw InvalidConfigurationException.of(where, text, "use comma-separated epochs, such as 10,15");
+                }
+            }
+            return epochs;
+        }
+
+        private static boolean parseBoolean(String v, String where) throws InvalidConfigurationException {
+            if (!v.equalsIgnoreCase("true") && !v.equalsIgnoreCase("false")) {
+                throw InvalidConfigurationException.of(where, v, "use true or false");
+            }
+            return Boolean.parseBoolean(v);
+        }
+
+        public TrainingConfig build() {
+            return new TrainingConfig(network, layers, kernelSize, epochs, batchSize, seed, validationSplit, optimizer,
+                    learningRate, momentum, weightDecay, schedule, stepSize, milestones, gamma, patience, warmupEpochs,
+                    dropout, batchNorm, labelSmoothing, gradientClip, augment, balance, earlyStopping, maxMinutes, overfit);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.github.cnnmaven.download;
 
+import io.github.cnnmaven.common.Hashes;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -67,7 +69,7 @@ public record Checksum(String algorithm, String hex) {
     }
 
     public static String sha256Hex(byte[] bytes) {
-        return HexFormat.of().formatHex(newDigest("SHA-256").digest(bytes));
+        return Hashes.sha256Hex(bytes);
     }
 
     static MessageDigest newDigest(String algorithm) {

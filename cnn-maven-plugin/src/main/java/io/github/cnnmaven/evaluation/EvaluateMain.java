@@ -1,5 +1,7 @@
 package io.github.cnnmaven.evaluation;
 
+import io.github.cnnmaven.output.EvaluationResult;
+
 import io.github.cnnmaven.dataset.DatasetService;
 import io.github.cnnmaven.fork.ForkMain;
 

@@ -1,7 +1,6 @@
 package io.github.cnnmaven.fork;
 
 import io.github.cnnmaven.common.CnnException;
-import io.github.cnnmaven.common.InvalidConfigurationException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,10 +28,10 @@ public record Backend(String name, String platform, List<String> coordinates, St
     static final List<String> COMMON = List.of("org.slf4j:slf4j-api:" + SLF4J, "org.slf4j:slf4j-simple:" + SLF4J);
 
     /**
-     * @param requested   {@code cnn.backend}: auto, cpu or cuda
+     * @param requested   {@code cnn.backend}
      * @param cudaPresent whether this host has an NVIDIA driver
      */
-    public static Backend select(String requested, String osName, String osArch, boolean cudaPresent) throws CnnException {
+    public static Backend select(BackendChoice requested, String osName, String osArch, boolean cudaPresent) throws CnnException {
         return select(requested, osName, osArch, cudaPresent, "");
     }
 
@@ -40,18 +39,15 @@ public record Backend(String name, String platform, List<String> coordinates, St
      * @param cpuFlags the host CPU's feature flags (from /proc/cpuinfo on Linux), to pick the fastest
      *                 x86-64 build: oneDNN with AVX-512, with AVX2, or plain oneDNN
      */
-    public static Backend select(String requested, String osName, String osArch, boolean cudaPresent, String cpuFlags)
+    public static Backend select(BackendChoice requested, String osName, String osArch, boolean cudaPresent, String cpuFlags)
             throws CnnException {
-        String r = requested == null ? "auto" : requested.trim().toLowerCase(Locale.ROOT);
-        if (!List.of("auto", "cpu", "cuda").contains(r)) {
-            throw InvalidConfigurationException.of("cnn.backend", requested, "use auto, cpu or cuda");
-        }
+        BackendChoice r = requested == null ? BackendChoice.AUTO : requested;
         String platform = platform(osName, osArch);
-        if (r.equals("cuda") && !cudaPresent) {
+        if (r == BackendChoice.CUDA && !cudaPresent) {
             throw new CnnException("cnn.backend=cuda, but no CUDA driver was found on this " + platform
                     + " host (no /proc/driver/nvidia/version or nvidia-smi). Use cnn.backend=auto to fall back to the CPU.");
         }
-        boolean cuda = cudaPresent && !r.equals("cpu");
+        boolean cuda = cudaPresent && r != BackendChoice.CPU;
         if (cuda && !platform.equals("linux-x86_64") && !platform.equals("windows-x86_64")) {
             throw new CnnException("CUDA training is supported on linux-x86_64 and windows-x86_64, not " + platform);
         }
@@ -65,10 +61,10 @@ public record Backend(String name, String platform, List<String> coordinates, St
             coordinates.add("org.nd4j:nd4j-cuda-11.6-preset:" + ND4J);
             coordinates.add("org.bytedeco:cuda:" + CUDA);
             coordinates.add("org.bytedeco:cuda:" + CUDA + ":" + platform);
-            reason = r.equals("cuda") ? "cnn.backend=cuda" : "cnn.backend=auto found an NVIDIA driver";
+            reason = r == BackendChoice.CUDA ? "cnn.backend=cuda" : "cnn.backend=auto found an NVIDIA driver";
         } else {
             // On x86-64 Linux the oneDNN builds with DL4J's layer helpers train CNNs about 3× faster
-            // (shared/notes/dl4j-cpu-performance.md); pick the widest vector extension the CPU has.
+            // (README, Benchmarks); pick the widest vector extension the CPU has.
             String extension = "";
             if (platform.equals("linux-x86_64")) {
                 Set<String> flags = Set.of(cpuFlags.toLowerCase(Locale.ROOT).split("\\s+"));
@@ -79,7 +75,7 @@ public record Backend(String name, String platform, List<String> coordinates, St
             coordinates.add("org.nd4j:nd4j-native-preset:" + ND4J);
             coordinates.add("org.bytedeco:openblas:" + OPENBLAS);
             coordinates.add("org.bytedeco:openblas:" + OPENBLAS + ":" + platform);
-            reason = (r.equals("cpu") ? "cnn.backend=cpu" : "no NVIDIA driver found, so the CPU")
+            reason = (r == BackendChoice.CPU ? "cnn.backend=cpu" : "no NVIDIA driver found, so the CPU")
                     + (extension.isEmpty() ? "" : "; " + platform + extension + " for this CPU ("
                     + (extension.contains("512") ? "AVX-512" : extension.contains("avx2") ? "AVX2" : "no AVX2") + ")");
             if (!extension.isEmpty()) {

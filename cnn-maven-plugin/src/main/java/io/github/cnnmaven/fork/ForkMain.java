@@ -1,8 +1,8 @@
 package io.github.cnnmaven.fork;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.common.Json;
 
 import java.nio.file.Path;
 
@@ -31,7 +31,7 @@ public final class ForkMain {
         }
         int status;
         try {
-            task.run(new ObjectMapper().readValue(Path.of(args[0]).toFile(), requestType), console);
+            task.run(Json.MAPPER.readValue(Path.of(args[0]).toFile(), requestType), console);
             status = 0;
         } catch (CnnException e) {
             System.out.println(ForkedJvm.ERROR + e.getMessage());

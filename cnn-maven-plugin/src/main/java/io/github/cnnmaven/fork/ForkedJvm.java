@@ -14,7 +14,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -35,29 +34,28 @@ public final class ForkedJvm {
     }
 
     /** Runs it and waits; a non-zero exit becomes a {@link CnnException} with the child's error message. */
-    public static void run(List<Path> classpath, List<String> jvmOptions, Map<String, String> environment,
-                           String mainClass, List<String> arguments, Path argFile, Console console) throws CnnException {
+    public static void run(ForkConfiguration fork, List<String> arguments, Path argFile, Console console) throws CnnException {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> command = new ArrayList<>();
         command.add(java);
         try {
             // An argument file keeps a long classpath clear of command-line length limits.
-            List<String> args = new ArrayList<>(jvmOptions);
+            List<String> args = new ArrayList<>(fork.jvmOptions());
             args.add("-D" + ForkMain.WATCH_PARENT + "=true");
             args.add("-cp");
-            args.add(classpath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+            args.add(fork.classpath().stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
             Files.createDirectories(argFile.toAbsolutePath().getParent());
             Files.write(argFile, args.stream().map(ForkedJvm::quote).toList(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new CnnException("Could not write " + argFile + ": " + e.getMessage(), e);
         }
         command.add("@" + argFile);
-        command.add(mainClass);
+        command.add(fork.mainClass());
         command.addAll(arguments);
         // The child's stdin stays an open pipe that nobody writes to: it reaches end-of-file only when
         // this JVM dies, and the child then stops too (ForkMain), so a killed build leaves no orphan.
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(environment);
+        builder.environment().putAll(fork.environment());
         console.debug("Forking: " + String.join(" ", command));
         Deque<String> tail = new ArrayDeque<>();
         String error = null;

@@ -1,8 +1,8 @@
 package io.github.cnnmaven.gate;
 
 import io.github.cnnmaven.common.CnnException;
-import io.github.cnnmaven.evaluation.EvaluationResult;
-import io.github.cnnmaven.evaluation.EvaluationResult.Rule;
+import io.github.cnnmaven.output.EvaluationResult;
+import io.github.cnnmaven.output.EvaluationResult.Rule;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.Locale;
 
 /**
  * The accuracy gate: a minimum test accuracy, an allowed drop against a committed baseline, and a
- * minimum per-class accuracy. Each rule that is set is checked and reported with DESIGN.md's exact
+ * minimum per-class accuracy. Each rule that is set is checked and reported with the exact messages of docs/gate.md
  * message; comparing against a baseline from another dataset or test set is an error, not a rule.
  */
 public final class AccuracyGate {
@@ -64,7 +64,7 @@ public final class AccuracyGate {
         }
     }
 
-    /** One line per violated rule, then the summary line (DESIGN.md "Messages"). */
+    /** One line per violated rule, then the summary line (docs/gate.md). */
     public static List<String> messages(EvaluationResult.Gate gate, String evaluationPath) {
         List<String> lines = new ArrayList<>();
         long violated = gate.rules().stream().filter(r -> !r.passed()).count();

@@ -2,7 +2,7 @@ package io.github.cnnmaven.gate;
 
 import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.CnnException;
-import io.github.cnnmaven.evaluation.EvaluationResult;
+import io.github.cnnmaven.output.EvaluationResult;
 
 import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;

@@ -1,21 +1,21 @@
 package io.github.cnnmaven.lrfinder;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.common.NativeMemory;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.LoadedDataset;
 import io.github.cnnmaven.network.FastBatchNormHelper;
 import io.github.cnnmaven.network.NetworkBuilder;
+import io.github.cnnmaven.output.LrFinderResult;
+import io.github.cnnmaven.output.LrFinderResult.Point;
+import io.github.cnnmaven.output.OutputDirectory;
 import io.github.cnnmaven.training.TrainingInputs;
 import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,15 +29,22 @@ import java.util.Locale;
  */
 public final class LrFinder {
 
-    public static final String FILE_NAME = "lr-finder.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     /** The sweep's settings ({@code cnn.lrStart}, {@code cnn.lrEnd}, {@code cnn.lrSteps}, {@code cnn.lrMethod}). */
-    public record Settings(double start, double end, int steps, String method) {
+    public record Settings(double start, double end, int steps, LrMethod method) {
     }
 
-    /** The outcome, as {@code lr-finder.json} records it. */
-    public record Result(double suggestion, String method, List<LrSweep.Point> points, boolean stoppedEarly, String fingerprint) {
+    /** Checks the sweep's settings; the message names the property. */
+    public static void validate(Settings settings) throws InvalidConfigurationException {
+        if (!(settings.start() > 0) || !(settings.end() > settings.start())) {
+            throw InvalidConfigurationException.of("cnn.lrStart", settings.start() + ".." + settings.end(),
+                    "the sweep needs 0 < cnn.lrStart < cnn.lrEnd, such as 1e-7 to 10");
+        }
+        if (settings.steps() < 20) {
+            throw InvalidConfigurationException.of("cnn.lrSteps", settings.steps(), "use at least 20 steps (100 is usual)");
+        }
+        if (settings.method() == null) {
+            throw InvalidConfigurationException.of("cnn.lrMethod", null, "use valley, steep or minimum");
+        }
     }
 
     private final Console console;
@@ -47,7 +54,7 @@ public final class LrFinder {
     }
 
     /** Runs the sweep and writes {@code lr-finder.json}; {@code fingerprint} identifies what it was run for. */
-    public Result find(TrainingConfig config, LoadedDataset data, Settings settings, String fingerprint, Path outputDirectory)
+    public LrFinderResult find(TrainingConfig config, LoadedDataset data, Settings settings, String fingerprint, Path outputDirectory)
             throws CnnException {
         TrainingInputs inputs = TrainingInputs.of(config, data.train());
         NetworkBuilder.Built built = NetworkBuilder.build(config, inputs.shape(), inputs.iterationsPerEpoch());
@@ -81,12 +88,9 @@ public final class LrFinder {
                     + sweep.points().size() + " of " + settings.steps() + " steps");
         }
         double suggestion = sweep.suggest(settings.method());
-        Result result = new Result(suggestion, settings.method(), sweep.points(), sweep.diverged(), fingerprint);
-        try {
-            AtomicFiles.write(outputDirectory.resolve(FILE_NAME), tmp -> JSON.writeValue(tmp.toFile(), result));
-        } catch (IOException e) {
-            throw new CnnException("Could not write " + outputDirectory.resolve(FILE_NAME) + ": " + e.getMessage(), e);
-        }
+        LrFinderResult result = new LrFinderResult(suggestion, settings.method().id(), sweep.points(), sweep.diverged(),
+                fingerprint);
+        result.write(new OutputDirectory(outputDirectory).lrFinderFile());
         textCurve(sweep.points()).forEach(console::info);
         console.info(String.format(Locale.ROOT, "find-lr suggests a learning rate of %.3g (method %s)", suggestion,
                 settings.method()));
@@ -94,30 +98,20 @@ public final class LrFinder {
     }
 
     /** A compact view of the curve for the log: a dozen rates with their smoothed loss as a bar. */
-    static List<String> textCurve(List<LrSweep.Point> points) {
-        List<LrSweep.Point> finite = points.stream().filter(p -> Double.isFinite(p.smoothedLoss())).toList();
+    static List<String> textCurve(List<Point> points) {
+        List<Point> finite = points.stream().filter(p -> Double.isFinite(p.smoothedLoss())).toList();
         if (finite.isEmpty()) {
             return List.of();
         }
-        double min = finite.stream().mapToDouble(LrSweep.Point::smoothedLoss).min().orElse(0);
-        double max = finite.stream().mapToDouble(LrSweep.Point::smoothedLoss).max().orElse(1);
+        double min = finite.stream().mapToDouble(Point::smoothedLoss).min().orElse(0);
+        double max = finite.stream().mapToDouble(Point::smoothedLoss).max().orElse(1);
         List<String> lines = new ArrayList<>();
         int rows = Math.min(12, finite.size());
         for (int r = 0; r < rows; r++) {
-            LrSweep.Point p = finite.get(r * (finite.size() - 1) / Math.max(1, rows - 1));
+            Point p = finite.get(r * (finite.size() - 1) / Math.max(1, rows - 1));
             int width = (int) Math.round(40 * (p.smoothedLoss() - min) / Math.max(1e-12, max - min));
             lines.add(String.format(Locale.ROOT, "  lr %9.3g  loss %8.4f  %s", p.lr(), p.smoothedLoss(), "#".repeat(width + 1)));
         }
         return lines;
-    }
-
-    /** Reads an earlier result; {@code null} when absent or unreadable. */
-    public static Result read(Path outputDirectory) {
-        Path file = outputDirectory.resolve(FILE_NAME);
-        try {
-            return java.nio.file.Files.isRegularFile(file) ? JSON.readValue(file.toFile(), Result.class) : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.github.cnnmaven.lrfinder;
 
 import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.output.LrFinderResult.Point;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +13,6 @@ import java.util.Locale;
  * three ways of picking a rate from the curve.
  */
 public final class LrSweep {
-
-    /** One step of the sweep. */
-    public record Point(double lr, double loss, double smoothedLoss) {
-    }
 
     public static final double BETA = 0.98;
     /** The sweep stops once the smoothed loss exceeds this multiple of the best seen. */
@@ -75,12 +72,8 @@ public final class LrSweep {
         return diverged;
     }
 
-    /**
-     * The suggested rate by {@code method}: {@code valley} (middle of the longest falling stretch of
-     * the smoothed loss), {@code steep} (steepest fall of loss against log rate) or {@code minimum}
-     * (the rate at the lowest loss, divided by 10).
-     */
-    public double suggest(String method) throws CnnException {
+    /** The suggested rate by {@code method}, read off the smoothed curve without its noisy ends. */
+    public double suggest(LrMethod method) throws CnnException {
         List<Point> usable = points.stream().filter(p -> Double.isFinite(p.smoothedLoss())).toList();
         int from = Math.min(SKIP_START, Math.max(0, usable.size() - 3));
         int to = Math.max(from + 2, usable.size() - SKIP_END);
@@ -93,42 +86,7 @@ public final class LrSweep {
         if (lowest >= first * 0.99) {
             throw failure("the loss never falls");
         }
-        return switch (method) {
-            case "minimum" -> curve.stream().min(java.util.Comparator.comparingDouble(Point::smoothedLoss)).orElseThrow().lr() / 10;
-            case "steep" -> steepest(curve);
-            default -> valley(curve);
-        };
-    }
-
-    private static double steepest(List<Point> curve) {
-        double best = Double.POSITIVE_INFINITY;
-        double lr = curve.get(0).lr();
-        for (int i = 1; i < curve.size() - 1; i++) {
-            double slope = (curve.get(i + 1).smoothedLoss() - curve.get(i - 1).smoothedLoss())
-                    / (Math.log(curve.get(i + 1).lr()) - Math.log(curve.get(i - 1).lr()));
-            if (slope < best) {
-                best = slope;
-                lr = curve.get(i).lr();
-            }
-        }
-        return lr;
-    }
-
-    /** The longest run of (non-strictly) falling smoothed loss; its middle point. */
-    private static double valley(List<Point> curve) {
-        int bestStart = 0;
-        int bestLength = 1;
-        int runStart = 0;
-        for (int i = 1; i < curve.size(); i++) {
-            if (curve.get(i).smoothedLoss() > curve.get(i - 1).smoothedLoss()) {
-                runStart = i;
-            }
-            if (i - runStart + 1 > bestLength) {
-                bestLength = i - runStart + 1;
-                bestStart = runStart;
-            }
-        }
-        return curve.get(bestStart + bestLength / 2).lr();
+        return method.pick(curve);
     }
 
     private CnnException failure(String why) {

@@ -2,6 +2,7 @@ package io.github.cnnmaven.mojo;
 
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.output.OutputDirectory;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
 import org.apache.maven.plugin.MojoExecutionException;
@@ -11,6 +12,7 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 
 import java.io.File;
+import java.nio.file.Path;
 
 /**
  * What every goal shares: one {@code cnn.skip} switch for all goals plus one per goal, the output
@@ -70,6 +72,24 @@ public abstract class AbstractCnnMojo extends AbstractMojo {
     /** Maven's log as the services' {@link Console}. */
     protected Console console() {
         Log log = getLog();
-        return Console.of(log::info, log::warn, log::debug);
+        return Console.of(log::info, log::warn, log::error, log::debug);
+    }
+
+    protected OutputDirectory output() {
+        return new OutputDirectory(outputDirectory.toPath());
+    }
+
+    /** What the report is titled by. */
+    protected String projectName() {
+        if (project == null) {
+            return "project";
+        }
+        return project.getName() != null ? project.getName() : project.getArtifactId();
+    }
+
+    /** A path as users see it in messages: relative to the project when inside it. */
+    protected String display(Path file) {
+        Path base = project != null && project.getBasedir() != null ? project.getBasedir().toPath() : null;
+        return base != null && file.startsWith(base) ? base.relativize(file).toString().replace('\\', '/') : file.toString();
     }
 }

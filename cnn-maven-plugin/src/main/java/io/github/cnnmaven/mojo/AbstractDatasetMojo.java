@@ -2,12 +2,9 @@ package io.github.cnnmaven.mojo;
 
 import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.dataset.DatasetKind;
-import io.github.cnnmaven.dataset.DatasetService;
 import io.github.cnnmaven.dataset.DatasetSpec;
-import io.github.cnnmaven.download.ArchiveExtractor;
-import io.github.cnnmaven.download.DatasetCache;
-import io.github.cnnmaven.download.Downloader;
 import io.github.cnnmaven.download.ProxySettings;
+import io.github.cnnmaven.workflow.Datasets;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.settings.Proxy;
@@ -88,14 +85,12 @@ public abstract class AbstractDatasetMojo extends AbstractCnnMojo {
         return new DatasetSpec(kind, datasetUrl, datasetSha256, datasetDir == null ? null : datasetDir.toPath(),
                 imageSize, labels.equals("coarse"), cacheDir == null ? null : cacheDir.toPath(),
                 trainLimit == null ? DatasetSpec.ALL : trainLimit, testLimit == null ? DatasetSpec.ALL : testLimit,
-                testSplit, seed, isOffline()).validate();
+                testSplit, seed, isOffline());
     }
 
-    protected DatasetService datasetService(DatasetSpec spec) {
-        Downloader downloader = new Downloader(proxies(), Downloader.RetryPolicy.defaults(), console(), isInteractive());
-        DatasetCache cache = new DatasetCache(spec.cacheDirectory(), downloader, new ArchiveExtractor(), spec.offline(),
-                console());
-        return new DatasetService(cache, console());
+    /** Where the goals get the dataset from: the cache, with settings.xml's proxies. */
+    protected Datasets datasets() {
+        return new Datasets(proxies(), isInteractive(), console());
     }
 
     /** The active proxies of settings.xml, with passwords decrypted. */

@@ -1,22 +1,21 @@
 package io.github.cnnmaven.mojo;
 
-import io.github.cnnmaven.common.AtomicFiles;
-import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.InvalidConfigurationException;
-import io.github.cnnmaven.config.Fingerprint;
-import io.github.cnnmaven.lrfinder.FindLrMain;
-import io.github.cnnmaven.lrfinder.FindLrRequest;
-import io.github.cnnmaven.lrfinder.LrFinder;
+import io.github.cnnmaven.config.Augment;
+import io.github.cnnmaven.config.Balance;
+import io.github.cnnmaven.config.Choice;
 import io.github.cnnmaven.config.LayerSpec;
+import io.github.cnnmaven.config.Optimizer;
+import io.github.cnnmaven.config.Schedule;
 import io.github.cnnmaven.config.TrainingConfig;
-import io.github.cnnmaven.dataset.DatasetSpec;
-import io.github.cnnmaven.dataset.PreparedDataset;
+import io.github.cnnmaven.lrfinder.LrFinder;
+import io.github.cnnmaven.lrfinder.LrMethod;
+import io.github.cnnmaven.workflow.TrainingSetup;
 import org.apache.maven.plugins.annotations.Parameter;
 
-import java.util.ArrayList;
 import java.util.List;
 
-/** The network and training parameters (DESIGN.md). */
+/** The network and training parameters, shared by the goals that train or check a model against them. */
 public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
 
     /** lenet5, alexnet-cifar, vgg11, vgg13, vgg16, vgg19, nin, resnet20 or resnet18; ignored when layers are declared. */
@@ -139,101 +138,34 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     protected String lrMethod;
 
     /** Whether {@code cnn.learningRate=auto}: training takes find-lr's suggestion. */
-    protected boolean autoLearningRate() {
+    private boolean autoLearningRate() {
         return learningRate != null && learningRate.trim().equalsIgnoreCase("auto");
+    }
+
+    /** The training goals' request: dataset, configuration and find-lr settings as parameters give them (checked later). */
+    protected TrainingSetup trainingSetup() throws InvalidConfigurationException {
+        return new TrainingSetup(datasetSpec(), trainingConfig(), autoLearningRate(),
+                new LrFinder.Settings(lrStart, lrEnd, lrSteps, Choice.parse(LrMethod.class, lrMethod, "cnn.lrMethod")),
+                findLr, fresh, isInteractive());
     }
 
     /** The configuration with the configured rate; with {@code auto}, a placeholder that find-lr's sweep replaces. */
     protected TrainingConfig trainingConfig() throws InvalidConfigurationException {
-        return trainingConfig(autoLearningRate() ? 1.0 : parseLearningRate());
-    }
-
-    private double parseLearningRate() throws InvalidConfigurationException {
-        String rate = learningRate == null ? "0.001" : learningRate.trim();
-        try {
-            return Double.parseDouble(rate);
-        } catch (NumberFormatException e) {
-            throw InvalidConfigurationException.of("cnn.learningRate", rate, "use a positive number such as 0.001, or auto");
+        TrainingConfig.Builder b = TrainingConfig.builder().network(network).layers(layers).kernelSize(kernelSize)
+                .epochs(epochs).batchSize(batchSize).seed(seed).validationSplit(validationSplit).momentum(momentum)
+                .weightDecay(weightDecay).stepSize(stepSize).gamma(gamma).patience(patience).warmupEpochs(warmupEpochs)
+                .dropout(dropout).batchNorm(batchNorm).labelSmoothing(labelSmoothing).gradientClip(gradientClip)
+                .earlyStopping(earlyStopping).maxMinutes(maxMinutes).overfit(overfit)
+                .optimizer(Choice.parse(Optimizer.class, optimizer, "cnn.optimizer"))
+                .schedule(Choice.parse(Schedule.class, schedule, "cnn.schedule"))
+                .balance(Choice.parse(Balance.class, balance == null ? "none" : balance, "cnn.balance"))
+                .augment(Augment.parseList(augment))
+                .milestones(TrainingConfig.Builder.parseEpochs(milestones, "cnn.milestones"));
+        if (autoLearningRate()) {
+            b.learningRate(TrainingSetup.AUTO_PLACEHOLDER);
+        } else {
+            b.set("learningRate", learningRate == null ? "0.001" : learningRate, "cnn.learningRate");
         }
+        return b.build();
     }
-
-    protected LrFinder.Settings lrFinderSettings() throws InvalidConfigurationException {
-        if (!(lrStart > 0) || !(lrEnd > lrStart)) {
-            throw InvalidConfigurationException.of("cnn.lrStart", lrStart + ".." + lrEnd,
-                    "the sweep needs 0 < cnn.lrStart < cnn.lrEnd, such as 1e-7 to 10");
-        }
-        if (lrSteps < 20) {
-            throw InvalidConfigurationException.of("cnn.lrSteps", lrSteps, "use at least 20 steps (100 is usual)");
-        }
-        String method = lrMethod == null ? "valley" : lrMethod.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!List.of("valley", "steep", "minimum").contains(method)) {
-            throw InvalidConfigurationException.of("cnn.lrMethod", lrMethod, "use valley, steep or minimum");
-        }
-        return new LrFinder.Settings(lrStart, lrEnd, lrSteps, method);
-    }
-
-    /** What a find-lr result is valid for: everything but the learning rate, plus the sweep's settings. */
-    protected String lrFinderFingerprint(TrainingConfig config, String dataIdentity, LrFinder.Settings settings) {
-        return Fingerprint.of(config.withLearningRate(1.0), dataIdentity + "|" + settings);
-    }
-
-    /**
-     * The rate training uses: the configured number, or with {@code auto} find-lr's suggestion, running
-     * the finder first when there is no current result and {@code runFinder} allows it.
-     */
-    protected double learningRateFor(TrainingConfig config, PreparedDataset prepared, DatasetSpec spec, boolean runFinder)
-            throws CnnException {
-        if (!autoLearningRate()) {
-            return config.learningRate();
-        }
-        LrFinder.Settings settings = lrFinderSettings();
-        String fingerprint = lrFinderFingerprint(config, dataIdentity(prepared, spec), settings);
-        LrFinder.Result result = LrFinder.read(outputDirectory.toPath());
-        if (result == null || !fingerprint.equals(result.fingerprint())) {
-            if (!runFinder) {
-                throw new CnnException("cnn.learningRate=auto, but there is no current find-lr result in " + outputDirectory
-                        + ": run the train goal (it runs find-lr first) or mvn cnn:find-lr");
-            }
-            getLog().info("cnn.learningRate=auto and no current find-lr result: running find-lr first");
-            result = runFinder(config, prepared, spec, settings, fingerprint);
-        }
-        getLog().info(String.format(java.util.Locale.ROOT, "Learning rate %.3g from find-lr (%s)%s", result.suggestion(),
-                LrFinder.FILE_NAME, config.schedule().equals("onecycle") ? ", as the 1cycle peak" : ""));
-        return result.suggestion();
-    }
-
-    protected LrFinder.Result runFinder(TrainingConfig config, PreparedDataset prepared, DatasetSpec spec,
-                                        LrFinder.Settings settings, String fingerprint) throws CnnException {
-        java.nio.file.Path out = outputDirectory.toPath();
-        fork(FindLrMain.class.getName(), "find-lr", new FindLrRequest(prepared, spec, config, settings, fingerprint, out));
-        LrFinder.Result result = LrFinder.read(out);
-        if (result == null) {
-            throw new CnnException("find-lr wrote no readable " + out.resolve(LrFinder.FILE_NAME));
-        }
-        return result;
-    }
-
-    protected TrainingConfig trainingConfig(double lr) throws InvalidConfigurationException {
-        List<Integer> steps = new ArrayList<>();
-        if (milestones != null && !milestones.isBlank()) {
-            for (String m : milestones.split(",")) {
-                try {
-                    steps.add(Integer.parseInt(m.trim()));
-                } catch (NumberFormatException e) {
-                    throw InvalidConfigurationException.of("cnn.milestones", milestones, "use comma-separated epochs, such as 10,15");
-                }
-            }
-        }
-        return new TrainingConfig(network, layers, kernelSize, epochs, batchSize, seed, validationSplit, optimizer, lr,
-                momentum, weightDecay, schedule, stepSize, steps, gamma, patience, warmupEpochs, dropout, batchNorm,
-                labelSmoothing, gradientClip, TrainingConfig.parseAugment(augment), balance, earlyStopping, maxMinutes,
-                overfit).validate();
-    }
-
-    /** What selects the examples, besides the dataset's content. */
-    protected static String dataIdentity(PreparedDataset prepared, DatasetSpec spec) {
-        return prepared.identity() + "|train=" + spec.trainLimit() + "|test=" + spec.testLimit() + "|size=" + spec.imageSize()
-                + "|coarse=" + spec.cifar100Coarse() + "|testSplit=" + spec.testSplit() + "|seed=" + spec.seed();
-    }
-
 }

@@ -1,7 +1,7 @@
 package io.github.cnnmaven.mojo;
 
 import io.github.cnnmaven.common.CnnException;
-import io.github.cnnmaven.fork.Backend;
+import io.github.cnnmaven.workflow.ArtifactResolver;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.project.MavenProject;
 import org.eclipse.aether.RepositorySystem;
@@ -18,15 +18,22 @@ import java.util.List;
  * Resolves the backend's artifacts through Maven's own resolver, so {@code -o}, mirrors, proxies
  * and the local repository apply exactly as for any dependency.
  */
-final class BackendResolver {
+final class BackendResolver implements ArtifactResolver {
 
-    private BackendResolver() {
+    private final RepositorySystem system;
+    private final MavenSession session;
+    private final MavenProject project;
+
+    BackendResolver(RepositorySystem system, MavenSession session, MavenProject project) {
+        this.system = system;
+        this.session = session;
+        this.project = project;
     }
 
-    static List<Path> resolve(Backend backend, RepositorySystem system, MavenSession session, MavenProject project)
-            throws CnnException {
+    @Override
+    public List<Path> resolve(List<String> coordinates) throws CnnException {
         List<ArtifactRequest> requests = new ArrayList<>();
-        for (String coordinate : backend.coordinates()) {
+        for (String coordinate : coordinates) {
             String[] p = coordinate.split(":");
             DefaultArtifact artifact = p.length == 4 ? new DefaultArtifact(p[0], p[1], p[3], "jar", p[2])
                     : new DefaultArtifact(p[0], p[1], "jar", p[2]);
@@ -39,7 +46,7 @@ final class BackendResolver {
             }
             return files;
         } catch (ArtifactResolutionException e) {
-            throw new CnnException("Could not resolve the " + backend.name() + " backend for " + backend.platform() + ": "
+            throw new CnnException("Could not resolve the training backend: "
                     + e.getMessage() + (session.isOffline() ? " (Maven is offline: run once online to fetch it)" : ""), e);
         }
     }

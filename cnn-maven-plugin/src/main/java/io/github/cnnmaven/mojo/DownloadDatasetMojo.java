@@ -1,11 +1,7 @@
 package io.github.cnnmaven.mojo;
 
 import io.github.cnnmaven.common.CnnException;
-import io.github.cnnmaven.dataset.DatasetDescription;
-import io.github.cnnmaven.dataset.DatasetService;
-import io.github.cnnmaven.dataset.DatasetSpec;
-import io.github.cnnmaven.dataset.LoadedDataset;
-import io.github.cnnmaven.dataset.PreparedDataset;
+import io.github.cnnmaven.workflow.DownloadDataset;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
@@ -33,10 +29,6 @@ public class DownloadDatasetMojo extends AbstractDatasetMojo {
 
     @Override
     protected void run() throws CnnException {
-        DatasetSpec spec = datasetSpec();
-        DatasetService service = datasetService(spec);
-        PreparedDataset prepared = service.prepare(spec);
-        LoadedDataset loaded = service.load(prepared, spec);
-        DatasetDescription.write(loaded, outputDirectory.toPath().resolve(DatasetDescription.FILE_NAME));
+        new DownloadDataset(datasets(), output()).run(datasetSpec());
     }
 }

@@ -7,7 +7,6 @@ import org.apache.maven.doxia.sink.Sink;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.project.MavenProject;
 import org.apache.maven.reporting.MavenReport;
 import org.apache.maven.reporting.MavenReportException;
 
@@ -47,15 +46,7 @@ public class ReportMojo extends AbstractCnnMojo implements MavenReport {
 
     @Override
     protected void run() throws CnnException {
-        Path report = new ReportService().render(outputDirectory.toPath(), projectName(project));
-        getLog().info("Report: " + report);
-    }
-
-    static String projectName(MavenProject project) {
-        if (project == null) {
-            return "project";
-        }
-        return project.getName() != null ? project.getName() : project.getArtifactId();
+        getLog().info("Report: " + new ReportService().render(outputDirectory.toPath(), projectName()));
     }
 
     // ---- mvn site ---------------------------------------------------------------------------
@@ -65,7 +56,7 @@ public class ReportMojo extends AbstractCnnMojo implements MavenReport {
         List<String> missing;
         try {
             // The self-contained report goes beside the page, so the site carries it (no link into target/).
-            ReportService.Page page = new ReportService().page(outputDirectory.toPath(), projectName(project));
+            ReportService.Page page = new ReportService().page(outputDirectory.toPath(), projectName());
             Path site = siteOutputDirectory.toPath().resolve("cnn");
             Files.createDirectories(site);
             AtomicFiles.writeString(site.resolve("index.html"), page.html());

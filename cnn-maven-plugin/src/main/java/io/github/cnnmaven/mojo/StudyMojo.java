@@ -2,21 +2,10 @@ package io.github.cnnmaven.mojo;
 
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.InvalidConfigurationException;
-import io.github.cnnmaven.config.Fingerprint;
-import io.github.cnnmaven.config.TrainingConfig;
-import io.github.cnnmaven.dataset.DatasetSpec;
-import io.github.cnnmaven.dataset.PreparedDataset;
-import io.github.cnnmaven.study.StudyMain;
-import io.github.cnnmaven.study.StudyPlan;
-import io.github.cnnmaven.study.StudyRequest;
 import io.github.cnnmaven.study.StudySpec;
-import io.github.cnnmaven.study.StudyVariant;
+import io.github.cnnmaven.workflow.RunStudy;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-
-import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
 /**
  * Trains variants of the configuration that differ in the hyperparameters named on the study's
@@ -60,36 +49,8 @@ public class StudyMojo extends AbstractTrainingMojo {
         return StudySpec.parse(study.getMode(), study.getAxes());
     }
 
-    /** The variants to train, checked before anything is downloaded. */
-    static List<StudyVariant> plan(TrainingConfig config, StudySpec spec, String dataIdentity) throws InvalidConfigurationException {
-        if (config.isOverfitCheck()) {
-            throw InvalidConfigurationException.of("cnn.overfit", config.overfit(), "the overfit sanity check is not a"
-                    + " study: unset cnn.overfit for the study goal");
-        }
-        if (!(config.validationSplit() > 0)) {
-            throw InvalidConfigurationException.of("cnn.validationSplit", config.validationSplit(), "a study compares"
-                    + " variants on validation accuracy: use a positive split, such as 0.1");
-        }
-        return StudyPlan.expand(config, spec, dataIdentity);
-    }
-
     @Override
     protected void run() throws CnnException {
-        TrainingConfig configured = trainingConfig();
-        StudySpec studySpec = studySpec();
-        plan(configured, studySpec, "check"); // bad axes fail before any download
-        DatasetSpec spec = datasetSpec();
-        PreparedDataset prepared = datasetService(spec).prepare(spec);
-        TrainingConfig config = configured.withLearningRate(learningRateFor(configured, prepared, spec, true));
-        String identity = dataIdentity(prepared, spec);
-        List<StudyVariant> variants = plan(config, studySpec, identity);
-        getLog().info(String.format(Locale.ROOT, "Study, %s over %s: %d variants, each %d epochs with seed %d on the same"
-                        + " validation split (%.2f of the training set); compared on validation accuracy only",
-                studySpec.mode(), studySpec.axes().entrySet().stream().map(e -> e.getKey() + " (" + String.join(", ",
-                        e.getValue()) + ")").collect(Collectors.joining(", ")), variants.size(), config.epochs(),
-                config.seed(), config.validationSplit()));
-        StudyRequest request = new StudyRequest(prepared, spec, studySpec, variants, Fingerprint.of(config, identity),
-                outputDirectory.toPath(), fresh, isInteractive(), threadCount());
-        fork(StudyMain.class.getName(), "study", request);
+        new RunStudy(datasets(), forks(), output(), console()).run(trainingSetup(), studySpec());
     }
 }

@@ -1,5 +1,7 @@
 package io.github.cnnmaven.network;
 
+import io.github.cnnmaven.output.ModelSummary;
+
 import io.github.cnnmaven.config.LayerSpec;
 import io.github.cnnmaven.config.TrainingConfig;
 import org.deeplearning4j.exception.DL4JInvalidConfigException;
@@ -22,13 +24,8 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.learning.config.RmsProp;
-import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.nd4j.linalg.schedule.ISchedule;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +65,7 @@ public final class NetworkBuilder {
                 .weightInit(WeightInit.RELU)
                 .updater(updater(config, iterationsPerEpoch));
         if (config.weightDecay() > 0) {
-            if (config.optimizer().equals("adamw")) {
+            if (config.optimizer().decouplesWeightDecay()) {
                 base.weightDecay(config.weightDecay(), true); // decoupled, scaled by the learning rate
             } else {
                 base.l2(config.weightDecay());
@@ -90,13 +87,8 @@ public final class NetworkBuilder {
     }
 
     static IUpdater updater(TrainingConfig c, int iterationsPerEpoch) {
-        ISchedule lr = Schedules.learningRate(c, iterationsPerEpoch);
-        return switch (c.optimizer()) {
-            case "sgd" -> c.momentum() > 0 ? new Nesterovs(lr, Schedules.momentum(c, iterationsPerEpoch)) : new Sgd(lr);
-            case "nesterov" -> new Nesterovs(lr, Schedules.momentum(c, iterationsPerEpoch));
-            case "rmsprop" -> new RmsProp(lr);
-            default -> new Adam(lr); // adam; adamw is Adam plus decoupled weight decay (above)
-        };
+        return c.optimizer().updater(Schedules.learningRate(c, iterationsPerEpoch), Schedules.momentum(c, iterationsPerEpoch),
+                c.momentum());
     }
 
     private static void preset(Graph g, TrainingConfig c) throws NetworkDefinitionException {

@@ -1,5 +1,6 @@
 package io.github.cnnmaven.network;
 
+import io.github.cnnmaven.config.Schedule;
 import io.github.cnnmaven.config.TrainingConfig;
 import org.nd4j.linalg.schedule.CycleSchedule;
 import org.nd4j.linalg.schedule.FixedSchedule;
@@ -26,8 +27,8 @@ public final class Schedules {
         double lr = c.learningRate();
         int total = Math.max(1, c.epochs() * iterationsPerEpoch);
         ISchedule base = switch (c.schedule()) {
-            case "step" -> new StepSchedule(ScheduleType.EPOCH, lr, c.gamma(), c.stepSize());
-            case "multistep" -> {
+            case STEP -> new StepSchedule(ScheduleType.EPOCH, lr, c.gamma(), c.stepSize());
+            case MULTISTEP -> {
                 Map<Integer, Double> values = new TreeMap<>();
                 values.put(0, lr);
                 double v = lr;
@@ -37,11 +38,12 @@ public final class Schedules {
                 }
                 yield new MapSchedule(ScheduleType.EPOCH, values);
             }
-            case "cosine" -> new CosineSchedule(lr, 0, total);
+            case COSINE -> new CosineSchedule(lr, 0, total);
             // 1cycle: from lr/25 up to the peak lr over 45 % of training, back down over another 45 %,
             // then annealed to 1/100 of the start (DL4J's CycleSchedule shape).
-            case "onecycle" -> new CycleSchedule(ScheduleType.ITERATION, lr / 25, lr, total, Math.max(1, total / 10), 0.01);
-            default -> new FixedSchedule(lr);
+            case ONECYCLE -> new CycleSchedule(ScheduleType.ITERATION, lr / 25, lr, total, Math.max(1, total / 10), 0.01);
+            // plateau: the trainer lowers the rate between epochs (training.PlateauDecay)
+            case CONSTANT, PLATEAU -> new FixedSchedule(lr);
         };
         int warmup = c.warmupEpochs() * iterationsPerEpoch;
         return warmup > 0 ? new RampSchedule(base, warmup) : base;
@@ -49,7 +51,7 @@ public final class Schedules {
 
     /** 1cycle's momentum runs against the learning rate: 0.95 down to 0.85 and back. */
     public static ISchedule momentum(TrainingConfig c, int iterationsPerEpoch) {
-        if (!c.schedule().equals("onecycle")) {
+        if (c.schedule() != Schedule.ONECYCLE) {
             return new FixedSchedule(c.momentum());
         }
         int total = Math.max(1, c.epochs() * iterationsPerEpoch);

@@ -1,11 +1,22 @@
 package io.github.cnnmaven.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.Json;
+import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.output.DatasetDescription;
+import io.github.cnnmaven.output.EpochRecord;
+import io.github.cnnmaven.output.EvaluationResult;
+import io.github.cnnmaven.output.LrFinderResult;
+import io.github.cnnmaven.output.ModelSummary;
+import io.github.cnnmaven.output.OutputDirectory;
+import io.github.cnnmaven.output.RunRecord;
+import io.github.cnnmaven.output.StudyResult;
+import io.github.cnnmaven.output.TrainingHistory;
+import io.github.cnnmaven.config.StudyMode;
 
 import java.io.IOException;
 import java.io.StringWriter;
@@ -17,7 +28,6 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,12 +41,10 @@ import java.util.Map;
  */
 public final class ReportService {
 
-    public static final String REPORT_DIRECTORY = "report";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Renders the report into {@code outputDirectory/report/index.html} and returns that file. */
     public Path render(Path outputDirectory, String projectName) throws CnnException {
-        Path target = outputDirectory.resolve(REPORT_DIRECTORY).resolve("index.html");
+        Path target = new OutputDirectory(outputDirectory).reportFile();
         String html = html(outputDirectory, projectName);
         try {
             Files.createDirectories(target.getParent());
@@ -69,15 +77,16 @@ public final class ReportService {
         }
     }
 
-    Map<String, Object> model(Path dir, String projectName) throws IOException {
-        JsonNode dataset = read(dir.resolve("dataset.json"));
-        JsonNode run = read(dir.resolve("run.json"));
-        JsonNode history = read(dir.resolve("history.json"));
-        JsonNode evaluation = read(dir.resolve("evaluation.json"));
-        JsonNode finder = read(dir.resolve("lr-finder.json"));
-        JsonNode study = read(dir.resolve("study.json"));
+    Map<String, Object> model(Path dir, String projectName) throws CnnException, IOException {
+        OutputDirectory out = new OutputDirectory(dir);
+        RunRecord run = out.run();
+        TrainingHistory history = out.history();
+        EvaluationResult evaluation = out.evaluation();
+        LrFinderResult finder = out.lrFinder();
+        StudyResult study = out.study();
+        DatasetDescription dataset = out.dataset();
         if (dataset == null && run != null) {
-            dataset = run.get("dataset");
+            dataset = run.dataset();
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("project", projectName);
@@ -86,31 +95,31 @@ public final class ReportService {
 
         List<Map<String, String>> summary = new ArrayList<>();
         if (dataset != null) {
-            summary.add(row("Dataset", text(dataset, "dataset") + " — " + text(dataset, "trainCount") + " training, "
-                    + text(dataset, "testCount") + " test images, " + dataset.path("classes").size() + " classes"));
-            summary.add(row("Source", text(dataset, "source")));
+            summary.add(row("Dataset", dataset.dataset() + " — " + dataset.trainCount() + " training, "
+                    + dataset.testCount() + " test images, " + dataset.classes().size() + " classes"));
+            summary.add(row("Source", dataset.source()));
         } else {
-            missing.add("dataset.json (run the download-dataset or train goal)");
+            missing.add(OutputDirectory.DATASET + " (run the download-dataset or train goal)");
         }
         if (run != null) {
-            JsonNode model = run.path("model");
-            summary.add(row("Network", text(model, "network")));
-            summary.add(row("Parameters", String.format(Locale.ROOT, "%,d", model.path("parameters").asLong())));
-            summary.add(row("FLOPs per image", String.format(Locale.ROOT, "%.2f M", model.path("flopsPerImage").asDouble() / 1e6)));
-            summary.add(row("Backend", text(run, "backend") + " (" + text(run, "device") + "), " + text(run, "threads") + " threads"));
-            summary.add(row("Training time", String.format(Locale.ROOT, "%.0f s for %d epochs", run.path("trainingSeconds").asDouble(),
-                    run.path("epochsRun").asInt())));
-            summary.add(row("Fingerprint", text(run, "fingerprint")));
-            m.put("hyperparameters", hyperparameters(run.path("configuration")));
-            m.put("layers", layers(model.path("layers")));
+            RunRecord.Model model = run.model();
+            summary.add(row("Network", model.network()));
+            summary.add(row("Parameters", String.format(Locale.ROOT, "%,d", model.parameters())));
+            summary.add(row("FLOPs per image", String.format(Locale.ROOT, "%.2f M", model.flopsPerImage() / 1e6)));
+            summary.add(row("Backend", run.backend() + " (" + run.device() + "), " + run.threads() + " threads"));
+            summary.add(row("Training time", String.format(Locale.ROOT, "%.0f s for %d epochs", run.trainingSeconds(),
+                    run.epochsRun())));
+            summary.add(row("Fingerprint", run.fingerprint()));
+            m.put("hyperparameters", hyperparameters(run.configuration()));
+            m.put("layers", layers(model.layers()));
         } else {
-            missing.add("run.json and history.json (run the train goal)");
+            missing.add(OutputDirectory.RUN + " and " + OutputDirectory.HISTORY + " (run the train goal)");
         }
         if (history != null) {
             charts(m, history);
-            if (history.hasNonNull("bestValidationAccuracy")) {
-                summary.add(row("Best validation accuracy", f(history.path("bestValidationAccuracy").asDouble())
-                        + " (epoch " + history.path("bestEpoch").asInt() + ")"));
+            if (history.bestValidationAccuracy() != null) {
+                summary.add(row("Best validation accuracy", f(history.bestValidationAccuracy())
+                        + " (epoch " + history.bestEpoch() + ")"));
             }
         }
         if (finder != null) {
@@ -118,17 +127,17 @@ public final class ReportService {
         }
         if (study != null) {
             m.put("study", study(study));
-            summary.add(row("Study winner", study.path("winner").asText() + " (of " + study.path("variants").size()
+            summary.add(row("Study winner", study.winner() + " (of " + study.variants().size()
                     + " variants, by validation accuracy)"));
         }
         if (evaluation != null) {
-            summary.add(row("Test accuracy", f(evaluation.path("accuracy").asDouble())));
-            if (evaluation.hasNonNull("top5Accuracy")) {
-                summary.add(row("Top-5 accuracy", f(evaluation.path("top5Accuracy").asDouble())));
+            summary.add(row("Test accuracy", f(evaluation.accuracy())));
+            if (evaluation.top5Accuracy() != null) {
+                summary.add(row("Top-5 accuracy", f(evaluation.top5Accuracy())));
             }
             evaluationSections(m, evaluation, dir);
         } else {
-            missing.add("evaluation.json (run the evaluate goal)");
+            missing.add(OutputDirectory.EVALUATION + " (run the evaluate goal)");
         }
         m.put("summary", summary);
         // Mustache has no "non-empty list" test: one flag per optional section.
@@ -142,20 +151,20 @@ public final class ReportService {
         return m;
     }
 
-    private void charts(Map<String, Object> m, JsonNode history) throws IOException {
+    private void charts(Map<String, Object> m, TrainingHistory history) throws IOException {
         List<Number> epochs = new ArrayList<>();
         List<Number> trainLoss = new ArrayList<>();
         List<Number> valLoss = new ArrayList<>();
         List<Number> trainAcc = new ArrayList<>();
         List<Number> valAcc = new ArrayList<>();
         List<Number> lr = new ArrayList<>();
-        for (JsonNode e : history.path("epochs")) {
-            epochs.add(e.path("epoch").asInt());
-            trainLoss.add(e.path("trainLoss").asDouble());
-            valLoss.add(number(e.get("validationLoss")));
-            trainAcc.add(e.path("trainAccuracy").asDouble());
-            valAcc.add(number(e.get("validationAccuracy")));
-            lr.add(e.path("learningRate").asDouble());
+        for (EpochRecord e : history.epochs()) {
+            epochs.add(e.epoch());
+            trainLoss.add(e.trainLoss());
+            valLoss.add(e.validationLoss());
+            trainAcc.add(e.trainAccuracy());
+            valAcc.add(e.validationAccuracy());
+            lr.add(e.learningRate());
         }
         List<Map<String, String>> charts = new ArrayList<>();
         charts.add(chart("loss", Charts.lineChart("Loss", "epoch", "cross-entropy", List.of(
@@ -165,58 +174,57 @@ public final class ReportService {
         charts.add(chart("learning-rate", Charts.lineChart("Learning rate", "epoch", "rate (end of epoch)", List.of(
                 new Charts.Series("learning rate", epochs, lr)), false, null, null)));
         m.put("charts", charts);
-        m.put("stopReason", history.hasNonNull("stopReason") ? history.path("stopReason").asText() : null);
+        m.put("stopReason", history.stopReason());
     }
 
     /**
      * The study section: one row per variant, and per axis the validation curves of the variants
      * that differ along it (one-at-a-time: the base and that axis's variants; grid: all of them).
      */
-    private Map<String, Object> study(JsonNode study) throws IOException {
-        String winner = study.path("winner").asText();
-        boolean grid = "grid".equals(study.path("mode").asText());
-        JsonNode base = study.path("base");
+    private Map<String, Object> study(StudyResult study) throws IOException {
+        String winner = study.winner();
+        boolean grid = StudyMode.GRID.id().equals(study.mode());
+        Map<String, String> base = study.base() == null ? Map.of() : study.base();
         List<Map<String, String>> rows = new ArrayList<>();
-        for (JsonNode v : study.path("variants")) {
-            boolean won = v.path("name").asText().equals(winner);
-            boolean diverged = "diverged".equals(v.path("status").asText());
+        for (StudyResult.Variant v : study.variants()) {
+            boolean won = v.name().equals(winner);
+            boolean diverged = v.diverged();
             Map<String, String> row = new LinkedHashMap<>();
-            row.put("name", v.path("name").asText());
-            row.put("best", diverged ? "diverged" : f(v.path("bestValidationAccuracy").asDouble()));
-            row.put("epoch", diverged ? "" : v.path("bestEpoch").asText());
-            row.put("gap", diverged ? "" : String.format(Locale.ROOT, "%+.4f", v.path("trainValidationGap").asDouble()));
-            row.put("time", diverged ? "" : String.format(Locale.ROOT, "%.0f s", v.path("seconds").asDouble()));
-            row.put("parameters", diverged ? "" : String.format(Locale.ROOT, "%,d", v.path("parameters").asLong()));
+            row.put("name", v.name());
+            row.put("best", diverged ? "diverged" : f(v.bestValidationAccuracy()));
+            row.put("epoch", diverged ? "" : String.valueOf(v.bestEpoch()));
+            row.put("gap", diverged ? "" : String.format(Locale.ROOT, "%+.4f", v.trainValidationGap()));
+            row.put("time", diverged ? "" : String.format(Locale.ROOT, "%.0f s", v.seconds()));
+            row.put("parameters", diverged ? "" : String.format(Locale.ROOT, "%,d", v.parameters()));
             row.put("class", won ? "winner" : diverged ? "diverged" : "");
             row.put("mark", won ? "winner" : "");
             rows.add(row);
         }
         List<Map<String, String>> charts = new ArrayList<>();
-        for (Iterator<String> axes = study.path("axes").fieldNames(); axes.hasNext(); ) {
-            String axis = axes.next();
+        for (String axis : study.axes().keySet()) {
             List<Charts.Series> accuracy = new ArrayList<>();
             List<Charts.Series> loss = new ArrayList<>();
-            for (JsonNode v : study.path("variants")) {
-                JsonNode settings = v.path("settings");
-                if (!grid && settings.size() > 0 && !settings.has(axis)) {
+            for (StudyResult.Variant v : study.variants()) {
+                Map<String, String> settings = v.settings() == null ? Map.of() : v.settings();
+                if (!grid && !settings.isEmpty() && !settings.containsKey(axis)) {
                     continue; // one-at-a-time: another axis's variant
                 }
-                String name = v.path("name").asText();
-                if (!grid && settings.size() == 0 && base.has(axis)) {
-                    name += " (" + axis + "=" + base.path(axis).asText() + ")";
+                String name = v.name();
+                if (!grid && settings.isEmpty() && base.containsKey(axis)) {
+                    name += " (" + axis + "=" + base.get(axis) + ")";
                 }
-                if (v.path("name").asText().equals(winner)) {
+                if (v.name().equals(winner)) {
                     name += " (winner)";
-                } else if ("diverged".equals(v.path("status").asText())) {
+                } else if (v.diverged()) {
                     name += " (diverged)";
                 }
                 List<Number> epochs = new ArrayList<>();
                 List<Number> acc = new ArrayList<>();
                 List<Number> lossValues = new ArrayList<>();
-                for (JsonNode e : v.path("history")) {
-                    epochs.add(e.path("epoch").asInt());
-                    acc.add(number(e.get("validationAccuracy")));
-                    lossValues.add(number(e.get("validationLoss")));
+                for (EpochRecord e : v.history() == null ? List.<EpochRecord>of() : v.history()) {
+                    epochs.add(e.epoch());
+                    acc.add(e.validationAccuracy());
+                    lossValues.add(e.validationLoss());
                 }
                 accuracy.add(new Charts.Series(name, epochs, acc));
                 loss.add(new Charts.Series(name, epochs, lossValues));
@@ -229,116 +237,108 @@ public final class ReportService {
                     "Validation loss by " + axis, "epoch", "cross-entropy", loss, false, null, null)));
         }
         Map<String, Object> s = new LinkedHashMap<>();
-        s.put("mode", study.path("mode").asText());
-        List<String> axisNames = new ArrayList<>();
-        study.path("axes").fieldNames().forEachRemaining(axisNames::add);
-        s.put("axes", String.join(", ", axisNames));
+        s.put("mode", study.mode());
+        s.put("axes", String.join(", ", study.axes().keySet()));
         s.put("winner", winner);
         s.put("rows", rows);
         s.put("charts", charts);
         return s;
     }
 
-    private Map<String, Object> lrFinder(JsonNode finder) throws IOException {
+    private Map<String, Object> lrFinder(LrFinderResult finder) throws IOException {
         List<Number> lr = new ArrayList<>();
         List<Number> loss = new ArrayList<>();
         List<Number> smoothed = new ArrayList<>();
-        for (JsonNode p : finder.path("points")) {
-            lr.add(p.path("lr").asDouble());
-            loss.add(number(p.get("loss")));
-            smoothed.add(number(p.get("smoothedLoss")));
+        for (LrFinderResult.Point p : finder.points()) {
+            lr.add(p.lr());
+            loss.add(p.loss());
+            smoothed.add(p.smoothedLoss());
         }
-        double suggestion = finder.path("suggestion").asDouble();
+        double suggestion = finder.suggestion();
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("svg", Charts.lineChart("Learning-rate range test", "learning rate (log)", "loss", List.of(
                 new Charts.Series("loss", lr, loss), new Charts.Series("smoothed", lr, smoothed)), true, suggestion,
                 "suggestion " + String.format(Locale.ROOT, "%.3g", suggestion)));
         f.put("suggestion", String.format(Locale.ROOT, "%.3g", suggestion));
-        f.put("method", text(finder, "method"));
+        f.put("method", finder.method());
         return f;
     }
 
-    private void evaluationSections(Map<String, Object> m, JsonNode evaluation, Path dir) throws IOException {
-        List<String> classes = new ArrayList<>();
-        evaluation.path("classes").forEach(c -> classes.add(c.asText()));
-        JsonNode confusion = evaluation.path("confusionMatrix");
+    private void evaluationSections(Map<String, Object> m, EvaluationResult evaluation, Path dir) throws IOException {
+        List<String> classes = evaluation.classes() == null ? List.of() : evaluation.classes();
+        long[][] confusion = evaluation.confusionMatrix() == null ? new long[0][] : evaluation.confusionMatrix();
         long max = 1;
-        for (JsonNode row : confusion) {
-            for (JsonNode cell : row) {
-                max = Math.max(max, cell.asLong());
+        for (long[] row : confusion) {
+            for (long cell : row) {
+                max = Math.max(max, cell);
             }
         }
         List<Map<String, Object>> rows = new ArrayList<>();
-        int r = 0;
-        for (JsonNode row : confusion) {
+        for (int r = 0; r < confusion.length; r++) {
             List<Map<String, Object>> cells = new ArrayList<>();
-            int c = 0;
-            for (JsonNode cell : row) {
-                long v = cell.asLong();
+            for (int c = 0; c < confusion[r].length; c++) {
+                long v = confusion[r][c];
                 double intensity = Math.sqrt((double) v / max);
                 String colour = r == c ? String.format(Locale.ROOT, "rgba(44,160,44,%.2f)", 0.1 + 0.9 * intensity)
                         : String.format(Locale.ROOT, "rgba(214,39,40,%.2f)", v == 0 ? 0 : 0.1 + 0.9 * intensity);
                 cells.add(Map.of("value", v, "style", "background:" + colour));
-                c++;
             }
             rows.add(Map.of("label", r < classes.size() ? classes.get(r) : String.valueOf(r), "cells", cells));
-            r++;
         }
         m.put("confusion", Map.of("classes", classes, "rows", rows));
 
         List<Map<String, String>> perClass = new ArrayList<>();
-        for (JsonNode c : evaluation.path("perClass")) {
-            perClass.add(Map.of("label", c.path("label").asText(), "precision", f(c.path("precision").asDouble()),
-                    "recall", f(c.path("recall").asDouble()), "f1", f(c.path("f1").asDouble()),
-                    "accuracy", f(c.path("accuracy").asDouble()), "support", c.path("support").asText()));
+        for (EvaluationResult.ClassMetrics c : evaluation.perClass() == null ? List.<EvaluationResult.ClassMetrics>of()
+                : evaluation.perClass()) {
+            perClass.add(Map.of("label", c.label(), "precision", f(c.precision()), "recall", f(c.recall()), "f1", f(c.f1()),
+                    "accuracy", f(c.accuracy()), "support", String.valueOf(c.support())));
         }
         m.put("perClass", perClass);
 
+        List<EvaluationResult.Misclassified> misclassified = evaluation.misclassified() == null ? List.of()
+                : evaluation.misclassified();
         List<Map<String, String>> wrong = new ArrayList<>();
-        int total = evaluation.path("misclassified").size();
-        for (JsonNode w : evaluation.path("misclassified")) {
-            if (!w.hasNonNull("image") || !Files.isRegularFile(dir.resolve(w.path("image").asText()))) {
+        for (EvaluationResult.Misclassified w : misclassified) {
+            if (w.image() == null || !Files.isRegularFile(dir.resolve(w.image()))) {
                 continue;
             }
-            byte[] png = Files.readAllBytes(dir.resolve(w.path("image").asText()));
+            byte[] png = Files.readAllBytes(dir.resolve(w.image()));
             wrong.add(Map.of("src", "data:image/png;base64," + Base64.getEncoder().encodeToString(png),
-                    "label", w.path("label").asText(), "predicted", w.path("predicted").asText(),
-                    "confidence", String.format(Locale.ROOT, "%.0f%%", 100 * w.path("confidence").asDouble()),
-                    "index", w.path("index").asText()));
+                    "label", w.label(), "predicted", w.predicted(),
+                    "confidence", String.format(Locale.ROOT, "%.0f%%", 100 * w.confidence()),
+                    "index", String.valueOf(w.index())));
         }
         m.put("misclassified", wrong);
-        m.put("misclassifiedCount", total);
+        m.put("misclassifiedCount", misclassified.size());
 
-        JsonNode gate = evaluation.get("gate");
-        if (gate != null && gate.path("rules").size() > 0) {
+        EvaluationResult.Gate gate = evaluation.gate();
+        if (gate != null && !gate.rules().isEmpty()) {
             List<Map<String, String>> rules = new ArrayList<>();
-            for (JsonNode rule : gate.path("rules")) {
-                rules.add(Map.of("rule", rule.path("rule").asText(), "actual", f(rule.path("actual").asDouble()),
-                        "expected", f(rule.path("expected").asDouble()), "passed", rule.path("passed").asBoolean() ? "met" : "violated",
-                        "class", rule.path("passed").asBoolean() ? "ok" : "bad",
-                        "message", rule.path("passed").asBoolean() ? "" : "Rule violated: " + rule.path("message").asText()));
+            for (EvaluationResult.Rule rule : gate.rules()) {
+                rules.add(Map.of("rule", rule.rule(), "actual", f(rule.actual()), "expected", f(rule.expected()),
+                        "passed", rule.passed() ? "met" : "violated", "class", rule.passed() ? "ok" : "bad",
+                        "message", rule.passed() ? "" : "Rule violated: " + rule.message()));
             }
-            boolean passed = gate.path("passed").asBoolean();
-            m.put("gate", Map.of("passed", passed, "verdict", passed ? "passed" : "failed", "class", passed ? "ok" : "bad",
-                    "rules", rules));
+            m.put("gate", Map.of("passed", gate.passed(), "verdict", gate.passed() ? "passed" : "failed",
+                    "class", gate.passed() ? "ok" : "bad", "rules", rules));
         }
-        JsonNode comparison = evaluation.get("baselineComparison");
-        if (comparison != null && comparison.size() > 0) {
+        List<EvaluationResult.Comparison> comparison = evaluation.baselineComparison();
+        if (comparison != null && !comparison.isEmpty()) {
             List<Map<String, String>> diff = new ArrayList<>();
-            for (JsonNode d : comparison) {
-                double change = d.path("change").asDouble();
-                diff.add(Map.of("metric", d.path("metric").asText(), "baseline", f(d.path("baseline").asDouble()),
-                        "now", f(d.path("now").asDouble()), "change", String.format(Locale.ROOT, "%+.4f", change),
-                        "class", change < 0 ? "bad" : "ok"));
+            for (EvaluationResult.Comparison d : comparison) {
+                diff.add(Map.of("metric", d.metric(), "baseline", f(d.baseline()), "now", f(d.now()),
+                        "change", String.format(Locale.ROOT, "%+.4f", d.change()), "class", d.change() < 0 ? "bad" : "ok"));
             }
             m.put("baseline", diff);
         }
     }
 
-    private static List<Map<String, String>> hyperparameters(JsonNode config) {
+    private static List<Map<String, String>> hyperparameters(TrainingConfig config) {
         List<Map<String, String>> rows = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = config.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        if (config == null) {
+            return rows;
+        }
+        for (Map.Entry<String, JsonNode> e : Json.MAPPER.<JsonNode>valueToTree(config).properties()) {
             if (e.getValue().isNull() || e.getKey().equals("layers")) {
                 continue;
             }
@@ -347,11 +347,11 @@ public final class ReportService {
         return rows;
     }
 
-    private static List<Map<String, String>> layers(JsonNode layers) {
+    private static List<Map<String, String>> layers(List<ModelSummary.LayerRow> layers) {
         List<Map<String, String>> rows = new ArrayList<>();
-        for (JsonNode l : layers) {
-            rows.add(Map.of("name", l.path("name").asText(), "type", l.path("type").asText(), "output", l.path("outputShape").asText(),
-                    "parameters", String.format(Locale.ROOT, "%,d", l.path("parameters").asLong())));
+        for (ModelSummary.LayerRow l : layers == null ? List.<ModelSummary.LayerRow>of() : layers) {
+            rows.add(Map.of("name", l.name(), "type", l.type(), "output", l.outputShape(),
+                    "parameters", String.format(Locale.ROOT, "%,d", l.parameters())));
         }
         return rows;
     }
@@ -364,20 +364,7 @@ public final class ReportService {
         return Map.of("name", name, "value", value);
     }
 
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node == null ? null : node.get(field);
-        return v == null || v.isNull() ? "?" : v.asText();
-    }
-
-    private static Number number(JsonNode v) {
-        return v == null || v.isNull() || !v.isNumber() ? Double.NaN : v.asDouble();
-    }
-
     private static String f(double v) {
         return String.format(Locale.ROOT, "%.4f", v);
-    }
-
-    private static JsonNode read(Path file) throws IOException {
-        return Files.isRegularFile(file) ? JSON.readTree(file.toFile()) : null;
     }
 }

@@ -1,21 +1,17 @@
 package io.github.cnnmaven.study;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.common.Json;
 import io.github.cnnmaven.config.Fingerprint;
 import io.github.cnnmaven.config.TrainingConfig;
 
-import java.lang.reflect.ParameterizedType;
-import java.lang.reflect.RecordComponent;
-import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -35,14 +31,6 @@ public final class StudyPlan {
             "maxMinutes", "the time budget applies to every variant alike (set cnn.maxMinutes on the base instead)",
             "overfit", "the overfit sanity check is not a study",
             "layers", "declare <layers> on the base; vary presets with the network axis");
-    private static final Set<String> KERNEL_PRESETS = Set.of("lenet5", "alexnet-cifar", "vgg11", "vgg13", "vgg16", "vgg19");
-    private static final Map<String, RecordComponent> PROPERTIES = new TreeMap<>();
-
-    static {
-        for (RecordComponent c : TrainingConfig.class.getRecordComponents()) {
-            PROPERTIES.put(c.getName(), c);
-        }
-    }
 
     private StudyPlan() {
     }
@@ -54,7 +42,7 @@ public final class StudyPlan {
             throw InvalidConfigurationException.of(StudySpec.AXES_ELEMENT, declared, "it cannot be a study axis: "
                     + NOT_AXES.get(name));
         }
-        if (!PROPERTIES.containsKey(name)) {
+        if (!TrainingConfig.PROPERTIES.contains(name)) {
             throw InvalidConfigurationException.of(StudySpec.AXES_ELEMENT, declared, "an axis is a training property"
                     + " without the cnn. prefix: one of " + String.join(", ", axisNames()));
         }
@@ -62,7 +50,7 @@ public final class StudyPlan {
     }
 
     static List<String> axisNames() {
-        return PROPERTIES.keySet().stream().filter(n -> !NOT_AXES.containsKey(n)).toList();
+        return TrainingConfig.PROPERTIES.stream().filter(n -> !NOT_AXES.containsKey(n)).sorted().toList();
     }
 
     /** The variants of {@code spec} around {@code base}, with their fingerprints for {@code dataIdentity}. */
@@ -112,7 +100,7 @@ public final class StudyPlan {
 
     /** The base's value of a property, as a study table shows it ({@code default} where unset). */
     public static String valueOf(TrainingConfig config, String property) {
-        JsonNode v = TrainingConfig.JSON.valueToTree(config).get(property);
+        JsonNode v = Json.MAPPER.valueToTree(config).get(property);
         if (v == null || v.isNull()) {
             return "default";
         }
@@ -125,7 +113,7 @@ public final class StudyPlan {
     }
 
     private static void checkAxesApply(TrainingConfig base, StudySpec spec) throws InvalidConfigurationException {
-        boolean custom = base.layers() != null && !base.layers().isEmpty();
+        boolean custom = base.hasCustomLayers();
         for (String axis : List.of("network", "kernelSize")) {
             if (!spec.axes().containsKey(axis)) {
                 continue;
@@ -134,9 +122,9 @@ public final class StudyPlan {
                 throw InvalidConfigurationException.of(StudySpec.AXES_ELEMENT, axis, "the base declares its own <layers>,"
                         + " so " + axis + " changes nothing; vary a preset base instead");
             }
-            if (axis.equals("kernelSize") && !spec.axes().containsKey("network") && !KERNEL_PRESETS.contains(base.network())) {
+            if (axis.equals("kernelSize") && !spec.axes().containsKey("network") && !TrainingConfig.KERNEL_PRESETS.contains(base.network())) {
                 throw InvalidConfigurationException.of(StudySpec.AXES_ELEMENT, axis, base.network() + " has a fixed kernel"
-                        + " size; kernelSize applies to " + KERNEL_PRESETS.stream().sorted().collect(Collectors.joining(", ")));
+                        + " size; kernelSize applies to " + TrainingConfig.KERNEL_PRESETS.stream().sorted().collect(Collectors.joining(", ")));
             }
         }
     }
@@ -146,65 +134,16 @@ public final class StudyPlan {
         if (settings.isEmpty()) {
             return base;
         }
-        ObjectNode node = TrainingConfig.JSON.valueToTree(base);
+        TrainingConfig.Builder builder = base.toBuilder();
         for (Map.Entry<String, String> s : settings.entrySet()) {
-            node.set(s.getKey(), TrainingConfig.JSON.valueToTree(convert(s.getKey(), s.getValue())));
-        }
-        TrainingConfig config;
-        try {
-            config = TrainingConfig.JSON.treeToValue(node, TrainingConfig.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
+            builder.set(s.getKey(), s.getValue(), StudySpec.AXES_ELEMENT + "<" + s.getKey() + ">");
         }
         try {
-            return config.validate();
+            return builder.build().validate();
         } catch (InvalidConfigurationException e) {
             throw new InvalidConfigurationException("Study variant '" + settings.entrySet().stream()
                     .map(x -> x.getKey() + "=" + x.getValue()).collect(Collectors.joining(", ")) + "' is invalid: "
                     + e.getMessage());
         }
-    }
-
-    private static Object convert(String property, String value) throws InvalidConfigurationException {
-        String where = StudySpec.AXES_ELEMENT + "<" + property + ">";
-        Type type = PROPERTIES.get(property).getGenericType();
-        try {
-            if (type == int.class || type == Integer.class) {
-                return Integer.parseInt(value);
-            }
-            if (type == long.class) {
-                return Long.parseLong(value);
-            }
-            if (type == double.class || type == Double.class) {
-                if (type == Double.class && value.equalsIgnoreCase("default")) {
-                    return null;
-                }
-                return Double.parseDouble(value);
-            }
-        } catch (NumberFormatException e) {
-            throw InvalidConfigurationException.of(where, value, "use numbers" + (type == Double.class ? " (or default)" : ""));
-        }
-        if (type == boolean.class) {
-            if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-                throw InvalidConfigurationException.of(where, value, "use true and/or false");
-            }
-            return Boolean.parseBoolean(value);
-        }
-        if (type instanceof ParameterizedType list && list.getActualTypeArguments()[0] == Integer.class) {
-            List<Integer> numbers = new ArrayList<>();
-            for (String part : value.split(",")) {
-                try {
-                    numbers.add(Integer.parseInt(part.trim()));
-                } catch (NumberFormatException e) {
-                    throw InvalidConfigurationException.of(where, value, "use comma-separated epochs per value, such as"
-                            + " 10,15|20,25 (values separated by |)");
-                }
-            }
-            return numbers;
-        }
-        if (property.equals("augment")) {
-            return TrainingConfig.parseAugment(value);
-        }
-        return value;
     }
 }

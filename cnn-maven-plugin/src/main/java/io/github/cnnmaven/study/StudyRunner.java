@@ -1,25 +1,28 @@
 package io.github.cnnmaven.study;
 
+import io.github.cnnmaven.output.StudyResult;
+import io.github.cnnmaven.output.OutputDirectory;
+import io.github.cnnmaven.output.TrainingHistory;
+import io.github.cnnmaven.output.RunRecord;
+import io.github.cnnmaven.common.Json;
+import io.github.cnnmaven.common.Hashes;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
 import io.github.cnnmaven.dataset.LoadedDataset;
-import io.github.cnnmaven.training.EpochRecord;
-import io.github.cnnmaven.training.ModelMetadata;
+import io.github.cnnmaven.output.EpochRecord;
+import io.github.cnnmaven.output.ModelMetadata;
 import io.github.cnnmaven.training.TrainRequest;
 import io.github.cnnmaven.training.Trainer;
 import io.github.cnnmaven.training.TrainingDivergedException;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,8 +43,11 @@ public final class StudyRunner {
         boolean continueAfter(StudyResult.Variant variant);
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String DIVERGED_FILE = "diverged.json";
+
+    /** {@code diverged.json} in a variant's directory: it was tried with this fingerprint and diverged. */
+    record Diverged(String fingerprint, String message) {
+    }
 
     private final Console console;
 
@@ -83,8 +89,7 @@ public final class StudyRunner {
                 } catch (TrainingDivergedException e) {
                     // A study of learning rates expects some to diverge: record it, it cannot win, go on.
                     console.warn(label + " diverged: " + e.getMessage());
-                    AtomicFiles.write(train.outputDirectory().resolve(DIVERGED_FILE), tmp -> JSON.writeValue(tmp.toFile(),
-                            Map.of("fingerprint", variant.fingerprint(), "message", e.getMessage())));
+                    Json.write(train.outputDirectory().resolve(DIVERGED_FILE), new Diverged(variant.fingerprint(), e.getMessage()));
                     result = diverged(variant, e.getMessage());
                 }
             }
@@ -105,21 +110,22 @@ public final class StudyRunner {
                     + " (cnn.learningRate) or the values on the study's axes. See " + request.studyDirectory());
         }
         Path winnerDirectory = request.studyDirectory().resolve(winner.directory());
-        Path out = request.outputDirectory();
-        for (String file : List.of("model.zip", "history.json", "run.json")) {
+        OutputDirectory output = new OutputDirectory(request.outputDirectory());
+        Path out = output.root();
+        for (String file : List.of(OutputDirectory.MODEL, OutputDirectory.HISTORY, OutputDirectory.RUN)) {
             Path source = winnerDirectory.resolve(file);
             AtomicFiles.write(out.resolve(file), tmp -> Files.copy(source, tmp));
         }
         // One-at-a-time varies around the base (always the first variant): record its value on each axis.
         Map<String, String> base = new LinkedHashMap<>();
         request.spec().axes().keySet().forEach(axis -> base.put(axis, StudyPlan.valueOf(planned.get(0).config(), axis)));
-        StudyResult study = new StudyResult(fingerprint(request), request.baseFingerprint(), request.spec().mode(),
+        StudyResult study = new StudyResult(fingerprint(request), request.baseFingerprint(), request.spec().mode().id(),
                 request.spec().axes(), request.spec().grid() ? null : base, "bestValidationAccuracy", results,
                 winner.name(), winner.fingerprint());
-        study.write(out.resolve(StudyResult.FILE_NAME));
+        study.write(output.studyFile());
         table(study).forEach(console::info);
         console.info(String.format(Locale.ROOT, "Winner: '%s' with validation accuracy %.4f (epoch %d); its model is %s",
-                winner.name(), winner.bestValidationAccuracy(), winner.bestEpoch(), out.resolve("model.zip")));
+                winner.name(), winner.bestValidationAccuracy(), winner.bestEpoch(), output.modelFile()));
         return study;
     }
 
@@ -149,43 +155,36 @@ public final class StudyRunner {
     }
 
     /** The variant's outcome when an earlier run finished it with the same fingerprint; null when it must (re)train. */
-    private static StudyResult.Variant finished(StudyVariant variant, TrainRequest train) throws IOException {
-        Path diverged = train.outputDirectory().resolve(DIVERGED_FILE);
-        if (Files.isRegularFile(diverged)) {
-            JsonNode marker = JSON.readTree(diverged.toFile());
-            if (variant.fingerprint().equals(marker.path("fingerprint").asText())) {
-                return diverged(variant, marker.path("message").asText());
-            }
-        }
-        if (!Files.isRegularFile(train.modelFile()) || !Files.isRegularFile(train.historyFile())
-                || !Files.isRegularFile(train.runFile())) {
-            return null;
-        }
+    private static StudyResult.Variant finished(StudyVariant variant, TrainRequest train) {
         try {
-            ModelMetadata metadata = ModelMetadata.read(train.modelFile());
-            JsonNode history = JSON.readTree(train.historyFile().toFile());
-            if (metadata == null || !variant.fingerprint().equals(metadata.fingerprint())
-                    || !variant.fingerprint().equals(history.path("fingerprint").asText())) {
+            Diverged diverged = Json.read(train.outputDirectory().resolve(DIVERGED_FILE), Diverged.class);
+            if (diverged != null && variant.fingerprint().equals(diverged.fingerprint())) {
+                return diverged(variant, diverged.message());
+            }
+            OutputDirectory out = train.output();
+            ModelMetadata metadata = out.modelMetadata();
+            TrainingHistory history = out.history();
+            RunRecord run = out.run();
+            if (metadata == null || history == null || run == null || !variant.fingerprint().equals(metadata.fingerprint())
+                    || !variant.fingerprint().equals(history.fingerprint())) {
                 return null;
             }
-        } catch (IOException e) {
+            return variant(variant, history, run);
+        } catch (CnnException e) {
             return null; // unreadable: train it again
         }
-        return read(variant, train);
     }
 
-    private static StudyResult.Variant read(StudyVariant variant, TrainRequest train) throws IOException {
-        JsonNode history = JSON.readTree(train.historyFile().toFile());
-        JsonNode run = JSON.readTree(train.runFile().toFile());
-        List<EpochRecord> epochs = new ArrayList<>();
-        for (JsonNode e : history.path("epochs")) {
-            epochs.add(JSON.treeToValue(e, EpochRecord.class));
-        }
-        EpochRecord last = epochs.get(epochs.size() - 1);
+    private static StudyResult.Variant read(StudyVariant variant, TrainRequest train) throws CnnException {
+        return variant(variant, train.output().history(), train.output().run());
+    }
+
+    private static StudyResult.Variant variant(StudyVariant variant, TrainingHistory history, RunRecord run) {
+        var last = history.lastEpoch();
         return new StudyResult.Variant(variant.name(), variant.settings(), variant.fingerprint(), variant.directory(),
-                "trained", history.path("bestValidationAccuracy").asDouble(), history.path("bestEpoch").asInt(),
-                last.trainAccuracy(), last.validationAccuracy(), last.trainAccuracy() - last.validationAccuracy(),
-                run.path("trainingSeconds").asDouble(), run.path("model").path("parameters").asLong(), null, epochs);
+                "trained", history.bestValidationAccuracy(), history.bestEpoch(), last.trainAccuracy(),
+                last.validationAccuracy(), last.trainAccuracy() - last.validationAccuracy(), run.trainingSeconds(),
+                run.model().parameters(), null, history.epochs());
     }
 
     private static StudyResult.Variant diverged(StudyVariant variant, String message) {
@@ -195,13 +194,8 @@ public final class StudyRunner {
 
     /** Identifies the whole study: the variants' fingerprints in order, and the mode. */
     static String fingerprint(StudyRequest request) {
-        StringBuilder all = new StringBuilder(request.spec().mode());
+        StringBuilder all = new StringBuilder(request.spec().mode().id());
         request.variants().forEach(v -> all.append('|').append(v.name()).append('=').append(v.fingerprint()));
-        try {
-            byte[] sha = MessageDigest.getInstance("SHA-256").digest(all.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha).substring(0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Hashes.sha256Hex(all.toString()).substring(0, 16);
     }
 }

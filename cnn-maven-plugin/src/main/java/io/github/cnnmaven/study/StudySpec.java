@@ -1,25 +1,23 @@
 package io.github.cnnmaven.study;
 
 import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.config.Choice;
+import io.github.cnnmaven.config.StudyMode;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * A study as the POM declares it: the mode, and the axes in declaration order, each a training
  * property (without the {@code cnn.} prefix) with the values to try.
  *
- * @param mode {@link #ONE_AT_A_TIME} (each axis varied alone around the base) or {@link #GRID} (every combination)
  * @param axes property name to its values, as text, in the order declared
  */
-public record StudySpec(String mode, Map<String, List<String>> axes) {
+public record StudySpec(StudyMode mode, Map<String, List<String>> axes) {
 
-    public static final String ONE_AT_A_TIME = "one-at-a-time";
-    public static final String GRID = "grid";
     /** How the POM element is named in messages. */
     static final String AXES_ELEMENT = "<study><axes>";
 
@@ -32,9 +30,10 @@ public record StudySpec(String mode, Map<String, List<String>> axes) {
      * {@code augment} list, {@code milestones}), separate the values with {@code |} instead.
      */
     public static StudySpec parse(String mode, Map<String, String> axes) throws InvalidConfigurationException {
-        String m = mode == null || mode.isBlank() ? ONE_AT_A_TIME : mode.trim().toLowerCase(Locale.ROOT);
-        if (!m.equals(ONE_AT_A_TIME) && !m.equals(GRID)) {
-            throw InvalidConfigurationException.of("<study><mode>", mode, "use " + ONE_AT_A_TIME + " (the default) or " + GRID);
+        StudyMode m = mode == null || mode.isBlank() ? StudyMode.ONE_AT_A_TIME : Choice.find(StudyMode.class, mode);
+        if (m == null) {
+            throw InvalidConfigurationException.of("<study><mode>", mode, "use " + StudyMode.ONE_AT_A_TIME.id()
+                    + " (the default) or " + StudyMode.GRID.id());
         }
         if (axes == null || axes.isEmpty()) {
             throw new InvalidConfigurationException("The study declares no axes: add <study><axes> with at least one"
@@ -62,6 +61,6 @@ public record StudySpec(String mode, Map<String, List<String>> axes) {
     }
 
     public boolean grid() {
-        return mode.equals(GRID);
+        return mode == StudyMode.GRID;
     }
 }

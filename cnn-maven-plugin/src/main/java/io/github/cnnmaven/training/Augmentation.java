@@ -1,5 +1,7 @@
 package io.github.cnnmaven.training;
 
+import io.github.cnnmaven.config.Augment;
+
 import java.util.List;
 import java.util.Random;
 
@@ -19,11 +21,11 @@ public final class Augmentation {
     private final boolean cutout;
     private float[] scratch = new float[0];
 
-    public Augmentation(List<String> names) {
-        crop = names.contains("crop4");
-        flip = names.contains("flip");
-        jitter = names.contains("jitter");
-        cutout = names.contains("cutout");
+    public Augmentation(List<Augment> augments) {
+        crop = augments.contains(Augment.CROP4);
+        flip = augments.contains(Augment.FLIP);
+        jitter = augments.contains(Augment.JITTER);
+        cutout = augments.contains(Augment.CUTOUT);
     }
 
     public boolean isNone() {

@@ -1,12 +1,18 @@
 package io.github.cnnmaven.training;
 
 import io.github.cnnmaven.dataset.ImageSet;
+import io.github.cnnmaven.output.ModelMetadata;
 
 /**
  * Per-channel mean and standard deviation of the training split (in 0..1 pixel units), applied to
  * every batch and saved inside the model so evaluation normalises test images the same way.
  */
 public record ChannelNormalizer(double[] mean, double[] std) {
+
+    /** The normaliser a model was trained with, from its metadata. */
+    public static ChannelNormalizer of(ModelMetadata metadata) {
+        return new ChannelNormalizer(metadata.mean(), metadata.std());
+    }
 
     /** Statistics over the images at {@code indices} (the training split, never validation or test). */
     public static ChannelNormalizer fit(ImageSet set, int[] indices) {

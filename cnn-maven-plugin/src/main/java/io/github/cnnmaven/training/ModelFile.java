@@ -1,7 +1,8 @@
 package io.github.cnnmaven.training;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cnnmaven.common.AtomicFiles;
+import io.github.cnnmaven.common.Json;
+import io.github.cnnmaven.output.ModelMetadata;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 
@@ -22,7 +23,6 @@ public final class ModelFile {
     public static final String METADATA_ENTRY = ModelMetadata.ENTRY;
     /** Extra state of a checkpoint (epoch, history, best so far), beside the metadata. */
     public static final String STATE_ENTRY = "cnn/state.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ModelFile() {
     }
@@ -54,7 +54,7 @@ public final class ModelFile {
 
     private static void putJson(ZipOutputStream out, String name, Object value) throws IOException {
         out.putNextEntry(new ZipEntry(name));
-        out.write(JSON.writeValueAsBytes(value));
+        out.write(Json.bytes(value));
         out.closeEntry();
     }
 

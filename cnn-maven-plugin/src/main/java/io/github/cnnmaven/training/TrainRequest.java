@@ -1,8 +1,10 @@
 package io.github.cnnmaven.training;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetSpec;
 import io.github.cnnmaven.dataset.PreparedDataset;
+import io.github.cnnmaven.output.OutputDirectory;
 
 import java.nio.file.Path;
 
@@ -17,19 +19,28 @@ import java.nio.file.Path;
 public record TrainRequest(PreparedDataset dataset, DatasetSpec datasetSpec, TrainingConfig config, Path outputDirectory,
                            String fingerprint, boolean fresh, boolean interactive, int threads) {
 
+    @JsonIgnore
+    public OutputDirectory output() {
+        return new OutputDirectory(outputDirectory);
+    }
+
+    @JsonIgnore
     public Path modelFile() {
-        return outputDirectory.resolve("model.zip");
+        return output().modelFile();
     }
 
+    @JsonIgnore
     public Path historyFile() {
-        return outputDirectory.resolve("history.json");
+        return output().historyFile();
     }
 
+    @JsonIgnore
     public Path runFile() {
-        return outputDirectory.resolve("run.json");
+        return output().runFile();
     }
 
+    @JsonIgnore
     public Path checkpointDirectory() {
-        return outputDirectory.resolve("checkpoints");
+        return output().checkpointDirectory();
     }
 }

@@ -1,20 +1,31 @@
 package io.github.cnnmaven.training;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.common.Json;
 import io.github.cnnmaven.common.NativeMemory;
 import io.github.cnnmaven.common.ProcessMemory;
 import io.github.cnnmaven.config.TrainingConfig;
-import io.github.cnnmaven.dataset.DatasetDescription;
 import io.github.cnnmaven.dataset.ImageSet;
 import io.github.cnnmaven.dataset.LoadedDataset;
 import io.github.cnnmaven.network.FastBatchNormHelper;
-import io.github.cnnmaven.network.InputShape;
-import io.github.cnnmaven.network.ModelSummary;
 import io.github.cnnmaven.network.NetworkBuilder;
+import io.github.cnnmaven.output.EpochRecord;
+import io.github.cnnmaven.output.ModelMetadata;
+import io.github.cnnmaven.output.ModelSummary;
+import io.github.cnnmaven.output.OutputDirectory;
+import io.github.cnnmaven.output.RunRecord;
+import io.github.cnnmaven.output.TrainingHistory;
+import io.github.cnnmaven.training.callback.BatchEnd;
+import io.github.cnnmaven.training.callback.BestModelKeeper;
+import io.github.cnnmaven.training.callback.Checkpointer;
+import io.github.cnnmaven.training.callback.DivergenceGuard;
+import io.github.cnnmaven.training.callback.EarlyStopping;
+import io.github.cnnmaven.training.callback.EpochEnd;
+import io.github.cnnmaven.training.callback.PlateauDecay;
+import io.github.cnnmaven.training.callback.TimeBudget;
+import io.github.cnnmaven.training.callback.TrainingCallback;
 import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.evaluation.classification.Evaluation;
@@ -24,9 +35,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,10 +48,10 @@ import java.util.Properties;
 /**
  * Trains a network on a loaded dataset: a seeded stratified validation split, per-channel
  * normalisation from the training split, augmentation prepared on another thread, one log line per
- * epoch, an atomic checkpoint after every epoch (resumed when the fingerprint matches), plateau
- * decay, early stopping, a time budget, and divergence detection. Writes {@code model.zip}
- * (the best epoch by validation accuracy, or the last without validation), {@code history.json}
- * and {@code run.json}.
+ * epoch. The loop itself only trains and validates; everything else is a {@link TrainingCallback}
+ * (divergence, best model, plateau decay, early stopping, time budget, checkpoint). Writes
+ * {@code model.zip} (the best epoch by validation accuracy, or the last without validation),
+ * {@code history.json} and {@code run.json}.
  */
 public final class Trainer {
 
@@ -50,7 +62,6 @@ public final class Trainer {
 
     /** Training accuracy is measured on up to this many un-augmented training images at each epoch end. */
     static final int TRAIN_ACCURACY_SAMPLE = 2000;
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Console console;
 
@@ -65,56 +76,59 @@ public final class Trainer {
     public Result train(TrainRequest request, LoadedDataset data, EpochListener listener) throws CnnException {
         try {
             return run(request, data, listener);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new CnnException("Training failed writing to " + request.outputDirectory() + ": " + e.getMessage(), e);
         }
     }
 
     private Result run(TrainRequest request, LoadedDataset data, EpochListener listener) throws IOException, CnnException {
         long started = System.nanoTime();
-        TrainingConfig config = request.config();
+        TrainingConfig config = request.config().isOverfitCheck() ? request.config().forOverfitCheck() : request.config();
         ImageSet train = data.train();
-        int classes = train.numClasses();
-        if (config.isOverfitCheck()) {
-            config = config.forOverfitCheck();
-        }
         TrainingInputs inputs = TrainingInputs.of(config, train);
         Splits.Split split = inputs.split();
         if (config.isOverfitCheck()) {
             console.info("Sanity check: training on " + split.train().length + " examples without augmentation or"
                     + " regularisation; the training loss should fall to about 0");
         }
-        ChannelNormalizer normalizer = inputs.normalizer();
-        int iterationsPerEpoch = inputs.iterationsPerEpoch();
-        NetworkBuilder.Built built = NetworkBuilder.build(config, inputs.shape(), iterationsPerEpoch);
+        NetworkBuilder.Built built = NetworkBuilder.build(config, inputs.shape(), inputs.iterationsPerEpoch());
 
-        Files.createDirectories(request.checkpointDirectory());
-        Path last = request.checkpointDirectory().resolve("last.zip");
-        Path best = request.checkpointDirectory().resolve("best.zip");
-        TrainingState state = null;
-        ComputationGraph graph = null;
-        if (!request.fresh() && Files.isRegularFile(last)) {
-            TrainingState saved = ModelFile.readEntry(last, ModelFile.STATE_ENTRY, TrainingState.class);
-            if (saved != null && request.fingerprint().equals(saved.fingerprint)) {
-                graph = ModelFile.readGraph(last, true);
-                state = saved;
-                console.info("Resuming from the checkpoint after epoch " + saved.epoch + " of " + config.epochs()
-                        + " (" + last + ")");
-            } else {
-                console.info("Starting fresh: the configuration or data changed since the checkpoint in "
-                        + request.checkpointDirectory() + " (fingerprint " + (saved == null ? "unknown" : saved.fingerprint)
-                        + " → " + request.fingerprint() + ")");
-            }
-        } else if (request.fresh() && Files.isRegularFile(last)) {
-            console.info("Starting fresh (cnn.fresh): ignoring the checkpoint in " + request.checkpointDirectory());
+        OutputDirectory out = request.output();
+        BestModelKeeper best = new BestModelKeeper(out.checkpointDirectory().resolve("best.zip"));
+        PlateauDecay plateau = config.schedule().followsValidation()
+                ? new PlateauDecay(config.learningRate(), config.patience(), config.gamma(), console) : null;
+        List<TrainingCallback> callbacks = new ArrayList<>();
+        callbacks.add(new DivergenceGuard(config.learningRate()));
+        callbacks.add(best);
+        if (plateau != null) {
+            callbacks.add(plateau);
         }
-        if (graph == null) {
-            AtomicFiles.deleteRecursively(request.checkpointDirectory());
-            Files.createDirectories(request.checkpointDirectory());
+        if (config.earlyStopping() > 0) {
+            callbacks.add(new EarlyStopping(config.earlyStopping()));
+        }
+        if (config.maxMinutes() > 0) {
+            callbacks.add(new TimeBudget(config.maxMinutes()));
+        }
+        Checkpointer checkpointer = new Checkpointer(out.checkpointDirectory().resolve("last.zip"), request.fingerprint(),
+                callbacks);
+        callbacks.add(checkpointer); // last: it saves the others' state after the epoch
+
+        Checkpointer.Resumed resumed = checkpointer.resume(request.fresh(), config.epochs(), console);
+        ComputationGraph graph;
+        List<EpochRecord> history = new ArrayList<>();
+        int firstEpoch = 1;
+        double seconds = 0;
+        if (resumed != null) {
+            graph = resumed.graph();
+            history.addAll(resumed.state().history());
+            firstEpoch = resumed.state().epoch() + 1;
+            seconds = resumed.state().seconds();
+            if (plateau != null) {
+                graph.setLearningRate(plateau.currentRate());
+            }
+        } else {
             graph = new ComputationGraph(built.configuration());
             graph.init();
-            state = new TrainingState();
-            state.fingerprint = request.fingerprint();
         }
         int fastBatchNorm = FastBatchNormHelper.install(graph);
         ModelSummary summary = built.summarize(graph);
@@ -123,119 +137,96 @@ public final class Trainer {
         logBackend(request.threads(), fastBatchNorm, nativeMemory);
 
         String firstLayer = graph.getLayers()[0].conf().getLayer().getLayerName();
-        int[] trainSample = java.util.Arrays.copyOf(Splits.epochOrder(split.train(), train.labels(), classes, false,
+        int[] trainSample = Arrays.copyOf(Splits.epochOrder(split.train(), train.labels(), train.numClasses(), false,
                 config.seed()), Math.min(split.train().length, TRAIN_ACCURACY_SAMPLE));
+        boolean hasValidation = split.validation().length > 0;
         String stopReason = null;
-        boolean finished = true;
-        for (int epoch = state.epoch + 1; epoch <= config.epochs(); epoch++) {
+        for (int epoch = firstEpoch; epoch <= config.epochs() && stopReason == null; epoch++) {
             long epochStart = System.nanoTime();
             Nd4j.getRandom().setSeed(config.seed() * 1_000_003L + epoch); // dropout: reproducible, also after a resume
             int[] order = inputs.epochOrder(epoch);
-            double lossSum = 0;
-            int batches = 0;
-            AsyncDataSetIterator batchesIt = inputs.batches(order, epoch);
-            try {
-                int nextReport = 1;
-                while (batchesIt.hasNext()) {
-                    DataSet batch = batchesIt.next();
-                    graph.fit(batch);
-                    nativeMemory.maybeTrim();
-                    double score = graph.score();
-                    if (Double.isNaN(score) || Double.isInfinite(score)) {
-                        double lr = graph.getLearningRate(firstLayer);
-                        throw new TrainingDivergedException(String.format(Locale.ROOT,
-                                "Training diverged in epoch %d, iteration %d: the loss is %s at learning rate %s"
-                                        + " (cnn.learningRate=%s). No model was written. Lower the learning rate, or run"
-                                        + " mvn cnn:find-lr (or set cnn.learningRate=auto) to pick one.",
-                                epoch, batches + 1, score, lr, config.learningRate()));
-                    }
-                    lossSum += score;
-                    batches++;
-                    if (request.interactive() && batches * 10 >= nextReport * iterationsPerEpoch && nextReport < 10) {
-                        console.info(String.format(Locale.ROOT, "  epoch %d: %d%%  loss %.4f", epoch, nextReport * 10,
-                                lossSum / batches));
-                        while (batches * 10 >= nextReport * iterationsPerEpoch) {
-                            nextReport++;
-                        }
-                    }
-                }
-            } finally {
-                batchesIt.shutdown();
-            }
+            double trainLoss = fitEpoch(graph, inputs, order, epoch, request.interactive(), callbacks, nativeMemory);
             graph.incrementEpochCount(); // epoch-based schedules read it
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
-            double[] trainEval = evaluate(graph, train, trainSample, normalizer, config.batchSize());
-            double[] valEval = split.validation().length == 0 ? new double[] {Double.NaN, Double.NaN}
-                    : evaluate(graph, train, split.validation(), normalizer, config.batchSize());
-            double lr = graph.getLearningRate(firstLayer);
-            double seconds = (System.nanoTime() - epochStart) / 1e9;
-            EpochRecord record = new EpochRecord(epoch, lossSum / Math.max(1, batches), trainEval[1], valEval[0],
-                    valEval[1], lr, seconds, order.length / trainSeconds);
-            state.history.add(record);
-            state.epoch = epoch;
-            state.seconds += seconds;
-            logEpoch(record, config.epochs(), state);
-
-            ModelMetadata metadata = metadata(request, config, data, normalizer, epoch, record.validationAccuracy());
-            boolean hasValidation = split.validation().length > 0;
-            if (hasValidation && record.validationAccuracy() > state.bestValidationAccuracy) {
-                state.bestValidationAccuracy = record.validationAccuracy();
-                state.bestEpoch = epoch;
-                state.epochsWithoutImprovement = 0;
-                ModelFile.write(graph, metadata, null, false, best);
-            } else if (hasValidation) {
-                state.epochsWithoutImprovement++;
-                if (config.schedule().equals("plateau") && state.epochsWithoutImprovement % config.patience() == 0) {
-                    state.learningRateFactor *= config.gamma();
-                    double lowered = config.learningRate() * state.learningRateFactor;
-                    graph.setLearningRate(lowered);
-                    console.info(String.format(Locale.ROOT, "Validation accuracy has not improved for %d epochs:"
-                            + " learning rate lowered to %.3g", config.patience(), lowered));
-                }
-            }
-            ModelFile.write(graph, metadata, state, true, last);
-
-            if (config.earlyStopping() > 0 && hasValidation && epoch - state.bestEpoch >= config.earlyStopping()) {
-                stopReason = "early stopping: no improvement in validation accuracy for " + config.earlyStopping() + " epochs";
-            } else if (config.maxMinutes() > 0 && state.seconds >= config.maxMinutes() * 60.0 && epoch < config.epochs()) {
-                stopReason = "time budget of " + config.maxMinutes() + " minutes (cnn.maxMinutes) used up";
+            double[] trainEval = evaluate(graph, train, trainSample, inputs.normalizer(), config.batchSize());
+            double[] valEval = hasValidation ? evaluate(graph, train, split.validation(), inputs.normalizer(),
+                    config.batchSize()) : new double[] {Double.NaN, Double.NaN};
+            double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
+            EpochRecord record = new EpochRecord(epoch, trainLoss, trainEval[1], valEval[0],
+                    valEval[1], graph.getLearningRate(firstLayer), epochSeconds, order.length / trainSeconds);
+            history.add(record);
+            seconds += epochSeconds;
+            logEpoch(record, config.epochs(), seconds / history.size());
+            EpochEnd end = new EpochEnd(record, graph, metadata(request, config, data, inputs.normalizer(), epoch,
+                    record.validationAccuracy()), hasValidation, config.epochs(), seconds, List.copyOf(history));
+            for (TrainingCallback callback : callbacks) {
+                String reason = callback.afterEpoch(end);
+                stopReason = stopReason == null ? reason : stopReason;
             }
             if (stopReason != null) {
                 console.info("Stopping after epoch " + epoch + ": " + stopReason);
-                break;
-            }
-            if (listener != null && !listener.continueAfter(record)) {
-                finished = false;
-                break;
+            } else if (listener != null && !listener.continueAfter(record)) {
+                return new Result(history, false, "stopped", summary);
             }
         }
-        if (!finished) {
-            return new Result(state.history, false, "stopped", summary);
-        }
-
         if (config.isOverfitCheck()) {
-            return overfitVerdict(request, state, summary);
+            return overfitVerdict(request, history, summary);
         }
-        if (Files.isRegularFile(best)) {
-            AtomicFiles.write(request.modelFile(), tmp -> Files.copy(best, tmp));
+        int bestEpoch = best.hasBest() ? best.state().bestEpoch() : 0;
+        if (best.hasBest()) {
+            AtomicFiles.write(out.modelFile(), tmp -> Files.copy(best.file(), tmp));
             console.info(String.format(Locale.ROOT, "Kept the best epoch, %d, with validation accuracy %.4f",
-                    state.bestEpoch, state.bestValidationAccuracy));
+                    bestEpoch, best.state().bestValidationAccuracy()));
         } else {
-            ModelFile.write(graph, metadata(request, config, data, normalizer, state.epoch, Double.NaN), null, false,
-                    request.modelFile());
+            ModelFile.write(graph, metadata(request, config, data, inputs.normalizer(), history.size(), Double.NaN), null,
+                    false, out.modelFile());
         }
-        writeHistory(request, state, stopReason);
+        new TrainingHistory(request.fingerprint(), history, bestEpoch,
+                best.hasBest() ? best.state().bestValidationAccuracy() : null, stopReason).write(out.historyFile());
         OptionalLong peakMb = ProcessMemory.peakResidentMb();
-        writeRun(request, data, summary, state, (System.nanoTime() - started) / 1e9, peakMb);
+        runRecord(request, data, summary, history.size(), seconds, (System.nanoTime() - started) / 1e9, peakMb)
+                .write(out.runFile());
         peakMb.ifPresent(mb -> console.info("Peak resident memory of the training JVM: " + mb + " MB"));
-        console.info("Wrote " + request.modelFile() + " and " + request.historyFile());
-        return new Result(state.history, true, stopReason, summary);
+        console.info("Wrote " + out.modelFile() + " and " + out.historyFile());
+        return new Result(history, true, stopReason, summary);
     }
 
-    private Result overfitVerdict(TrainRequest request, TrainingState state, ModelSummary summary) throws IOException, CnnException {
-        EpochRecord lastEpoch = state.history.get(state.history.size() - 1);
-        AtomicFiles.write(request.outputDirectory().resolve("overfit.json"),
-                tmp -> JSON.writeValue(tmp.toFile(), Map.of("examples", request.config().overfit(), "epochs", state.history)));
+    /** One epoch of training batches; returns the mean of the batches' losses. */
+    private double fitEpoch(ComputationGraph graph, TrainingInputs inputs, int[] order, int epoch, boolean interactive,
+                            List<TrainingCallback> callbacks, NativeMemory nativeMemory) throws CnnException {
+        double lossSum = 0;
+        int batches = 0;
+        int iterations = inputs.iterationsPerEpoch();
+        AsyncDataSetIterator it = inputs.batches(order, epoch);
+        try {
+            int nextReport = 1;
+            while (it.hasNext()) {
+                graph.fit(it.next());
+                nativeMemory.maybeTrim();
+                double loss = graph.score();
+                batches++;
+                BatchEnd end = new BatchEnd(epoch, batches, loss, graph);
+                for (TrainingCallback callback : callbacks) {
+                    callback.afterBatch(end);
+                }
+                lossSum += loss;
+                if (interactive && batches * 10 >= nextReport * iterations && nextReport < 10) {
+                    console.info(String.format(Locale.ROOT, "  epoch %d: %d%%  loss %.4f", epoch, nextReport * 10,
+                            lossSum / batches));
+                    while (batches * 10 >= nextReport * iterations) {
+                        nextReport++;
+                    }
+                }
+            }
+        } finally {
+            it.shutdown();
+        }
+        return lossSum / Math.max(1, batches);
+    }
+
+    private Result overfitVerdict(TrainRequest request, List<EpochRecord> history, ModelSummary summary) throws CnnException {
+        EpochRecord lastEpoch = history.get(history.size() - 1);
+        Json.write(request.output().overfitFile(), Map.of("examples", request.config().overfit(), "epochs", history));
         if (lastEpoch.trainLoss() > 0.05 && lastEpoch.trainAccuracy() < 0.999) {
             throw new CnnException(String.format(Locale.ROOT, "Sanity check failed: after %d epochs on %d examples the"
                     + " training loss is %.4f and training accuracy %.4f, not about 0 and 1. The pipeline cannot fit even a"
@@ -245,7 +236,7 @@ public final class Trainer {
         console.info(String.format(Locale.ROOT, "Sanity check passed: training loss %.4f, training accuracy %.4f on %d"
                 + " examples after %d epochs", lastEpoch.trainLoss(), lastEpoch.trainAccuracy(), request.config().overfit(),
                 lastEpoch.epoch()));
-        return new Result(state.history, true, "overfit check", summary);
+        return new Result(history, true, "overfit check", summary);
     }
 
     /** Mean cross-entropy and accuracy (DL4J's Evaluation) over the given images, without augmentation. */
@@ -264,11 +255,11 @@ public final class Trainer {
         return new double[] {lossSum / indices.length, evaluation.accuracy()};
     }
 
-    private void logEpoch(EpochRecord r, int epochs, TrainingState state) {
+    private void logEpoch(EpochRecord r, int epochs, double secondsPerEpoch) {
         console.info(String.format(Locale.ROOT, "Epoch %d/%d  train loss %.4f acc %.4f  val loss %.4f acc %.4f  lr %.3g"
                         + "  %.1f s  %.0f img/s  ETA %s", r.epoch(), epochs, r.trainLoss(), r.trainAccuracy(),
                 r.validationLoss(), r.validationAccuracy(), r.learningRate(), r.seconds(), r.imagesPerSecond(),
-                duration(state.seconds / state.history.size() * (epochs - r.epoch()))));
+                duration(secondsPerEpoch * (epochs - r.epoch()))));
     }
 
     static String duration(double seconds) {
@@ -287,8 +278,8 @@ public final class Trainer {
 
     /** Whether DL4J's oneDNN helpers will run (see org.nd4j.nativeblas.Nd4jCpu for why this needs a shim). */
     static boolean helpersOn() {
-        return !Nd4j.getEnvironment().helpersAllowed() ? false
-                : org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper.mklDnnEnabled();
+        return Nd4j.getEnvironment().helpersAllowed()
+                && org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper.mklDnnEnabled();
     }
 
     private static ModelMetadata metadata(TrainRequest request, TrainingConfig config, LoadedDataset data,
@@ -298,32 +289,14 @@ public final class Trainer {
                 train.height(), train.width(), normalizer.mean(), normalizer.std(), epoch, validationAccuracy);
     }
 
-    private void writeHistory(TrainRequest request, TrainingState state, String stopReason) throws IOException {
-        Map<String, Object> history = new LinkedHashMap<>();
-        history.put("fingerprint", request.fingerprint());
-        history.put("epochs", state.history);
-        history.put("bestEpoch", state.bestEpoch);
-        history.put("bestValidationAccuracy", state.bestValidationAccuracy < 0 ? null : state.bestValidationAccuracy);
-        history.put("stopReason", stopReason);
-        AtomicFiles.write(request.historyFile(), tmp -> JSON.writeValue(tmp.toFile(), history));
-    }
-
-    private void writeRun(TrainRequest request, LoadedDataset data, ModelSummary summary, TrainingState state,
-                          double wallSeconds, OptionalLong peakResidentMb) throws IOException {
+    private static RunRecord runRecord(TrainRequest request, LoadedDataset data, ModelSummary summary, int epochsRun,
+                                       double trainingSeconds, double wallSeconds, OptionalLong peakResidentMb) {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("fingerprint", request.fingerprint());
-        run.put("dataset", DatasetDescription.describe(data));
-        run.put("configuration", request.config());
-        run.put("model", Map.of("network", request.config().networkName(), "parameters", summary.parameters(),
-                "multiplyAddsPerImage", summary.multiplyAdds(), "flopsPerImage", summary.flops(), "layers", summary.layers()));
-        run.put("backend", env.getOrDefault("backend", "unknown"));
-        run.put("device", env.getOrDefault("blas.vendor", "unknown") + " on " + env.getOrDefault("cores", "?") + " cores");
-        run.put("threads", request.threads());
-        run.put("epochsRun", state.history.size());
-        run.put("trainingSeconds", state.seconds);
-        run.put("wallSeconds", wallSeconds);
-        run.put("peakResidentMb", peakResidentMb.isPresent() ? peakResidentMb.getAsLong() : null);
-        AtomicFiles.write(request.runFile(), tmp -> JSON.writeValue(tmp.toFile(), run));
+        return new RunRecord(request.fingerprint(), data.describe(), request.config(),
+                RunRecord.Model.of(request.config().networkName(), summary),
+                String.valueOf(env.getOrDefault("backend", "unknown")),
+                env.getOrDefault("blas.vendor", "unknown") + " on " + env.getOrDefault("cores", "?") + " cores",
+                request.threads(), epochsRun, trainingSeconds, wallSeconds,
+                peakResidentMb.isPresent() ? peakResidentMb.getAsLong() : null);
     }
 }

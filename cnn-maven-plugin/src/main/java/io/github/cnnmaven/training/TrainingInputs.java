@@ -1,5 +1,6 @@
 package io.github.cnnmaven.training;
 
+import io.github.cnnmaven.config.Balance;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.ImageSet;
 import io.github.cnnmaven.network.InputShape;
@@ -32,7 +33,7 @@ public record TrainingInputs(TrainingConfig config, ImageSet images, Splits.Spli
     }
 
     private static int[] order(TrainingConfig config, ImageSet images, Splits.Split split, long seed) {
-        return Splits.epochOrder(split.train(), images.labels(), images.numClasses(), config.balance().equals("oversample"), seed);
+        return Splits.epochOrder(split.train(), images.labels(), images.numClasses(), config.balance() == Balance.OVERSAMPLE, seed);
     }
 
     /** One epoch of augmented training batches, prepared ahead on another thread; shut it down after use. */

@@ -1,6 +1,7 @@
 package io.github.cnnmaven.benchmark;
 
 import io.github.cnnmaven.fork.Backend;
+import io.github.cnnmaven.fork.BackendChoice;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -38,7 +39,7 @@ public final class BenchmarkRunner {
         String generic = testClasspath.stream().filter(p -> p.matches(".*nd4j-native-1\\.0\\.0-M2\\.1-linux-x86_64\\.jar"))
                 .findFirst().orElseThrow(() -> new IllegalStateException("run from the test classpath on linux-x86_64"));
 
-        Backend tuned = Backend.select("cpu", System.getProperty("os.name"), System.getProperty("os.arch"), false, Backend.cpuFlags());
+        Backend tuned = Backend.select(BackendChoice.CPU, System.getProperty("os.name"), System.getProperty("os.arch"), false, Backend.cpuFlags());
         String nativeCoordinate = tuned.coordinates().stream().filter(c -> c.startsWith("org.nd4j:nd4j-native:") && c.split(":").length == 4)
                 .findFirst().orElseThrow();
         Path tunedJar = jar(repository, nativeCoordinate);

@@ -1,5 +1,7 @@
 package io.github.cnnmaven.benchmark;
 
+import io.github.cnnmaven.config.Augment;
+
 import io.github.cnnmaven.common.NativeMemory;
 import io.github.cnnmaven.common.ProcessMemory;
 import io.github.cnnmaven.config.TrainingConfig;
@@ -82,10 +84,9 @@ public final class TrainingBenchmark {
         result("peakRssMb", peakRssMb());
     }
 
-    /** The measured configuration: the network at batch {@code batch}, Adam, weight decay, the DESIGN.md defaults. */
+    /** The measured configuration: the network at batch {@code batch}, Adam, weight decay, the documented defaults (docs/configuration.md). */
     static TrainingConfig config(String network, int batch) {
-        return new TrainingConfig(network, null, 3, 1, batch, 42, 0.1, "adam", 1e-3, 0.9, 5e-4, "constant",
-                0, List.of(), 0.1, 5, 0, null, true, 0, 0, List.of(), "none", 0, 0, null);
+        return TrainingConfig.builder().network(network).epochs(1).batchSize(batch).build();
     }
 
     /** Random 32×32×3 images with one-hot labels cycling through ten classes. */
@@ -122,7 +123,7 @@ public final class TrainingBenchmark {
         ImageSet set = new ImageSet(3, 32, 32, pixels, labels, IntStream.range(0, 10).mapToObj(String::valueOf).toList());
         int[] order = IntStream.range(0, n).toArray();
         ChannelNormalizer normalizer = ChannelNormalizer.fit(set, order);
-        Augmentation augmentation = new Augmentation(List.of("crop4", "flip"));
+        Augmentation augmentation = new Augmentation(List.of(Augment.CROP4, Augment.FLIP));
         for (int i = 0; i < 2; i++) {
             ImageBatches warm = new ImageBatches(set, order, batch, normalizer, augmentation, i, 0);
             while (warm.hasNext()) {

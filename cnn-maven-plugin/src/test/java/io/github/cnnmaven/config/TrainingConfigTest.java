@@ -12,9 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TrainingConfigTest {
 
-    static TrainingConfig with(String network, double lr, double validationSplit, String schedule, int stepSize) {
-        return new TrainingConfig(network, null, 3, 10, 32, 42, validationSplit, "adam", lr, 0.9, 5e-4, schedule, stepSize,
-                List.of(), 0.1, 5, 0, null, true, 0, 0, List.of(), "none", 0, 0, null);
+    static TrainingConfig with(String network, double lr, double validationSplit, Schedule schedule, int stepSize) {
+        return TrainingConfig.builder().network(network).epochs(10).batchSize(32).validationSplit(validationSplit)
+                .learningRate(lr).schedule(schedule).stepSize(stepSize).build();
     }
 
     static String message(TrainingConfig c) {
@@ -28,31 +28,55 @@ class TrainingConfigTest {
 
     @Test
     void eachBadValueNamesItsProperty() {
-        assertTrue(message(with("lenet7", 0.001, 0.1, "constant", 0)).startsWith("Invalid value 'lenet7' for cnn.network"));
-        assertTrue(message(with("lenet5", -0.1, 0.1, "constant", 0)).startsWith("Invalid value '-0.1' for cnn.learningRate"));
-        assertTrue(message(with("lenet5", 0.001, 1.0, "constant", 0)).startsWith("Invalid value '1.0' for cnn.validationSplit"));
-        assertTrue(message(with("lenet5", 0.001, 0.1, "warp", 0)).startsWith("Invalid value 'warp' for cnn.schedule"));
-        assertTrue(message(with("lenet5", 0.001, 0.1, "step", 0)).contains("cnn.stepSize"));
+        assertTrue(message(with("lenet7", 0.001, 0.1, Schedule.CONSTANT, 0)).startsWith("Invalid value 'lenet7' for cnn.network"));
+        assertTrue(message(with("lenet5", -0.1, 0.1, Schedule.CONSTANT, 0)).startsWith("Invalid value '-0.1' for cnn.learningRate"));
+        assertTrue(message(with("lenet5", 0.001, 1.0, Schedule.CONSTANT, 0)).startsWith("Invalid value '1.0' for cnn.validationSplit"));
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> TrainingConfig.builder()
+                .set("schedule", "warp", "cnn.schedule")).getMessage().startsWith("Invalid value 'warp' for cnn.schedule"));
+        assertTrue(message(with("lenet5", 0.001, 0.1, Schedule.STEP, 0)).contains("cnn.stepSize"));
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
-                () -> TrainingConfig.parseAugment("crop4, rotate"));
+                () -> Augment.parseList("crop4, rotate"));
         assertEquals("Invalid value 'rotate' for cnn.augment: use a comma list of crop4, flip, jitter, cutout (or none)",
                 e.getMessage());
     }
 
     @Test
     void augmentListParses() throws Exception {
-        assertEquals(List.of("crop4", "flip"), TrainingConfig.parseAugment("crop4,FLIP"));
-        assertEquals(List.of(), TrainingConfig.parseAugment("none"));
+        assertEquals(List.of(Augment.CROP4, Augment.FLIP), Augment.parseList("crop4,FLIP"));
+        assertEquals(List.of(), Augment.parseList("none"));
     }
 
     @Test
     void fingerprintFollowsWhatChangesTheModelOnly() {
-        TrainingConfig a = with("lenet5", 0.001, 0.1, "constant", 0);
-        assertEquals(Fingerprint.of(a, "data"), Fingerprint.of(with("lenet5", 0.001, 0.1, "constant", 0), "data"));
-        assertNotEquals(Fingerprint.of(a, "data"), Fingerprint.of(with("lenet5", 0.002, 0.1, "constant", 0), "data"));
+        TrainingConfig a = with("lenet5", 0.001, 0.1, Schedule.CONSTANT, 0);
+        assertEquals(Fingerprint.of(a, "data"), Fingerprint.of(with("lenet5", 0.001, 0.1, Schedule.CONSTANT, 0), "data"));
+        assertNotEquals(Fingerprint.of(a, "data"), Fingerprint.of(with("lenet5", 0.002, 0.1, Schedule.CONSTANT, 0), "data"));
         assertNotEquals(Fingerprint.of(a, "data"), Fingerprint.of(a, "other data"));
-        TrainingConfig budget = new TrainingConfig("lenet5", null, 3, 10, 32, 42, 0.1, "adam", 0.001, 0.9, 5e-4, "constant",
-                0, List.of(), 0.1, 5, 0, null, true, 0, 0, List.of(), "none", 0, 30, null);
+        TrainingConfig budget = a.toBuilder().maxMinutes(30).build();
         assertEquals(Fingerprint.of(a, "data"), Fingerprint.of(budget, "data"), "a time budget does not change the model");
+    }
+
+    /** Models trained before keep their fingerprint: the JSON the fingerprint hashes is unchanged by typed choices. */
+    @Test
+    void fingerprintsAreStableAcrossVersions() {
+        assertEquals("b60490f55d52a57d", Fingerprint.of(TrainingConfig.defaults(), "data"));
+        TrainingConfig c = TrainingConfig.builder().network("lenet5").layers(List.of(LayerSpec.of("conv").filters(8)))
+                .kernelSize(5).epochs(7).batchSize(64).seed(1).validationSplit(0.2).optimizer(Optimizer.ADAMW)
+                .learningRate(0.003).momentum(0.8).weightDecay(1e-4).schedule(Schedule.ONECYCLE).milestones(List.of(3, 5))
+                .gamma(0.5).patience(4).warmupEpochs(1).dropout(0.3).batchNorm(false).labelSmoothing(0.1).gradientClip(2.0)
+                .augment(List.of(Augment.CROP4, Augment.FLIP)).balance(Balance.OVERSAMPLE).earlyStopping(3).build();
+        assertEquals("2f3ce1cf4d5c7e5a", Fingerprint.of(c, "x|y"));
+    }
+
+    @Test
+    void theBuilderSetsEachPropertyFromText() throws Exception {
+        TrainingConfig c = TrainingConfig.builder().set("optimizer", "AdamW", "cnn.optimizer").set("augment", "crop4,flip", "a")
+                .set("dropout", "default", "d").set("milestones", "10,15", "m").set("batchNorm", "false", "b").build();
+        assertEquals(Optimizer.ADAMW, c.optimizer());
+        assertEquals(List.of(Augment.CROP4, Augment.FLIP), c.augment());
+        assertEquals(null, c.dropout());
+        assertEquals(List.of(10, 15), c.milestones());
+        assertEquals(false, c.batchNorm());
+        assertEquals(c, c.toBuilder().build());
     }
 }

@@ -1,5 +1,8 @@
 package io.github.cnnmaven.evaluation;
 
+import io.github.cnnmaven.config.Optimizer;
+import io.github.cnnmaven.output.EvaluationResult;
+
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
 import io.github.cnnmaven.dataset.DatasetKind;
@@ -7,9 +10,10 @@ import io.github.cnnmaven.dataset.ImageSet;
 import io.github.cnnmaven.dataset.LoadedDataset;
 import io.github.cnnmaven.dataset.PreparedDataset;
 import io.github.cnnmaven.testing.SyntheticDatasets;
+import io.github.cnnmaven.training.ChannelNormalizer;
 import io.github.cnnmaven.training.ImageBatches;
 import io.github.cnnmaven.training.ModelFile;
-import io.github.cnnmaven.training.ModelMetadata;
+import io.github.cnnmaven.output.ModelMetadata;
 import io.github.cnnmaven.training.TrainRequest;
 import io.github.cnnmaven.training.Trainer;
 import io.github.cnnmaven.testing.TrainingFixtures;
@@ -37,7 +41,7 @@ class EvaluatorTest {
     @Test
     void measuresTheTestSetOnceWithPerClassMetricsAndThumbnails() throws Exception {
         LoadedDataset data = TrainingFixtures.SHAPES;
-        TrainRequest train = new TrainRequest(data.prepared(), null, TrainingFixtures.lenet5(3, "adam", 0.003, null), temp, "fp",
+        TrainRequest train = new TrainRequest(data.prepared(), null, TrainingFixtures.lenet5(3, Optimizer.ADAM, 0.003, null), temp, "fp",
                 false, false, 2);
         new Trainer(Console.silent()).train(train, data, null);
         List<String> log = new ArrayList<>();
@@ -61,7 +65,7 @@ class EvaluatorTest {
         ComputationGraph saved = ModelFile.readGraph(train.modelFile(), false);
         ModelMetadata metadata = ModelMetadata.read(train.modelFile());
         int[] all = IntStream.range(0, data.test().size()).toArray();
-        DataSet test = new ImageBatches(data.test(), all, all.length, metadata.normalizer(), null, 0, 0).next();
+        DataSet test = new ImageBatches(data.test(), all, all.length, ChannelNormalizer.of(metadata), null, 0, 0).next();
         INDArray predicted = saved.outputSingle(false, test.getFeatures()).argMax(1);
         long savedCorrect = IntStream.range(0, all.length).filter(i -> predicted.getInt(i) == data.test().label(i)).count();
         assertEquals(savedCorrect, correct, "the unfolded model gets the same images right");
@@ -70,7 +74,7 @@ class EvaluatorTest {
     @Test
     void modelForOtherClassesIsRefused() throws Exception {
         LoadedDataset data = TrainingFixtures.SHAPES;
-        TrainRequest train = new TrainRequest(data.prepared(), null, TrainingFixtures.lenet5(1, "adam", 0.003, null), temp, "fp",
+        TrainRequest train = new TrainRequest(data.prepared(), null, TrainingFixtures.lenet5(1, Optimizer.ADAM, 0.003, null), temp, "fp",
                 false, false, 2);
         new Trainer(Console.silent()).train(train, data, null);
         ImageSet grey = SyntheticDatasets.generate(2, 28, 1, 1);

@@ -1,6 +1,7 @@
 package io.github.cnnmaven.fork;
 
 import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.config.Choice;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +14,7 @@ class BackendTest {
 
     @Test
     void cpuHostGetsOneNativePlatformAndNoCuda() throws Exception {
-        Backend b = Backend.select("auto", "Linux", "amd64", false);
+        Backend b = Backend.select(BackendChoice.AUTO, "Linux", "amd64", false);
         assertEquals("cpu", b.name());
         assertTrue(b.coordinates().contains("org.nd4j:nd4j-native:1.0.0-M2.1:linux-x86_64-onednn"), b.coordinates().toString());
         assertFalse(b.coordinates().stream().anyMatch(c -> c.contains("cuda")), "CPU users never download CUDA");
@@ -23,16 +24,16 @@ class BackendTest {
 
     @Test
     void linuxGetsTheOneDnnBuildForItsVectorExtensionWithHelpersOn() throws Exception {
-        Backend avx512 = Backend.select("auto", "Linux", "amd64", false, "fpu sse avx2 avx512f avx512bw");
+        Backend avx512 = Backend.select(BackendChoice.AUTO, "Linux", "amd64", false, "fpu sse avx2 avx512f avx512bw");
         assertTrue(avx512.coordinates().contains("org.nd4j:nd4j-native:1.0.0-M2.1:linux-x86_64-onednn-avx512"));
         assertTrue(avx512.jvmOptions().contains("-Dorg.bytedeco.javacpp.platform.extension=-onednn-avx512"));
         assertTrue(avx512.jvmOptions().contains("-Dorg.eclipse.deeplearning4j.helpers.disable=false"));
         assertTrue(avx512.reason().contains("(AVX-512)"), avx512.reason());
-        assertTrue(Backend.select("auto", "Linux", "amd64", false, "sse avx avx2").coordinates()
+        assertTrue(Backend.select(BackendChoice.AUTO, "Linux", "amd64", false, "sse avx avx2").coordinates()
                 .contains("org.nd4j:nd4j-native:1.0.0-M2.1:linux-x86_64-onednn-avx2"));
-        assertTrue(Backend.select("auto", "Linux", "amd64", false, "sse").coordinates()
+        assertTrue(Backend.select(BackendChoice.AUTO, "Linux", "amd64", false, "sse").coordinates()
                 .contains("org.nd4j:nd4j-native:1.0.0-M2.1:linux-x86_64-onednn"));
-        Backend mac = Backend.select("auto", "Mac OS X", "x86_64", false, "");
+        Backend mac = Backend.select(BackendChoice.AUTO, "Mac OS X", "x86_64", false, "");
         assertTrue(mac.coordinates().contains("org.nd4j:nd4j-native:1.0.0-M2.1:macosx-x86_64"), "generic build elsewhere");
         assertTrue(mac.jvmOptions().isEmpty());
     }
@@ -50,23 +51,24 @@ class BackendTest {
 
     @Test
     void autoUsesCudaWhereADriverIsAndCpuWhenAskedFor() throws Exception {
-        assertEquals("cuda", Backend.select("auto", "Linux", "amd64", true).name());
-        assertTrue(Backend.select("cuda", "Linux", "amd64", true).coordinates().contains("org.nd4j:nd4j-cuda-11.6:1.0.0-M2.1:linux-x86_64"));
-        assertEquals("cpu", Backend.select("cpu", "Linux", "amd64", true).name());
-        assertEquals("macosx-x86_64", Backend.select("auto", "Mac OS X", "x86_64", false).platform());
+        assertEquals("cuda", Backend.select(BackendChoice.AUTO, "Linux", "amd64", true).name());
+        assertTrue(Backend.select(BackendChoice.CUDA, "Linux", "amd64", true).coordinates().contains("org.nd4j:nd4j-cuda-11.6:1.0.0-M2.1:linux-x86_64"));
+        assertEquals("cpu", Backend.select(BackendChoice.CPU, "Linux", "amd64", true).name());
+        assertEquals("macosx-x86_64", Backend.select(BackendChoice.AUTO, "Mac OS X", "x86_64", false).platform());
     }
 
     @Test
     void cudaWithoutDriverIsAClearError() {
-        CnnException e = assertThrows(CnnException.class, () -> Backend.select("cuda", "Linux", "amd64", false));
+        CnnException e = assertThrows(CnnException.class, () -> Backend.select(BackendChoice.CUDA, "Linux", "amd64", false));
         assertTrue(e.getMessage().startsWith("cnn.backend=cuda, but no CUDA driver was found"), e.getMessage());
         assertTrue(e.getMessage().contains("cnn.backend=auto"), e.getMessage());
     }
 
     @Test
     void unsupportedPlatformIsNamed() {
-        CnnException e = assertThrows(CnnException.class, () -> Backend.select("auto", "Linux", "aarch64", false));
+        CnnException e = assertThrows(CnnException.class, () -> Backend.select(BackendChoice.AUTO, "Linux", "aarch64", false));
         assertTrue(e.getMessage().startsWith("Training is not supported on Linux aarch64"), e.getMessage());
-        assertThrows(InvalidConfigurationException.class, () -> Backend.select("tpu", "Linux", "amd64", false));
+        assertEquals("Invalid value 'tpu' for cnn.backend: use one of auto, cpu, cuda", assertThrows(
+                InvalidConfigurationException.class, () -> Choice.parse(BackendChoice.class, "tpu", "cnn.backend")).getMessage());
     }
 }

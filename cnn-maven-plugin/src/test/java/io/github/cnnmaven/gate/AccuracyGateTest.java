@@ -1,7 +1,7 @@
 package io.github.cnnmaven.gate;
 
 import io.github.cnnmaven.common.CnnException;
-import io.github.cnnmaven.evaluation.EvaluationResult;
+import io.github.cnnmaven.output.EvaluationResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,8 +1,11 @@
 package io.github.cnnmaven.lrfinder;
 
+import io.github.cnnmaven.config.Optimizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.output.LrFinderResult;
+import io.github.cnnmaven.output.OutputDirectory;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.testing.TrainingFixtures;
 import io.github.cnnmaven.training.ModelFile;
@@ -21,19 +24,19 @@ class LrFinderTest {
     @TempDir
     Path temp;
 
-    static final LrFinder.Settings SWEEP = new LrFinder.Settings(1e-7, 10, 100, "valley");
+    static final LrFinder.Settings SWEEP = new LrFinder.Settings(1e-7, 10, 100, LrMethod.VALLEY);
 
-    LrFinder.Result find(TrainingConfig config, Path dir) throws Exception {
+    LrFinderResult find(TrainingConfig config, Path dir) throws Exception {
         return new LrFinder(Console.silent()).find(config, TrainingFixtures.SHAPES, SWEEP, "fp", dir);
     }
 
     @Test
     void suggestsAUsableRateForAdamAndStopsEarlyOnDivergence() throws Exception {
-        LrFinder.Result r = find(TrainingFixtures.lenet5(1, "adam", 1.0, null), temp);
+        LrFinderResult r = find(TrainingFixtures.lenet5(1, Optimizer.ADAM, 1.0, null), temp);
         assertTrue(r.suggestion() >= 1e-4 && r.suggestion() <= 1, "suggestion " + r.suggestion());
         assertTrue(r.stoppedEarly(), "an Adam sweep up to 10 diverges before its end");
         assertTrue(r.points().size() < 100);
-        JsonNode json = new ObjectMapper().readTree(temp.resolve(LrFinder.FILE_NAME).toFile());
+        JsonNode json = new ObjectMapper().readTree(temp.resolve(OutputDirectory.LR_FINDER).toFile());
         assertEquals(r.suggestion(), json.get("suggestion").asDouble(), 0);
         assertEquals("valley", json.get("method").asText());
         assertTrue(json.get("points").get(0).has("smoothedLoss"));
@@ -41,14 +44,14 @@ class LrFinderTest {
 
     @Test
     void suggestsAUsableRateForSgdWithMomentum() throws Exception {
-        LrFinder.Result r = find(TrainingFixtures.lenet5(1, "nesterov", 1.0, null), temp);
+        LrFinderResult r = find(TrainingFixtures.lenet5(1, Optimizer.NESTEROV, 1.0, null), temp);
         assertTrue(r.suggestion() >= 1e-4 && r.suggestion() <= 1, "suggestion " + r.suggestion());
     }
 
     /** The sweep runs on its own copy: training afterwards is exactly training alone. */
     @Test
     void sweepingFirstLeavesTrainingUntouched() throws Exception {
-        TrainingConfig config = TrainingFixtures.lenet5(2, "adam", 0.003, null);
+        TrainingConfig config = TrainingFixtures.lenet5(2, Optimizer.ADAM, 0.003, null);
         TrainRequest alone = new TrainRequest(TrainingFixtures.SHAPES.prepared(), null, config, temp.resolve("alone"), "fp",
                 false, false, 2);
         new Trainer(Console.silent()).train(alone, TrainingFixtures.SHAPES, null);

@@ -1,5 +1,7 @@
 package io.github.cnnmaven.lrfinder;
 
+import io.github.cnnmaven.output.LrFinderResult;
+
 import io.github.cnnmaven.common.CnnException;
 import org.junit.jupiter.api.Test;
 
@@ -48,8 +50,8 @@ class LrSweepTest {
         LrSweep s = sweep(LrSweepTest::typical);
         assertTrue(s.diverged());
         assertTrue(s.points().size() < 100, "stopped after " + s.points().size());
-        LrSweep.Point last = s.points().get(s.points().size() - 1);
-        double best = s.points().stream().mapToDouble(LrSweep.Point::smoothedLoss).min().orElseThrow();
+        LrFinderResult.Point last = s.points().get(s.points().size() - 1);
+        double best = s.points().stream().mapToDouble(LrFinderResult.Point::smoothedLoss).min().orElseThrow();
         assertTrue(last.smoothedLoss() > 4 * best);
     }
 
@@ -64,9 +66,9 @@ class LrSweepTest {
     @Test
     void methodsPickRatesOnTheFallingStretch() throws Exception {
         LrSweep s = sweep(LrSweepTest::typical);
-        double valley = s.suggest("valley");
-        double steep = s.suggest("steep");
-        double minimum = s.suggest("minimum");
+        double valley = s.suggest(LrMethod.VALLEY);
+        double steep = s.suggest(LrMethod.STEEP);
+        double minimum = s.suggest(LrMethod.MINIMUM);
         assertTrue(valley > 1e-5 && valley < 1e-2, "valley " + valley);
         assertTrue(steep > 1e-5 && steep < 1e-2, "steep " + steep);
         assertTrue(minimum > 1e-4 && minimum < 1e-1, "minimum/10 " + minimum);
@@ -75,7 +77,7 @@ class LrSweepTest {
     @Test
     void aLossThatNeverFallsIsAnErrorShowingTheCurve() {
         LrSweep s = sweep(x -> 2.3 + 0.01 * (x + 7));
-        CnnException e = assertThrows(CnnException.class, () -> s.suggest("valley"));
+        CnnException e = assertThrows(CnnException.class, () -> s.suggest(LrMethod.VALLEY));
         assertTrue(e.getMessage().startsWith("find-lr found no usable learning rate: the loss never falls"), e.getMessage());
         assertTrue(e.getMessage().contains("first loss 2.3000 at lr 1.00e-07"), e.getMessage());
         assertTrue(e.getMessage().contains("cnn.lrStart"), e.getMessage());
@@ -85,6 +87,6 @@ class LrSweepTest {
     void nanAtOnceIsAnError() {
         LrSweep s = new LrSweep(1e-3, 1, 100);
         s.record(Double.NaN);
-        assertTrue(assertThrows(CnnException.class, () -> s.suggest("valley")).getMessage().contains("too few"));
+        assertTrue(assertThrows(CnnException.class, () -> s.suggest(LrMethod.VALLEY)).getMessage().contains("too few"));
     }
 }

@@ -1,11 +1,14 @@
 package io.github.cnnmaven.mojo;
 
+import io.github.cnnmaven.config.StudyMode;
+
 import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.study.StudySpec;
 import io.github.cnnmaven.study.StudyVariant;
 import org.apache.maven.api.plugin.testing.InjectMojo;
 import org.apache.maven.api.plugin.testing.MojoTest;
 import org.apache.maven.plugin.MojoExecutionException;
+import io.github.cnnmaven.workflow.RunStudy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,10 +35,10 @@ class StudyMojoTest {
     @InjectMojo(goal = "study", pom = POM)
     void theStudyElementBecomesTheSpecInDeclaredOrder(StudyMojo mojo) throws Exception {
         StudySpec spec = mojo.studySpec();
-        assertEquals("grid", spec.mode());
+        assertEquals(StudyMode.GRID, spec.mode());
         assertEquals(List.of("schedule", "dropout", "augment"), List.copyOf(spec.axes().keySet()));
         assertEquals(List.of("none", "crop4,flip"), spec.axes().get("augment"));
-        List<StudyVariant> variants = StudyMojo.plan(mojo.trainingConfig(), spec, "data");
+        List<StudyVariant> variants = RunStudy.plan(mojo.trainingConfig(), spec, "data");
         assertEquals(8, variants.size());
         assertEquals("schedule=constant, dropout=0.1, augment=none", variants.get(0).name());
         assertEquals(4, variants.get(7).config().epochs(), "the base's epoch budget, for every variant");
@@ -45,7 +48,7 @@ class StudyMojoTest {
     @InjectMojo(goal = "study", pom = POM)
     void withoutAStudyOrValidationTheGoalSaysWhatToDeclare(StudyMojo mojo) throws Exception {
         setVariableValueToObject(mojo, "validationSplit", 0.0);
-        assertTrue(assertThrows(InvalidConfigurationException.class, () -> StudyMojo.plan(mojo.trainingConfig(), mojo.studySpec(), "data"))
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> RunStudy.plan(mojo.trainingConfig(), mojo.studySpec(), "data"))
                 .getMessage().startsWith("Invalid value '0.0' for cnn.validationSplit: a study compares variants on validation"));
         setVariableValueToObject(mojo, "validationSplit", 0.1);
         setVariableValueToObject(mojo, "study", null);

@@ -1,5 +1,9 @@
 package io.github.cnnmaven.mojo;
 
+import io.github.cnnmaven.config.Augment;
+
+import io.github.cnnmaven.config.Optimizer;
+
 import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.config.TrainingConfig;
 import org.apache.maven.api.plugin.testing.InjectMojo;
@@ -31,10 +35,10 @@ class TrainMojoTest {
     @InjectMojo(goal = "train", pom = POM)
     void pomConfigurationBecomesTheTrainingConfiguration(TrainMojo mojo) throws Exception {
         TrainingConfig c = mojo.trainingConfig();
-        assertEquals("nesterov", c.optimizer());
+        assertEquals(Optimizer.NESTEROV, c.optimizer());
         assertEquals(0.05, c.learningRate());
         assertEquals(List.of(10, 15), c.milestones());
-        assertEquals(List.of("crop4", "flip"), c.augment());
+        assertEquals(List.of(Augment.CROP4, Augment.FLIP), c.augment());
         assertEquals(3, c.layers().size());
         assertEquals(16, c.layers().get(0).filters);
         assertEquals("custom", c.networkName());

@@ -30,8 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class InferenceGraphTest {
 
     static ComputationGraph network(String preset, boolean batchNorm) throws Exception {
-        TrainingConfig c = new TrainingConfig(preset, null, 3, 1, 4, 42, 0.1, "adam", 0.001, 0.9, 5e-4, "constant", 0,
-                List.of(), 0.1, 5, 0, null, batchNorm, 0, 0, List.of(), "none", 0, 0, null);
+        TrainingConfig c = TrainingConfig.builder().network(preset).epochs(1).batchSize(4).batchNorm(batchNorm).build();
         ComputationGraph graph = new ComputationGraph(NetworkBuilder.build(c, new InputShape(3, 32, 32, 10), 1).configuration());
         graph.init();
         return graph;

@@ -1,5 +1,7 @@
 package io.github.cnnmaven.network;
 
+import io.github.cnnmaven.output.ModelSummary;
+
 import io.github.cnnmaven.config.LayerSpec;
 import io.github.cnnmaven.config.TrainingConfig;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -22,8 +24,7 @@ class NetworkBuilderTest {
 
     static TrainingConfig preset(String name) {
         TrainingConfig d = TrainingConfig.defaults();
-        return new TrainingConfig(name, null, 3, 1, 4, 42, 0.1, "adam", 0.001, 0.9, 5e-4, "constant", 0, List.of(), 0.1, 5,
-                0, null, true, 0, 0, List.of(), "none", 0, 0, null);
+        return TrainingConfig.builder().network(name).epochs(1).batchSize(4).build();
     }
 
     /** Every preset builds for its expected input and takes one training step that changes its weights. */
@@ -64,9 +65,9 @@ class NetworkBuilderTest {
 
     @Test
     void impossibleCustomNetworkNamesTheLayer() {
-        TrainingConfig c = new TrainingConfig(null, List.of(LayerSpec.of("conv").filters(8), LayerSpec.of("maxpool").kernel(4),
-                LayerSpec.of("maxpool").kernel(4), LayerSpec.of("maxpool").kernel(4)), 3, 1, 4, 42, 0.1, "adam", 0.001, 0.9,
-                0, "constant", 0, List.of(), 0.1, 5, 0, null, true, 0, 0, List.of(), "none", 0, 0, null);
+        TrainingConfig c = TrainingConfig.builder().network(null).layers(List.of(LayerSpec.of("conv").filters(8),
+                LayerSpec.of("maxpool").kernel(4), LayerSpec.of("maxpool").kernel(4), LayerSpec.of("maxpool").kernel(4)))
+                .epochs(1).batchSize(4).weightDecay(0).build();
         NetworkDefinitionException e = assertThrows(NetworkDefinitionException.class,
                 () -> NetworkBuilder.build(c.validate(), new InputShape(1, 28, 28, 10), 1));
         assertTrue(e.getMessage().startsWith("Layer maxpool4 (the <layer> of type 'maxpool') cannot take input 1x1x8"), e.getMessage());
@@ -74,9 +75,8 @@ class NetworkBuilderTest {
 
     @Test
     void convAfterDenseIsRefusedNamingTheLayer() {
-        TrainingConfig c = new TrainingConfig(null, List.of(LayerSpec.of("dense").units(8), LayerSpec.of("conv").filters(8)),
-                3, 1, 4, 42, 0.1, "adam", 0.001, 0.9, 0, "constant", 0, List.of(), 0.1, 5, 0, null, true, 0, 0, List.of(),
-                "none", 0, 0, null);
+        TrainingConfig c = TrainingConfig.builder().network(null).layers(List.of(LayerSpec.of("dense").units(8),
+                LayerSpec.of("conv").filters(8))).epochs(1).batchSize(4).weightDecay(0).build();
         NetworkDefinitionException e = assertThrows(NetworkDefinitionException.class,
                 () -> NetworkBuilder.build(c, new InputShape(1, 28, 28, 10), 1));
         assertTrue(e.getMessage().contains("(the <layer> of type 'conv')"), e.getMessage());

@@ -1,5 +1,9 @@
 package io.github.cnnmaven.network;
 
+import io.github.cnnmaven.config.Choice;
+import io.github.cnnmaven.config.Optimizer;
+import io.github.cnnmaven.config.Schedule;
+
 import io.github.cnnmaven.config.TrainingConfig;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.schedule.ISchedule;
@@ -12,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SchedulesTest {
 
     static TrainingConfig schedule(String name, int stepSize, List<Integer> milestones, int warmup) {
-        return new TrainingConfig("lenet5", null, 3, 10, 32, 42, 0.1, "nesterov", 0.1, 0.9, 0, name, stepSize, milestones,
-                0.1, 5, warmup, null, true, 0, 0, List.of(), "none", 0, 0, null);
+        return TrainingConfig.builder().network("lenet5").epochs(10).batchSize(32)
+                .optimizer(Optimizer.NESTEROV).learningRate(0.1).weightDecay(0).schedule(Choice.fromJson(Schedule.class, name))
+                .stepSize(stepSize).milestones(milestones).warmupEpochs(warmup).build();
     }
 
     @Test

@@ -1,6 +1,6 @@
 package io.github.cnnmaven.report;
 
-import io.github.cnnmaven.evaluation.EvaluationResult;
+import io.github.cnnmaven.output.EvaluationResult;
 import io.github.cnnmaven.testing.SyntheticDatasets;
 
 import javax.imageio.ImageIO;

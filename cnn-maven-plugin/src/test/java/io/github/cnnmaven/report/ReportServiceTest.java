@@ -1,7 +1,7 @@
 package io.github.cnnmaven.report;
 
-import io.github.cnnmaven.study.StudyResult;
-import io.github.cnnmaven.training.EpochRecord;
+import io.github.cnnmaven.output.StudyResult;
+import io.github.cnnmaven.output.EpochRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,5 +1,10 @@
 package io.github.cnnmaven.study;
 
+import io.github.cnnmaven.config.Augment;
+
+import io.github.cnnmaven.config.Schedule;
+
+import io.github.cnnmaven.config.Optimizer;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.config.Fingerprint;
 import io.github.cnnmaven.config.TrainingConfig;
@@ -17,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StudyPlanTest {
 
-    static final TrainingConfig BASE = TrainingFixtures.lenet5(3, "adam", 0.003, null);
+    static final TrainingConfig BASE = TrainingFixtures.lenet5(3, Optimizer.ADAM, 0.003, null);
 
     static Map<String, String> axes(String... pairs) {
         Map<String, String> axes = new LinkedHashMap<>();
@@ -57,8 +62,8 @@ class StudyPlanTest {
         assertEquals(8, variants.size());
         assertEquals("dropout=0.1, schedule=constant, optimizer=adam", variants.get(0).name());
         assertEquals("dropout=0.5, schedule=cosine, optimizer=sgd", variants.get(7).name());
-        assertEquals("cosine", variants.get(7).config().schedule());
-        assertEquals("sgd", variants.get(7).config().optimizer());
+        assertEquals(Schedule.COSINE, variants.get(7).config().schedule());
+        assertEquals(Optimizer.SGD, variants.get(7).config().optimizer());
         assertEquals("dropout=0.5_schedule=cosine_optimizer=sgd", variants.get(7).directory());
     }
 
@@ -68,7 +73,7 @@ class StudyPlanTest {
         assertEquals(List.of("base", "augment=none", "augment=crop4,flip", "dropout=0.2"),
                 variants.stream().map(StudyVariant::name).toList());
         assertEquals(List.of(), variants.get(1).config().augment());
-        assertEquals(List.of("crop4", "flip"), variants.get(2).config().augment());
+        assertEquals(List.of(Augment.CROP4, Augment.FLIP), variants.get(2).config().augment());
         assertNull(variants.get(0).config().dropout(), "dropout=default is the base's preset default");
     }
 
@@ -82,7 +87,7 @@ class StudyPlanTest {
         assertTrue(assertThrows(InvalidConfigurationException.class, () -> plan(null, "seed", "1,2")).getMessage()
                 .contains("same seed"));
         String type = assertThrows(InvalidConfigurationException.class, () -> plan(null, "batchNorm", "yes")).getMessage();
-        assertEquals("Invalid value 'yes' for <study><axes><batchNorm>: use true and/or false", type);
+        assertEquals("Invalid value 'yes' for <study><axes><batchNorm>: use true or false", type);
         String range = assertThrows(InvalidConfigurationException.class, () -> plan(null, "dropout", "0.1,1.5")).getMessage();
         assertTrue(range.startsWith("Study variant 'dropout=1.5' is invalid: Invalid value '1.5' for cnn.dropout"), range);
         String step = assertThrows(InvalidConfigurationException.class, () -> plan(null, "schedule", "step")).getMessage();
@@ -97,8 +102,7 @@ class StudyPlanTest {
 
     @Test
     void kernelSizeNeedsAPresetWithAVariableKernel() {
-        TrainingConfig resnet = new TrainingConfig("resnet20", null, 3, 3, 32, 42, 0.2, "adam", 0.001, 0.9, 5e-4, "constant", 0,
-                List.of(), 0.1, 5, 0, null, true, 0, 0, List.of(), "none", 0, 0, null);
+        TrainingConfig resnet = TrainingConfig.builder().network("resnet20").epochs(3).batchSize(32).validationSplit(0.2).build();
         String message = assertThrows(InvalidConfigurationException.class, () -> StudyPlan.expand(resnet,
                 StudySpec.parse(null, axes("kernelSize", "3,5")), "data")).getMessage();
         assertTrue(message.contains("resnet20 has a fixed kernel size"), message);

@@ -1,11 +1,16 @@
 package io.github.cnnmaven.study;
 
+import io.github.cnnmaven.config.Optimizer;
+import io.github.cnnmaven.output.StudyResult;
+
 import io.github.cnnmaven.common.Console;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.LoadedDataset;
 import io.github.cnnmaven.testing.TrainingFixtures;
-import io.github.cnnmaven.training.ModelMetadata;
+import io.github.cnnmaven.output.ModelMetadata;
 import org.junit.jupiter.api.Test;
+import io.github.cnnmaven.workflow.Freshness;
+import io.github.cnnmaven.output.OutputDirectory;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -29,7 +34,7 @@ class StudyRunnerTest {
     static final LoadedDataset SHAPES = TrainingFixtures.SHAPES;
 
     StudyRequest request() throws Exception {
-        TrainingConfig base = TrainingFixtures.lenet5(2, "nesterov", 0.01, null);
+        TrainingConfig base = TrainingFixtures.lenet5(2, Optimizer.NESTEROV, 0.01, null);
         Map<String, String> axes = new LinkedHashMap<>();
         axes.put("dropout", "0.3");
         axes.put("learningRate", "1e6"); // diverges: recorded, and it cannot win
@@ -81,11 +86,13 @@ class StudyRunnerTest {
         assertTrue(log.stream().anyMatch(l -> l.startsWith("  * " + winner.name())), "the winner is starred: " + log);
         assertTrue(log.stream().anyMatch(l -> l.startsWith("Winner: '" + winner.name() + "' with validation accuracy")));
 
-        StudyResult read = StudyResult.read(out);
+        StudyResult read = StudyResult.read(out.resolve(OutputDirectory.STUDY));
         assertEquals(study.winner(), read.winner());
-        assertNotNull(StudyResult.winnerFor(out, request.baseFingerprint(), winner.fingerprint()));
-        assertNull(StudyResult.winnerFor(out, "another-configuration", winner.fingerprint()), "a changed base is stale");
-        assertNull(StudyResult.winnerFor(out, request.baseFingerprint(), "another-model"));
+        assertTrue(read.isWinner(request.baseFingerprint(), winner.fingerprint()));
+        assertFalse(read.isWinner("another-configuration", winner.fingerprint()), "a changed base is stale");
+        assertFalse(read.isWinner(request.baseFingerprint(), "another-model"));
+        assertTrue(Freshness.model(new OutputDirectory(out), request.baseFingerprint()).upToDate(), "the winner is current");
+        assertEquals(Freshness.Status.STALE, Freshness.model(new OutputDirectory(out), "another-configuration").status());
 
         log.clear();
         runner().run(request, SHAPES, null);

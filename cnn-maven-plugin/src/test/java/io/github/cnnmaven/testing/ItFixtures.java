@@ -7,7 +7,7 @@ import io.github.cnnmaven.dataset.DatasetSources;
 import io.github.cnnmaven.dataset.DatasetSpec;
 import io.github.cnnmaven.download.Checksum;
 import io.github.cnnmaven.download.DatasetCache;
-import io.github.cnnmaven.evaluation.EvaluationResult;
+import io.github.cnnmaven.output.EvaluationResult;
 
 import java.io.IOException;
 import java.io.Writer;

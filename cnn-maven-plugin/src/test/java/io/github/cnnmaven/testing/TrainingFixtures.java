@@ -1,5 +1,8 @@
 package io.github.cnnmaven.testing;
 
+import io.github.cnnmaven.config.Augment;
+import io.github.cnnmaven.config.Optimizer;
+
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetKind;
 import io.github.cnnmaven.dataset.ImageSet;
@@ -25,8 +28,8 @@ public final class TrainingFixtures {
     }
 
     /** lenet5 with a 20 % validation split, flip augmentation and a constant rate. */
-    public static TrainingConfig lenet5(int epochs, String optimizer, double lr, Integer overfit) {
-        return new TrainingConfig("lenet5", null, 3, epochs, 32, 42, 0.2, optimizer, lr, 0.9, 5e-4, "constant", 0, List.of(),
-                0.1, 5, 0, null, true, 0, 0, List.of("flip"), "none", 0, 0, overfit);
+    public static TrainingConfig lenet5(int epochs, Optimizer optimizer, double lr, Integer overfit) {
+        return TrainingConfig.builder().network("lenet5").epochs(epochs).batchSize(32).validationSplit(0.2)
+                .optimizer(optimizer).learningRate(lr).augment(List.of(Augment.FLIP)).overfit(overfit).build();
     }
 }

@@ -1,5 +1,7 @@
 package io.github.cnnmaven.training;
 
+import io.github.cnnmaven.config.Augment;
+
 import io.github.cnnmaven.dataset.ImageSet;
 import io.github.cnnmaven.testing.SyntheticDatasets;
 import org.junit.jupiter.api.Test;
@@ -50,7 +52,7 @@ class BatchesAndSplitsTest {
         }
         float[] flipped = image.clone();
         // a random source whose first boolean is true: flip always happens
-        new Augmentation(List.of("flip")).apply(flipped, 0, 2, 3, 3, new Random(0) {
+        new Augmentation(List.of(Augment.FLIP)).apply(flipped, 0, 2, 3, 3, new Random(0) {
             @Override
             public boolean nextBoolean() {
                 return true;
@@ -59,7 +61,7 @@ class BatchesAndSplitsTest {
         assertArrayEquals(new float[] {3, 2, 1, 6, 5, 4, 9, 8, 7, 12, 11, 10, 15, 14, 13, 18, 17, 16}, flipped);
 
         float[] cropped = image.clone();
-        new Augmentation(List.of("crop4")).apply(cropped, 0, 2, 3, 3, new Random(0) {
+        new Augmentation(List.of(Augment.CROP4)).apply(cropped, 0, 2, 3, 3, new Random(0) {
             @Override
             public int nextInt(int bound) {
                 return 5; // shift by +1 in y and x
@@ -72,7 +74,7 @@ class BatchesAndSplitsTest {
     void augmentationChangesTrainingBatchesOnly() {
         int[] all = IntStream.range(0, set.size()).toArray();
         ChannelNormalizer n = ChannelNormalizer.fit(set, all);
-        Augmentation aug = new Augmentation(List.of("crop4", "flip", "jitter", "cutout"));
+        Augmentation aug = new Augmentation(List.of(Augment.values()));
         DataSet plain = new ImageBatches(set, all, 100, n, null, 0, 0).next();
         DataSet augmented = new ImageBatches(set, all, 100, n, aug, 0, 0).next();
         DataSet again = new ImageBatches(set, all, 100, n, aug, 0, 0).next();

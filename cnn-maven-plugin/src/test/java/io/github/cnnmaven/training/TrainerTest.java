@@ -1,5 +1,10 @@
 package io.github.cnnmaven.training;
 
+import io.github.cnnmaven.config.Optimizer;
+
+import io.github.cnnmaven.output.EpochRecord;
+import io.github.cnnmaven.output.ModelMetadata;
+
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
 import io.github.cnnmaven.config.TrainingConfig;
@@ -27,7 +32,7 @@ class TrainerTest {
 
     static final LoadedDataset SHAPES = TrainingFixtures.SHAPES;
 
-    static TrainingConfig config(int epochs, String optimizer, double lr, Integer overfit) {
+    static TrainingConfig config(int epochs, Optimizer optimizer, double lr, Integer overfit) {
         return TrainingFixtures.lenet5(epochs, optimizer, lr, overfit);
     }
 
@@ -41,7 +46,7 @@ class TrainerTest {
 
     @Test
     void learnsTheShapesAndWritesModelHistoryAndCheckpoints() throws Exception {
-        TrainRequest request = request(config(4, "adam", 0.003, null), "out");
+        TrainRequest request = request(config(4, Optimizer.ADAM, 0.003, null), "out");
         Trainer.Result result = trainer().train(request, SHAPES, null);
         assertTrue(result.finished());
         assertEquals(4, result.history().size());
@@ -66,7 +71,7 @@ class TrainerTest {
 
     @Test
     void sameSeedSameHistoryAndResumeContinuesWhereItStopped() throws Exception {
-        TrainingConfig config = config(3, "nesterov", 0.01, null);
+        TrainingConfig config = config(3, Optimizer.NESTEROV, 0.01, null);
         Trainer.Result whole = trainer().train(request(config, "whole"), SHAPES, null);
 
         TrainRequest interrupted = request(config, "resumed");
@@ -88,9 +93,9 @@ class TrainerTest {
 
     @Test
     void changedConfigurationStartsFreshAndSaysWhy() throws Exception {
-        TrainRequest first = request(config(2, "adam", 0.003, null), "out");
+        TrainRequest first = request(config(2, Optimizer.ADAM, 0.003, null), "out");
         trainer().train(first, SHAPES, r -> false);
-        TrainRequest changed = request(config(2, "adam", 0.001, null), "out");
+        TrainRequest changed = request(config(2, Optimizer.ADAM, 0.001, null), "out");
         log.clear();
         trainer().train(changed, SHAPES, null);
         assertTrue(log.stream().anyMatch(l -> l.startsWith("Starting fresh: the configuration or data changed")), log.toString());
@@ -100,8 +105,8 @@ class TrainerTest {
     @Test
     void earlyStoppingStopsWhenValidationStallsAndKeepsTheBestEpoch() throws Exception {
         // A learning rate too small to change anything: validation accuracy cannot improve after epoch 1.
-        TrainingConfig stalled = new TrainingConfig("lenet5", null, 3, 6, 32, 42, 0.2, "sgd", 1e-12, 0, 0, "constant", 0,
-                List.of(), 0.1, 5, 0, null, true, 0, 0, List.of(), "none", 2, 0, null);
+        TrainingConfig stalled = TrainingConfig.builder().network("lenet5").epochs(6).batchSize(32).validationSplit(0.2)
+                .optimizer(Optimizer.SGD).learningRate(1e-12).momentum(0).weightDecay(0).earlyStopping(2).build();
         TrainRequest request = request(stalled, "out");
         Trainer.Result result = trainer().train(request, SHAPES, null);
         assertEquals(3, result.history().size(), "epoch 1 is best; epochs 2 and 3 exhaust a patience of 2");
@@ -112,7 +117,7 @@ class TrainerTest {
 
     @Test
     void divergenceFailsNamingTheLearningRateAndWritesNoModel() {
-        TrainRequest request = request(config(2, "sgd", 1e6, null), "out");
+        TrainRequest request = request(config(2, Optimizer.SGD, 1e6, null), "out");
         TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
                 () -> trainer().train(request, SHAPES, null));
         assertTrue(e.getMessage().contains("cnn.learningRate=1000000.0"), e.getMessage());
@@ -122,7 +127,7 @@ class TrainerTest {
 
     @Test
     void overfitCheckDrivesTheTrainingLossToZero() throws Exception {
-        TrainRequest request = request(config(30, "adam", 0.003, 20), "out");
+        TrainRequest request = request(config(30, Optimizer.ADAM, 0.003, 20), "out");
         Trainer.Result result = trainer().train(request, SHAPES, null);
         assertEquals(1.0, result.history().get(result.history().size() - 1).trainAccuracy(), 1e-9);
         assertTrue(log.stream().anyMatch(l -> l.startsWith("Sanity check passed")), log.toString());
@@ -131,7 +136,7 @@ class TrainerTest {
 
     @Test
     void overfitCheckThatCannotFitFails() {
-        TrainRequest request = request(config(1, "sgd", 1e-7, 20), "out");
+        TrainRequest request = request(config(1, Optimizer.SGD, 1e-7, 20), "out");
         CnnException e = assertThrows(CnnException.class, () -> trainer().train(request, SHAPES, null));
         assertTrue(e.getMessage().startsWith("Sanity check failed"), e.getMessage());
     }

@@ -1,4 +1,4 @@
-package io.github.cnnmaven.network;
+package io.github.cnnmaven.output;
 
 import java.util.List;
 import java.util.Locale;

@@ -1,10 +1,13 @@
-package io.github.cnnmaven.study;
+package io.github.cnnmaven.output;
 
+import io.github.cnnmaven.common.CnnException;
+
+import io.github.cnnmaven.common.Json;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.cnnmaven.common.AtomicFiles;
-import io.github.cnnmaven.training.EpochRecord;
+import io.github.cnnmaven.output.EpochRecord;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -27,8 +30,6 @@ public record StudyResult(String fingerprint, String baseFingerprint, String mod
                           String winnerFingerprint) {
 
     public static final String FILE_NAME = "study.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /**
      * One variant's outcome.
@@ -51,34 +52,22 @@ public record StudyResult(String fingerprint, String baseFingerprint, String mod
         return variants.stream().filter(v -> v.name().equals(winner)).findFirst().orElse(null);
     }
 
-    public void write(Path file) throws IOException {
-        AtomicFiles.write(file, tmp -> JSON.writeValue(tmp.toFile(), this));
+    public void write(Path file) throws CnnException {
+        Json.write(file, this);
     }
 
-    /** The study in {@code outputDirectory}, or null when there is none (or it cannot be read). */
-    public static StudyResult read(Path outputDirectory) {
-        Path file = outputDirectory.resolve(FILE_NAME);
-        if (!Files.isRegularFile(file)) {
-            return null;
-        }
-        try {
-            return JSON.readValue(file.toFile(), StudyResult.class);
-        } catch (IOException e) {
-            return null; // written atomically, so unreadable means foreign: treat as no study
-        }
+    /** The study in {@code file}; null when there is none. */
+    public static StudyResult read(Path file) throws CnnException {
+        return Json.read(file, StudyResult.class);
     }
 
     /**
-     * The winner, when {@code outputDirectory} holds a study of the configuration with
-     * {@code baseFingerprint} and its model is that winner's: the model {@code train} and
-     * {@code evaluate} then accept as current. Null otherwise.
+     * Whether this study is of the configuration with {@code baseFingerprint} and the model with
+     * {@code modelFingerprint} is its winner: the model {@code train} and {@code evaluate} then
+     * accept as current.
      */
-    public static StudyResult winnerFor(Path outputDirectory, String baseFingerprint, String modelFingerprint) {
-        StudyResult study = read(outputDirectory);
-        if (study == null || !baseFingerprint.equals(study.baseFingerprint()) || study.winnerFingerprint() == null
-                || !study.winnerFingerprint().equals(modelFingerprint)) {
-            return null;
-        }
-        return study;
+    public boolean isWinner(String baseFingerprint, String modelFingerprint) {
+        return baseFingerprint.equals(this.baseFingerprint) && winnerFingerprint != null
+                && winnerFingerprint.equals(modelFingerprint);
     }
 }

@@ -1,6 +1,6 @@
-package io.github.cnnmaven.training;
+package io.github.cnnmaven.output;
 
-/** One line of {@code history.json} (DESIGN.md keys). Losses are mean cross-entropy; accuracies fractions. */
+/** One line of {@code history.json} (the keys of docs/output-files.md). Losses are mean cross-entropy; accuracies fractions. */
 public record EpochRecord(int epoch, double trainLoss, double trainAccuracy, double validationLoss,
                           double validationAccuracy, double learningRate, double seconds, double imagesPerSecond) {
 }

@@ -1,18 +1,14 @@
-package io.github.cnnmaven.evaluation;
+package io.github.cnnmaven.output;
 
+import io.github.cnnmaven.common.Json;
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.CnnException;
 
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * {@code evaluation.json} (DESIGN.md keys): test-set metrics, the misclassified examples, the
+ * {@code evaluation.json} (the keys of docs/output-files.md): test-set metrics, the misclassified examples, the
  * test set's identity, and the gate's outcome. Plain data, readable without DL4J, so the gate and
  * the report never need the training backend.
  */
@@ -22,9 +18,6 @@ public record EvaluationResult(double accuracy, Double top5Accuracy, List<ClassM
                                String fingerprint, Gate gate, List<Comparison> baselineComparison) {
 
     public static final String FILE_NAME = "evaluation.json";
-
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** Per-class figures; {@code accuracy} is the share of the class's test images classified correctly (its recall). */
     public record ClassMetrics(String label, double precision, double recall, double f1, double accuracy, long support) {
@@ -42,7 +35,7 @@ public record EvaluationResult(double accuracy, Double top5Accuracy, List<ClassM
     public record TestSet(String dataset, String identity, int count) {
     }
 
-    /** One rule of the gate, as DESIGN.md's message prints it. */
+    /** One rule of the gate, as the gate's message prints it (docs/gate.md). */
     public record Rule(String rule, double actual, double expected, boolean passed, String message) {
     }
 
@@ -60,18 +53,19 @@ public record EvaluationResult(double accuracy, Double top5Accuracy, List<ClassM
     }
 
     public void write(Path file) throws CnnException {
-        try {
-            AtomicFiles.write(file, tmp -> JSON.writeValue(tmp.toFile(), this));
-        } catch (IOException e) {
-            throw new CnnException("Could not write " + file + ": " + e.getMessage(), e);
-        }
+        Json.write(file, this);
     }
 
+    /** Reads an evaluation; {@code what} says which one in the error ("the baseline (cnn.baseline)"). */
     public static EvaluationResult read(Path file, String what) throws CnnException {
         try {
-            return JSON.readValue(file.toFile(), EvaluationResult.class);
-        } catch (IOException e) {
-            throw new CnnException("Could not read " + what + " " + file + ": " + e.getMessage()
+            EvaluationResult result = Json.read(file, EvaluationResult.class);
+            if (result == null) {
+                throw new CnnException(what + " " + file + " does not exist");
+            }
+            return result;
+        } catch (CnnException e) {
+            throw new CnnException("Could not read " + what + ": " + e.getMessage()
                     + ". It must be an evaluation.json written by the evaluate goal.", e);
         }
     }

@@ -1,7 +1,6 @@
-package io.github.cnnmaven.training;
+package io.github.cnnmaven.output;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
+import io.github.cnnmaven.common.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -12,6 +11,9 @@ import java.util.zip.ZipFile;
 /**
  * What {@code model.zip} carries besides DL4J's own entries ({@code cnn/metadata.json}): enough to
  * use the model on new images and to know whether it is stale. Readable without DL4J.
+ *
+ * @param mean per-channel means of the training split, in 0..1 pixel units
+ * @param std  per-channel standard deviations, likewise
  */
 public record ModelMetadata(String fingerprint, String network, List<String> classes, int channels, int height,
                             int width, double[] mean, double[] std, int epoch, double validationAccuracy) {
@@ -24,19 +26,16 @@ public record ModelMetadata(String fingerprint, String network, List<String> cla
         return readEntry(modelFile, ENTRY, ModelMetadata.class);
     }
 
-    static <T> T readEntry(Path file, String entry, Class<T> type) throws IOException {
+    /** One JSON entry of a zip (a model or checkpoint); null when the zip has no such entry. */
+    public static <T> T readEntry(Path file, String entry, Class<T> type) throws IOException {
         try (ZipFile zip = new ZipFile(file.toFile())) {
             ZipEntry e = zip.getEntry(entry);
             if (e == null) {
                 return null;
             }
             try (InputStream in = zip.getInputStream(e)) {
-                return new ObjectMapper().readValue(in, type);
+                return Json.read(in, type);
             }
         }
-    }
-
-    public ChannelNormalizer normalizer() {
-        return new ChannelNormalizer(mean, std);
     }
 }

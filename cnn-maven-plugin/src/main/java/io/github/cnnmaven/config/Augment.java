@@ -1,0 +1,60 @@
+package io.github.cnnmaven.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import io.github.cnnmaven.common.InvalidConfigurationException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** One augmentation of {@code cnn.augment} (training.Augmentation applies them). */
+public enum Augment implements Choice {
+    /** Pad by 4 pixels and crop back at a random offset. */
+    CROP4("crop4"),
+    /** Mirror horizontally with probability 1/2. */
+    FLIP("flip"),
+    /** Random brightness and contrast. */
+    JITTER("jitter"),
+    /** One square of a quarter of the side set to the mean. */
+    CUTOUT("cutout");
+
+    private final String id;
+
+    Augment(String id) {
+        this.id = id;
+    }
+
+    @Override
+    @JsonValue
+    public String id() {
+        return id;
+    }
+
+    /** The id, so messages and logs show what users write. */
+    @Override
+    public String toString() {
+        return id;
+    }
+
+    @JsonCreator
+    public static Augment fromJson(String value) {
+        return Choice.fromJson(Augment.class, value);
+    }
+
+    /** Parses {@code cnn.augment}: a comma list such as {@code crop4,flip}; {@code none} or blank for none. */
+    public static List<Augment> parseList(String value) throws InvalidConfigurationException {
+        List<Augment> result = new ArrayList<>();
+        if (value == null || value.isBlank() || value.trim().equalsIgnoreCase("none")) {
+            return result;
+        }
+        for (String part : value.split(",")) {
+            Augment a = Choice.find(Augment.class, part);
+            if (a == null) {
+                throw InvalidConfigurationException.of("cnn.augment", part.trim(), "use a comma list of "
+                        + Choice.ids(Augment.class) + " (or none)");
+            }
+            result.add(a);
+        }
+        return result;
+    }
+}

@@ -1,0 +1,89 @@
+package io.github.cnnmaven.config;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.RmsProp;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.schedule.ISchedule;
+
+/** {@code cnn.optimizer}: each builds its DL4J updater. */
+public enum Optimizer implements Choice {
+    /** Plain SGD, or with {@code cnn.momentum} > 0 SGD with (Nesterov) momentum. */
+    SGD("sgd") {
+        @Override
+        public IUpdater updater(ISchedule rate, ISchedule momentum, double momentumValue) {
+            return momentumValue > 0 ? new Nesterovs(rate, momentum) : new Sgd(rate);
+        }
+
+        @Override
+        public boolean usesMomentum(double momentumValue) {
+            return momentumValue > 0;
+        }
+    },
+    NESTEROV("nesterov") {
+        @Override
+        public IUpdater updater(ISchedule rate, ISchedule momentum, double momentumValue) {
+            return new Nesterovs(rate, momentum);
+        }
+
+        @Override
+        public boolean usesMomentum(double momentumValue) {
+            return true;
+        }
+    },
+    ADAM("adam"),
+    /** Adam with decoupled weight decay (Loshchilov and Hutter): the decay is not part of the gradient. */
+    ADAMW("adamw") {
+        @Override
+        public boolean decouplesWeightDecay() {
+            return true;
+        }
+    },
+    RMSPROP("rmsprop") {
+        @Override
+        public IUpdater updater(ISchedule rate, ISchedule momentum, double momentumValue) {
+            return new RmsProp(rate);
+        }
+    };
+
+    private final String id;
+
+    Optimizer(String id) {
+        this.id = id;
+    }
+
+    @Override
+    @JsonValue
+    public String id() {
+        return id;
+    }
+
+    /** The id, so messages and logs show what users write. */
+    @Override
+    public String toString() {
+        return id;
+    }
+
+    @JsonCreator
+    public static Optimizer fromJson(String value) {
+        return Choice.fromJson(Optimizer.class, value);
+    }
+
+    /** The DL4J updater with this learning-rate schedule (and momentum schedule, where momentum applies). */
+    public IUpdater updater(ISchedule rate, ISchedule momentum, double momentumValue) {
+        return new Adam(rate);
+    }
+
+    /** Whether {@code cnn.weightDecay} is decoupled from the gradient (else it is an L2 penalty). */
+    public boolean decouplesWeightDecay() {
+        return false;
+    }
+
+    /** Whether {@code cnn.momentum} means anything to this optimizer. */
+    public boolean usesMomentum(double momentumValue) {
+        return false;
+    }
+}

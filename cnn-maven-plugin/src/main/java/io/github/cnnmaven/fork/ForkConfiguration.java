@@ -1,0 +1,57 @@
+package io.github.cnnmaven.fork;
+
+import io.github.cnnmaven.common.InvalidConfigurationException;
+import org.codehaus.plexus.util.cli.CommandLineUtils;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How the forked JVM is started, as an immutable value (the role of surefire's ForkConfiguration):
+ * its classpath, JVM options, environment and main class.
+ */
+public record ForkConfiguration(List<Path> classpath, List<String> jvmOptions, Map<String, String> environment,
+                                String mainClass) {
+
+    /** The heap the fork gets unless {@code cnn.argLine} sets one. */
+    static final String DEFAULT_HEAP = "-Xmx2g";
+
+    public ForkConfiguration {
+        classpath = List.copyOf(classpath);
+        jvmOptions = List.copyOf(jvmOptions);
+        environment = Map.copyOf(environment);
+    }
+
+    /**
+     * The fork for {@code mainClass} with the backend's classpath and options, {@code cnn.argLine}
+     * after them (so the user's options win), and the thread count for the numeric backend.
+     */
+    public static ForkConfiguration of(List<Path> classpath, Backend backend, String argLine, int threads, String mainClass)
+            throws InvalidConfigurationException {
+        List<String> user = parseArgLine(argLine);
+        List<String> options = new ArrayList<>(backend.jvmOptions());
+        if (user.stream().noneMatch(o -> o.startsWith("-Xmx"))) {
+            options.add(DEFAULT_HEAP);
+        }
+        options.addAll(user);
+        return new ForkConfiguration(classpath, options, Map.of("OMP_NUM_THREADS", String.valueOf(threads)), mainClass);
+    }
+
+    /**
+     * Splits {@code cnn.argLine} as a shell would, quotes respected, so {@code -Dx="a b"} stays one
+     * option with the value {@code a b} (plexus-utils' tokenizer, as Maven's own plugins use).
+     */
+    public static List<String> parseArgLine(String argLine) throws InvalidConfigurationException {
+        if (argLine == null || argLine.isBlank()) {
+            return List.of();
+        }
+        try {
+            return Arrays.stream(CommandLineUtils.translateCommandline(argLine.trim())).filter(s -> !s.isEmpty()).toList();
+        } catch (Exception e) { // plexus-utils declares Exception; it throws for an unbalanced quote
+            throw InvalidConfigurationException.of("cnn.argLine", argLine, "close every quote (" + e.getMessage() + ")");
+        }
+    }
+}

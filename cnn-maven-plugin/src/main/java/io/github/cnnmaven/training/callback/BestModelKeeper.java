@@ -1,0 +1,53 @@
+package io.github.cnnmaven.training.callback;
+
+import io.github.cnnmaven.training.ModelFile;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+
+/**
+ * Keeps the model of the epoch with the best validation accuracy as {@code checkpoints/best.zip};
+ * training then writes that one as {@code model.zip}. Without a validation split it keeps nothing
+ * and the last epoch's model is the result.
+ */
+public final class BestModelKeeper extends StatefulCallback<BestModelKeeper.State> {
+
+    /** @param bestEpoch 0 while no epoch has been validated */
+    public record State(double bestValidationAccuracy, int bestEpoch) {
+    }
+
+    private final Path file;
+
+    public BestModelKeeper(Path file) {
+        super(State.class, new State(-1, 0));
+        this.file = file;
+    }
+
+    @Override
+    public String name() {
+        return "bestModel";
+    }
+
+    @Override
+    public String afterEpoch(EpochEnd epoch) {
+        if (epoch.hasValidation() && epoch.record().validationAccuracy() > state.bestValidationAccuracy()) {
+            state = new State(epoch.record().validationAccuracy(), epoch.epoch());
+            try {
+                ModelFile.write(epoch.graph(), epoch.metadata(), null, false, file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return null;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Whether an epoch was kept. */
+    public boolean hasBest() {
+        return state.bestEpoch() > 0;
+    }
+}

@@ -1,0 +1,27 @@
+package io.github.cnnmaven.workflow;
+
+import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.dataset.DatasetService;
+import io.github.cnnmaven.dataset.DatasetSpec;
+import io.github.cnnmaven.output.OutputDirectory;
+
+/**
+ * The {@code download-dataset} goal: fetches (or finds in the cache) and verifies the dataset, reads
+ * it once to validate its format, and records what it found in {@code dataset.json}.
+ */
+public final class DownloadDataset {
+
+    private final Datasets datasets;
+    private final OutputDirectory output;
+
+    public DownloadDataset(Datasets datasets, OutputDirectory output) {
+        this.datasets = datasets;
+        this.output = output;
+    }
+
+    public void run(DatasetSpec spec) throws CnnException {
+        spec.validate();
+        DatasetService service = datasets.service(spec);
+        service.load(service.prepare(spec), spec).describe().write(output.datasetFile());
+    }
+}

@@ -1,0 +1,125 @@
+package io.github.cnnmaven.workflow;
+
+import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.dataset.PreparedDataset;
+import io.github.cnnmaven.evaluation.EvaluateMain;
+import io.github.cnnmaven.evaluation.EvaluateRequest;
+import io.github.cnnmaven.gate.AccuracyGate;
+import io.github.cnnmaven.gate.JUnitGateReport;
+import io.github.cnnmaven.output.EvaluationResult;
+import io.github.cnnmaven.output.OutputDirectory;
+import io.github.cnnmaven.report.ReportService;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The {@code evaluate} goal: measures the up-to-date model once on the test set in the forked JVM,
+ * writes {@code evaluation.json} and the JUnit XML, renders the report (so a failed gate still
+ * leaves one), then applies the gate.
+ */
+public final class EvaluateModel {
+
+    /**
+     * The gate's outcome.
+     *
+     * @param failed  a rule was violated and {@code cnn.haltOnFailure} is set: the build must fail
+     * @param summary the last line of the gate's messages
+     */
+    public record Verdict(boolean failed, String summary) {
+    }
+
+    private final Datasets datasets;
+    private final ForkRunner forks;
+    private final OutputDirectory output;
+    private final Console console;
+
+    public EvaluateModel(Datasets datasets, ForkRunner forks, OutputDirectory output, Console console) {
+        this.datasets = datasets;
+        this.forks = forks;
+        this.output = output;
+        this.console = console;
+    }
+
+    /**
+     * @param projectName what the report is titled by
+     * @param display     how messages show a path (relative to the project, as users see it)
+     */
+    public Verdict run(TrainingSetup setup, GateSettings gateSettings, String projectName, Function<Path, String> display)
+            throws CnnException {
+        setup.validate();
+        gateSettings.validate();
+        forks.settings().validate();
+        EvaluationResult baseline = baseline(gateSettings.baseline());
+        if (!Files.isRegularFile(output.modelFile())) {
+            throw new CnnException("No trained model at " + output.modelFile() + ": the train goal produces it (mvn cnn:train,"
+                    + " or bind train in the POM so that mvn verify runs it before evaluate)");
+        }
+        PreparedDataset prepared = datasets.prepare(setup.dataset());
+        TrainingConfig config = new FindLearningRate(datasets, forks, output, console).configFor(setup, prepared, false);
+        requireCurrent(Freshness.fingerprint(config, prepared, setup.dataset()));
+
+        forks.run(output, "evaluate", EvaluateMain.class.getName(), new EvaluateRequest(prepared, setup.dataset(),
+                output.modelFile(), output.root(), gateSettings.maxThumbnails()));
+        EvaluationResult result = output.evaluation();
+        EvaluationResult.Gate gate = AccuracyGate.check(result, new AccuracyGate.Limits(gateSettings.minAccuracy(), baseline,
+                gateSettings.maxAccuracyDrop(), gateSettings.minClassAccuracy()));
+        List<EvaluationResult.Comparison> comparison = baseline == null ? null : AccuracyGate.compare(baseline, result);
+        result.withGate(gate, comparison).write(output.evaluationFile());
+        JUnitGateReport.write(gate, output.gateXmlFile());
+        if (comparison != null) {
+            console.info("Compared with the baseline " + gateSettings.baseline() + ":");
+            AccuracyGate.diffTable(comparison).forEach(console::info);
+        }
+        // The report is rendered before the gate can fail the build, so a failed gate still leaves one.
+        console.info("Report: " + new ReportService().render(output.root(), projectName));
+        return verdict(gate, gateSettings.haltOnFailure(), display.apply(output.evaluationFile()));
+    }
+
+    private EvaluationResult baseline(Path file) throws CnnException {
+        if (file == null) {
+            return null;
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new InvalidConfigurationException("cnn.baseline " + file + " does not exist: commit the evaluation.json of"
+                    + " a good run (target/cnn/evaluation.json) and point cnn.baseline at it");
+        }
+        return EvaluationResult.read(file, "the baseline (cnn.baseline)");
+    }
+
+    private void requireCurrent(String fingerprint) throws CnnException {
+        Freshness.ModelState state = Freshness.model(output, fingerprint);
+        switch (state.status()) {
+            case CURRENT -> { }
+            case STUDY_WINNER -> console.info("Testing the winner of the study, '" + state.study().winner() + "' ("
+                    + state.study().variants().size() + " variants compared on validation; " + output.studyFile() + ")");
+            default -> throw new CnnException("The model " + output.modelFile() + " is stale: " + state.why()
+                    + ". Run the train goal first (mvn cnn:train), or the study goal when the model comes from a study.");
+        }
+    }
+
+    private Verdict verdict(EvaluationResult.Gate gate, boolean haltOnFailure, String evaluationFile) {
+        if (gate.rules().isEmpty()) {
+            console.info("No gate rule is set (cnn.minAccuracy, cnn.baseline, cnn.minClassAccuracy): nothing to check");
+            return new Verdict(false, null);
+        }
+        List<String> lines = AccuracyGate.messages(gate, evaluationFile);
+        String summary = lines.get(lines.size() - 1);
+        if (gate.passed()) {
+            lines.forEach(console::info);
+            return new Verdict(false, summary);
+        }
+        if (haltOnFailure) {
+            lines.forEach(console::error);
+            return new Verdict(true, summary);
+        }
+        lines.forEach(console::warn);
+        console.warn("cnn.haltOnFailure is false: the build goes on");
+        return new Verdict(false, summary);
+    }
+}

@@ -1,0 +1,32 @@
+package io.github.cnnmaven.workflow;
+
+import io.github.cnnmaven.common.InvalidConfigurationException;
+
+import java.nio.file.Path;
+
+/**
+ * The accuracy gate's settings.
+ *
+ * @param minAccuracy      {@code cnn.minAccuracy}; null for no minimum
+ * @param baseline         {@code cnn.baseline}, a committed evaluation.json; null for none
+ * @param maxAccuracyDrop  {@code cnn.maxAccuracyDrop}: the allowed drop against the baseline
+ * @param minClassAccuracy {@code cnn.minClassAccuracy}; null for none
+ * @param haltOnFailure    {@code cnn.haltOnFailure}: false turns a violated gate into warnings
+ * @param maxThumbnails    at most this many misclassified thumbnails for the report
+ */
+public record GateSettings(Double minAccuracy, Path baseline, double maxAccuracyDrop, Double minClassAccuracy,
+                           boolean haltOnFailure, int maxThumbnails) {
+
+    public GateSettings validate() throws InvalidConfigurationException {
+        fraction("cnn.minAccuracy", minAccuracy);
+        fraction("cnn.minClassAccuracy", minClassAccuracy);
+        fraction("cnn.maxAccuracyDrop", maxAccuracyDrop);
+        return this;
+    }
+
+    private static void fraction(String property, Double value) throws InvalidConfigurationException {
+        if (value != null && !(value >= 0 && value <= 1)) {
+            throw InvalidConfigurationException.of(property, value, "use a fraction from 0 to 1, such as 0.8");
+        }
+    }
+}

@@ -13,6 +13,7 @@ import org.apache.maven.project.MavenProject;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * What every goal shares: one {@code cnn.skip} switch for all goals plus one per goal, the output
@@ -28,6 +29,10 @@ public abstract class AbstractCnnMojo extends AbstractMojo {
     /** Where the goals write and read their hand-off files (model, history, evaluation, report). */
     @Parameter(property = "cnn.outputDirectory", defaultValue = "${project.build.directory}/cnn")
     protected File outputDirectory;
+
+    /** How long a goal waits for another build that uses the same output directory before it fails. */
+    @Parameter(property = "cnn.lockTimeoutMinutes", defaultValue = "120")
+    private int lockTimeoutMinutes = 120;
 
     @Parameter(defaultValue = "${session}", readonly = true, required = true)
     protected MavenSession session;
@@ -76,7 +81,7 @@ public abstract class AbstractCnnMojo extends AbstractMojo {
     }
 
     protected OutputDirectory output() {
-        return new OutputDirectory(outputDirectory.toPath());
+        return new OutputDirectory(outputDirectory.toPath(), Duration.ofMinutes(lockTimeoutMinutes));
     }
 
     /** What the report is titled by. */

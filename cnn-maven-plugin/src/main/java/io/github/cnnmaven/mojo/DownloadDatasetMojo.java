@@ -29,6 +29,6 @@ public class DownloadDatasetMojo extends AbstractDatasetMojo {
 
     @Override
     protected void run() throws CnnException {
-        new DownloadDataset(datasets(), output()).run(datasetSpec());
+        new DownloadDataset(datasets(), output(), console()).run(datasetSpec());
     }
 }

@@ -2,6 +2,7 @@ package io.github.cnnmaven.mojo;
 
 import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.ProcessLock;
 import io.github.cnnmaven.report.ReportService;
 import org.apache.maven.doxia.sink.Sink;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
@@ -46,7 +47,9 @@ public class ReportMojo extends AbstractCnnMojo implements MavenReport {
 
     @Override
     protected void run() throws CnnException {
-        getLog().info("Report: " + new ReportService().render(outputDirectory.toPath(), projectName()));
+        try (ProcessLock lock = output().lock("report", console())) {
+            getLog().info("Report: " + new ReportService().render(outputDirectory.toPath(), projectName()));
+        }
     }
 
     // ---- mvn site ---------------------------------------------------------------------------

@@ -1,10 +1,13 @@
 package io.github.cnnmaven.output;
 
 import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.common.ProcessLock;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * The output directory ({@code cnn.outputDirectory}) and the files goals hand each other through it.
@@ -27,10 +30,31 @@ public final class OutputDirectory {
     public static final String REPORT = "report";
     public static final String STUDY_VARIANTS = "study";
 
+    /** How long a build waits for another one to release the directory, unless told otherwise. */
+    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(120);
+    static final String LOCK = ".lock";
+
     private final Path root;
+    private final Duration lockTimeout;
 
     public OutputDirectory(Path root) {
+        this(root, DEFAULT_LOCK_TIMEOUT);
+    }
+
+    /** @param lockTimeout how long {@link #lock} waits for another build ({@code cnn.lockTimeoutMinutes}) */
+    public OutputDirectory(Path root, Duration lockTimeout) {
         this.root = root;
+        this.lockTimeout = lockTimeout;
+    }
+
+    /**
+     * Takes the directory for one goal: a second build that writes here waits, saying who holds it,
+     * and fails after the timeout. Every goal that writes into the directory holds it while it works,
+     * so two builds never interleave their files.
+     */
+    public ProcessLock lock(String goal, Console console) throws CnnException {
+        return ProcessLock.acquire(root.resolve(LOCK), "the " + goal + " goal", lockTimeout, "cnn.lockTimeoutMinutes",
+                console);
     }
 
     public Path root() {

@@ -98,7 +98,7 @@ public final class Trainer {
         PlateauDecay plateau = config.schedule().followsValidation()
                 ? new PlateauDecay(config.learningRate(), config.patience(), config.gamma(), console) : null;
         List<TrainingCallback> callbacks = new ArrayList<>();
-        callbacks.add(new DivergenceGuard(config.learningRate()));
+        callbacks.add(new DivergenceGuard(config.learningRate(), train.numClasses()));
         callbacks.add(best);
         if (plateau != null) {
             callbacks.add(plateau);
@@ -174,6 +174,7 @@ public final class Trainer {
         }
         int bestEpoch = best.hasBest() ? best.state().bestEpoch() : 0;
         if (best.hasBest()) {
+            best.requireOwnedBy(request.fingerprint());
             AtomicFiles.write(out.modelFile(), tmp -> Files.copy(best.file(), tmp));
             console.info(String.format(Locale.ROOT, "Kept the best epoch, %d, with validation accuracy %.4f",
                     bestEpoch, best.state().bestValidationAccuracy()));

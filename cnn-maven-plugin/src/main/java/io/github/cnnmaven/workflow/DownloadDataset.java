@@ -1,6 +1,8 @@
 package io.github.cnnmaven.workflow;
 
 import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.common.ProcessLock;
 import io.github.cnnmaven.dataset.DatasetService;
 import io.github.cnnmaven.dataset.DatasetSpec;
 import io.github.cnnmaven.output.OutputDirectory;
@@ -13,15 +15,19 @@ public final class DownloadDataset {
 
     private final Datasets datasets;
     private final OutputDirectory output;
+    private final Console console;
 
-    public DownloadDataset(Datasets datasets, OutputDirectory output) {
+    public DownloadDataset(Datasets datasets, OutputDirectory output, Console console) {
         this.datasets = datasets;
         this.output = output;
+        this.console = console;
     }
 
     public void run(DatasetSpec spec) throws CnnException {
         spec.validate();
         DatasetService service = datasets.service(spec);
-        service.load(service.prepare(spec), spec).describe().write(output.datasetFile());
+        try (ProcessLock lock = output.lock("download-dataset", console)) {
+            service.load(service.prepare(spec), spec).describe().write(output.datasetFile());
+        }
     }
 }

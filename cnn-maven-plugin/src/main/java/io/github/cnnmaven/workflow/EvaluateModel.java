@@ -3,6 +3,7 @@ package io.github.cnnmaven.workflow;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
 import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.common.ProcessLock;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.PreparedDataset;
 import io.github.cnnmaven.evaluation.EvaluateMain;
@@ -56,6 +57,13 @@ public final class EvaluateModel {
         gateSettings.validate();
         forks.settings().validate();
         EvaluationResult baseline = baseline(gateSettings.baseline());
+        try (ProcessLock lock = output.lock("evaluate", console)) {
+            return evaluate(setup, gateSettings, baseline, projectName, display);
+        }
+    }
+
+    private Verdict evaluate(TrainingSetup setup, GateSettings gateSettings, EvaluationResult baseline, String projectName,
+                             Function<Path, String> display) throws CnnException {
         if (!Files.isRegularFile(output.modelFile())) {
             throw new CnnException("No trained model at " + output.modelFile() + ": the train goal produces it (mvn cnn:train,"
                     + " or bind train in the POM so that mvn verify runs it before evaluate)");

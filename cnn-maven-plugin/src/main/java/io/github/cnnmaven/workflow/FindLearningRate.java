@@ -2,6 +2,7 @@ package io.github.cnnmaven.workflow;
 
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.common.ProcessLock;
 import io.github.cnnmaven.config.Schedule;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.PreparedDataset;
@@ -38,15 +39,18 @@ public final class FindLearningRate {
                     + " and cnn.findLr is false (set cnn.learningRate=auto to train with the finder's suggestion)");
             return;
         }
-        PreparedDataset prepared = datasets.prepare(setup.dataset());
-        String fingerprint = Freshness.lrFinderFingerprint(setup.config(), prepared, setup.dataset(), setup.finder());
-        LrFinderResult earlier = current(fingerprint);
-        if (!setup.fresh() && earlier != null) {
-            console.info(String.format(Locale.ROOT, "find-lr is up to date: suggestion %.3g (%s)", earlier.suggestion(),
-                    output.lrFinderFile()));
-            return;
+        forks.settings().validate();
+        try (ProcessLock lock = output.lock("find-lr", console)) {
+            PreparedDataset prepared = datasets.prepare(setup.dataset());
+            String fingerprint = Freshness.lrFinderFingerprint(setup.config(), prepared, setup.dataset(), setup.finder());
+            LrFinderResult earlier = current(fingerprint);
+            if (!setup.fresh() && earlier != null) {
+                console.info(String.format(Locale.ROOT, "find-lr is up to date: suggestion %.3g (%s)", earlier.suggestion(),
+                        output.lrFinderFile()));
+                return;
+            }
+            sweep(setup, prepared, fingerprint);
         }
-        sweep(setup, prepared, fingerprint);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.cnnmaven.workflow;
 
 import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.ZipIntegrity;
 import io.github.cnnmaven.config.Fingerprint;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetSpec;
@@ -81,6 +82,10 @@ public final class Freshness {
             run = output.run();
         } catch (CnnException e) {
             return new ModelState(Status.STALE, null, null, e.getMessage());
+        }
+        String damage = ZipIntegrity.problem(output.modelFile());
+        if (damage != null) {
+            return new ModelState(Status.STALE, null, null, "it is damaged (" + damage + ")");
         }
         String model = metadata.fingerprint();
         if (history == null || !model.equals(history.fingerprint()) || run == null || !model.equals(run.fingerprint())) {

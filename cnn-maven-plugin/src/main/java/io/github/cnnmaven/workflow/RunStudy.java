@@ -2,6 +2,7 @@ package io.github.cnnmaven.workflow;
 
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.common.ProcessLock;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.PreparedDataset;
@@ -38,6 +39,12 @@ public final class RunStudy {
         setup.validate();
         forks.settings().validate();
         plan(setup.config(), study, "check"); // bad axes fail before any download
+        try (ProcessLock lock = output.lock("study", console)) {
+            study(setup, study);
+        }
+    }
+
+    private void study(TrainingSetup setup, StudySpec study) throws CnnException {
         PreparedDataset prepared = datasets.prepare(setup.dataset());
         TrainingConfig config = new FindLearningRate(datasets, forks, output, console).configFor(setup, prepared, true);
         List<StudyVariant> variants = plan(config, study, Freshness.dataIdentity(prepared, setup.dataset()));

@@ -2,6 +2,7 @@ package io.github.cnnmaven.workflow;
 
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.common.ProcessLock;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.PreparedDataset;
 import io.github.cnnmaven.output.OutputDirectory;
@@ -33,6 +34,12 @@ public final class TrainModel {
     public Path run(TrainingSetup setup) throws CnnException {
         setup.validate();
         forks.settings().validate();
+        try (ProcessLock lock = output.lock("train", console)) {
+            return train(setup);
+        }
+    }
+
+    private Path train(TrainingSetup setup) throws CnnException {
         PreparedDataset prepared = datasets.prepare(setup.dataset());
         TrainingConfig config = new FindLearningRate(datasets, forks, output, console).configFor(setup, prepared, true);
         String fingerprint = Freshness.fingerprint(config, prepared, setup.dataset());
@@ -45,6 +52,9 @@ public final class TrainModel {
             console.info("Model is up to date (fingerprint " + state.metadata().fingerprint() + "): " + output.modelFile()
                     + ". Not retraining; -Dcnn.fresh retrains from scratch.");
         } else {
+            if (state != null && state.status() == Freshness.Status.STALE && state.metadata() == null) {
+                console.warn("Retraining: the model " + output.modelFile() + " cannot be trusted: " + state.why());
+            }
             forks.run(output, "train", TrainMain.class.getName(), new TrainRequest(prepared, setup.dataset(), config,
                     output.root(), fingerprint, setup.fresh(), setup.interactive(), forks.settings().threadCount()));
         }

@@ -140,4 +140,36 @@ class TrainerTest {
         CnnException e = assertThrows(CnnException.class, () -> trainer().train(request, SHAPES, null));
         assertTrue(e.getMessage().startsWith("Sanity check failed"), e.getMessage());
     }
+
+    /** Adam rarely reaches NaN at too high a rate: its loss climbs while accuracy stays at chance. */
+    @Test
+    void divergenceWithAdamIsCaughtAndWritesNoModel() {
+        TrainRequest request = request(config(3, Optimizer.ADAM, 100, null), "out");
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class,
+                () -> trainer().train(request, SHAPES, null));
+        assertTrue(e.getMessage().contains("the smoothed loss is"), "caught by the smoothed loss, not a NaN: " + e.getMessage());
+        assertTrue(e.getMessage().contains("cnn.learningRate=100.0"), e.getMessage());
+        assertTrue(e.getMessage().contains("find-lr"), e.getMessage());
+        assertFalse(Files.exists(request.modelFile()));
+    }
+
+    @Test
+    void aDamagedCheckpointIsSetAsideAndTrainingStartsFresh() throws Exception {
+        TrainingConfig config = config(2, Optimizer.ADAM, 0.003, null);
+        TrainRequest request = request(config, "out");
+        trainer().train(request, SHAPES, r -> false); // stopped after epoch 1, as a kill would
+        Path last = request.checkpointDirectory().resolve("last.zip");
+        byte[] bytes = Files.readAllBytes(last);
+        for (int i = bytes.length / 3; i < bytes.length / 3 + 64; i++) {
+            bytes[i] ^= 0x5a;
+        }
+        Files.write(last, bytes);
+        log.clear();
+        Trainer.Result result = trainer().train(request, SHAPES, null);
+        assertTrue(result.finished());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("The checkpoint " + last + " is damaged")), log.toString());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("Epoch 1/2")), "trained from epoch 1 again: " + log);
+        assertTrue(Files.exists(request.outputDirectory().resolve("last.zip.damaged")), "kept for inspection");
+        assertTrue(Files.isRegularFile(request.modelFile()));
+    }
 }

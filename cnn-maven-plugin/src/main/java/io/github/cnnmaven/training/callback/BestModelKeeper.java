@@ -1,5 +1,7 @@
 package io.github.cnnmaven.training.callback;
 
+import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.output.ModelMetadata;
 import io.github.cnnmaven.training.ModelFile;
 
 import java.io.IOException;
@@ -44,6 +46,24 @@ public final class BestModelKeeper extends StatefulCallback<BestModelKeeper.Stat
 
     public Path file() {
         return file;
+    }
+
+    /**
+     * Checks that the kept model is this run's before it is promoted to {@code model.zip}: a model of
+     * another configuration there (another build in the same directory) must never be passed off as this one.
+     */
+    public void requireOwnedBy(String fingerprint) throws CnnException {
+        ModelMetadata metadata;
+        try {
+            metadata = ModelMetadata.read(file);
+        } catch (IOException e) {
+            throw new CnnException("Cannot read the best epoch's model " + file + ": " + e.getMessage(), e);
+        }
+        if (metadata == null || !fingerprint.equals(metadata.fingerprint())) {
+            throw new CnnException(file + " holds the model of another configuration (fingerprint "
+                    + (metadata == null ? "unknown" : metadata.fingerprint()) + ", this run's is " + fingerprint
+                    + "): another build wrote into this output directory. Train again with -Dcnn.fresh.");
+        }
     }
 
     /** Whether an epoch was kept. */

@@ -3,6 +3,7 @@ package io.github.cnnmaven.training.callback;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.common.ZipIntegrity;
 import io.github.cnnmaven.output.EpochRecord;
 import io.github.cnnmaven.training.ModelFile;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -81,23 +82,37 @@ public final class Checkpointer implements TrainingCallback {
         if (Files.isRegularFile(file) && fresh) {
             console.info("Starting fresh (cnn.fresh): ignoring the checkpoint in " + directory);
         } else if (Files.isRegularFile(file)) {
-            State saved = ModelFile.readEntry(file, ModelFile.STATE_ENTRY, State.class);
-            if (saved != null && fingerprint.equals(saved.fingerprint()) && saved.callbacks() != null) {
-                ComputationGraph graph = ModelFile.readGraph(file, true);
-                for (TrainingCallback c : others) {
-                    JsonNode s = saved.callbacks().get(c.name());
-                    if (s != null) {
-                        c.restoreState(s);
+            String damage = ZipIntegrity.problem(file);
+            if (damage != null) {
+                setAside(file, damage, console);
+            } else {
+                State saved = ModelFile.readEntry(file, ModelFile.STATE_ENTRY, State.class);
+                if (saved != null && fingerprint.equals(saved.fingerprint()) && saved.callbacks() != null) {
+                    ComputationGraph graph = ModelFile.readGraph(file, true);
+                    for (TrainingCallback c : others) {
+                        JsonNode s = saved.callbacks().get(c.name());
+                        if (s != null) {
+                            c.restoreState(s);
+                        }
                     }
+                    console.info("Resuming from the checkpoint after epoch " + saved.epoch() + " of " + epochs + " ("
+                            + file + ")");
+                    return new Resumed(graph, saved);
                 }
-                console.info("Resuming from the checkpoint after epoch " + saved.epoch() + " of " + epochs + " (" + file + ")");
-                return new Resumed(graph, saved);
+                console.info("Starting fresh: the configuration or data changed since the checkpoint in " + directory
+                        + " (fingerprint " + (saved == null ? "unknown" : saved.fingerprint()) + " → " + fingerprint + ")");
             }
-            console.info("Starting fresh: the configuration or data changed since the checkpoint in " + directory
-                    + " (fingerprint " + (saved == null ? "unknown" : saved.fingerprint()) + " → " + fingerprint + ")");
         }
         AtomicFiles.deleteRecursively(directory);
         Files.createDirectories(directory);
         return null;
+    }
+
+    /** Moves a damaged checkpoint out of the checkpoint directory (kept for inspection) and says so. */
+    private static void setAside(Path file, String damage, Console console) throws IOException {
+        Path aside = file.resolveSibling("..").normalize().resolve(file.getFileName() + ".damaged");
+        AtomicFiles.move(file, aside);
+        console.warn("The checkpoint " + file + " is damaged (" + damage + "): set aside as " + aside
+                + "; training starts fresh");
     }
 }

@@ -45,7 +45,9 @@ public final class AtomicFiles {
         Path temporary = temporarySibling(target);
         try {
             writer.writeTo(temporary);
+            FaultPoints.reach("before-rename:" + target.getFileName());
             move(temporary, target);
+            FaultPoints.reach("after-rename:" + target.getFileName());
         } finally {
             deleteRecursively(temporary);
         }
@@ -95,6 +97,23 @@ public final class AtomicFiles {
                 return FileVisitResult.CONTINUE;
             }
         });
+    }
+
+    /**
+     * Removes the temporaries ({@link #TEMP_MARKER}) that a killed process left in {@code dir}. Call it
+     * only while holding the lock of what {@code dir} belongs to, so no live writer's temporary goes.
+     */
+    public static void removeLeftovers(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.nio.file.DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
+            for (Path child : children) {
+                if (child.getFileName().toString().contains(TEMP_MARKER)) {
+                    deleteRecursively(child);
+                }
+            }
+        }
     }
 
     /** {@link #deleteRecursively} for cleanup paths where an error must not hide the original one. */

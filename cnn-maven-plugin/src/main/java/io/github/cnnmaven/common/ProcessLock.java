@@ -22,6 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ProcessLock implements AutoCloseable {
 
+    /** How long a build waits for another one unless told otherwise ({@code cnn.lockTimeoutMinutes}). */
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(120);
+
     private static final ConcurrentHashMap<Path, ReentrantLock> IN_THIS_JVM = new ConcurrentHashMap<>();
     private static final Duration REMINDER = Duration.ofMinutes(1);
 

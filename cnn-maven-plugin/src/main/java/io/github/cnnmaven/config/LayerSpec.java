@@ -23,6 +23,8 @@ public class LayerSpec {
 
     public static final List<String> TYPES = List.of("conv", "maxpool", "avgpool", "batchnorm", "dropout", "dense",
             "globalavgpool", "residual");
+    public static final List<String> ACTIVATIONS = List.of("relu", "leakyrelu", "tanh", "identity", "linear", "none");
+    public static final List<String> PADDINGS = List.of("same", "valid");
 
     /** conv, maxpool, avgpool, batchnorm, dropout, dense, globalavgpool or residual. */
     public String type;
@@ -99,6 +101,13 @@ public class LayerSpec {
         }
         if (stride != null && stride < 1) {
             throw InvalidConfigurationException.of(name + ".stride", stride, "use a positive stride");
+        }
+        if (activation != null && !ACTIVATIONS.contains(activation.trim().toLowerCase(Locale.ROOT))) {
+            throw InvalidConfigurationException.of(name + ".activation", activation, "the " + t + " layer's activation:"
+                    + " use relu, leakyrelu, tanh or identity");
+        }
+        if (padding != null && !PADDINGS.contains(padding.trim().toLowerCase(Locale.ROOT))) {
+            throw InvalidConfigurationException.of(name + ".padding", padding, "use same or valid");
         }
     }
 

@@ -16,18 +16,60 @@ import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
 
 /**
  * Unpacks zip, tar and tar.gz archives (recognised by their bytes, not their names) with Commons
  * Compress, refusing anything that could escape or flood the target: entries outside it
- * (zip-slip), absolute names, symbolic and hard links, special files, and absurd sizes.
+ * (zip-slip), absolute names, symbolic and hard links, special files, absurd sizes and absurd
+ * expansion (an archive bomb). Each extracted file's size and CRC32C are recorded as it is written,
+ * so a later reuse can tell whether the file is still what was extracted.
  */
 public final class ArchiveExtractor {
 
-    /** Upper bounds that a real dataset archive stays far below. Sizes count bytes actually written. */
-    public record Limits(long maxEntries, long maxEntryBytes, long maxTotalBytes) {
+    /** An extracted file: its size and the CRC32C of its bytes (hex). */
+    public record ExtractedFile(long size, String crc32c) {
+
+        /**
+         * The size and CRC32C of {@code file} as it is now on disk. The file is mapped rather than read
+         * through a buffer: the checksum then runs over the page cache without a copy, at several GB/s.
+         */
+        public static ExtractedFile of(Path file) throws IOException {
+            CRC32C crc = new CRC32C();
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                long size = channel.size();
+                for (long position = 0; position < size; position += MAP_CHUNK) {
+                    crc.update(channel.map(FileChannel.MapMode.READ_ONLY, position, Math.min(MAP_CHUNK, size - position)));
+                }
+                return new ExtractedFile(size, Long.toHexString(crc.getValue()));
+            }
+        }
+
+        private static final long MAP_CHUNK = 1L << 30;
+    }
+
+    /**
+     * Upper bounds that a real image dataset stays far below. Sizes count bytes actually written.
+     *
+     * @param maxRatio      the most the archive may expand: written bytes over the archive's size
+     *                      (image data is already compressed, so image datasets expand 1-10 times)
+     * @param ratioFreeBytes the ratio applies only past this many written bytes, so a small archive of
+     *                      highly compressible data is not refused
+     */
+    public record Limits(long maxEntries, long maxEntryBytes, long maxTotalBytes, double maxRatio, long ratioFreeBytes) {
+
+        /** 2 million entries, 2 GiB per entry, 32 GiB in all, 100 times the archive past 64 MiB. */
         public static Limits defaults() {
-            return new Limits(2_000_000, 8L << 30, 32L << 30);
+            return new Limits(2_000_000, 2L << 30, 32L << 30, 100, 64L << 20);
+        }
+
+        /** The defaults with {@code cnn.maxExtractRatio} and {@code cnn.maxExtractedGigabytes}. */
+        public static Limits of(double maxRatio, long maxExtractedGigabytes) {
+            Limits d = defaults();
+            return new Limits(d.maxEntries(), Math.min(d.maxEntryBytes(), maxExtractedGigabytes << 30),
+                    maxExtractedGigabytes << 30, maxRatio, d.ratioFreeBytes());
         }
     }
 
@@ -44,15 +86,27 @@ public final class ArchiveExtractor {
     /**
      * Extracts {@code archive} into the existing, empty directory {@code target}.
      *
-     * @return every extracted file (relative path with '/' separators) and its size
+     * @return every extracted file (relative path with '/' separators), its size and CRC32C
      */
-    public Map<String, Long> extract(Path archive, Path target) throws IOException, CnnException {
+    public Map<String, ExtractedFile> extract(Path archive, Path target) throws IOException, CnnException {
         byte[] magic = new byte[4];
         int read;
         try (InputStream in = Files.newInputStream(archive)) {
             read = in.readNBytes(magic, 0, 4);
         }
         State state = new State(archive, target);
+        try {
+            extract(archive, magic, read, state);
+        } catch (IOException e) {
+            throw new CnnException("Could not extract " + (state.current == null ? archive.getFileName()
+                    : "entry '" + state.current + "' of " + archive.getFileName()) + " (" + archive + "): " + e
+                    + ". Nothing was cached. If the disk is full, free space in cnn.cacheDir; otherwise the archive is"
+                    + " damaged: delete it to fetch it again.", e);
+        }
+        return state.files;
+    }
+
+    private void extract(Path archive, byte[] magic, int read, State state) throws IOException, CnnException {
         if (read >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
             try (InputStream in = new GzipCompressorInputStream(new BufferedInputStream(Files.newInputStream(archive), 1 << 16))) {
                 extractTar(in, state);
@@ -66,7 +120,6 @@ public final class ArchiveExtractor {
         } else {
             throw new CnnException(archive + " is neither a zip, a tar nor a tar.gz archive");
         }
-        return state.files;
     }
 
     private static boolean isTar(Path archive) throws IOException {
@@ -116,16 +169,20 @@ public final class ArchiveExtractor {
     private final class State {
         final Path archive;
         final Path target;
-        final Map<String, Long> files = new LinkedHashMap<>();
+        final Map<String, ExtractedFile> files = new LinkedHashMap<>();
+        final long archiveBytes;
         long entries;
         long totalBytes;
+        String current;
 
-        State(Path archive, Path target) {
+        State(Path archive, Path target) throws IOException {
             this.archive = archive;
             this.target = target.toAbsolutePath().normalize();
+            this.archiveBytes = Files.size(archive);
         }
 
         Path resolve(String name) throws CnnException {
+            current = name;
             if (++entries > limits.maxEntries()) {
                 throw refuse(name, "the archive has more than " + limits.maxEntries() + " entries");
             }
@@ -144,6 +201,7 @@ public final class ArchiveExtractor {
             Files.createDirectories(file.getParent());
             long size = 0;
             byte[] buffer = new byte[1 << 16];
+            CRC32C crc = new CRC32C();
             try (OutputStream out = Files.newOutputStream(file)) {
                 for (int n; (n = in.read(buffer)) > 0; ) {
                     size += n;
@@ -152,12 +210,20 @@ public final class ArchiveExtractor {
                         throw refuse(name, "it is larger than " + limits.maxEntryBytes() + " bytes");
                     }
                     if (totalBytes > limits.maxTotalBytes()) {
-                        throw refuse(name, "the archive expands to more than " + limits.maxTotalBytes() + " bytes");
+                        throw refuse(name, "the archive expands to more than " + limits.maxTotalBytes() + " bytes;"
+                                + " cnn.maxExtractedGigabytes raises the limit");
                     }
+                    if (totalBytes > limits.ratioFreeBytes() && totalBytes > limits.maxRatio() * archiveBytes) {
+                        throw refuse(name, String.format(java.util.Locale.ROOT, "the archive of %,d bytes expands to more"
+                                + " than %.0f times its size, which no image dataset does (an archive bomb?);"
+                                + " cnn.maxExtractRatio raises the limit", archiveBytes, limits.maxRatio()));
+                    }
+                    crc.update(buffer, 0, n);
                     out.write(buffer, 0, n);
                 }
             }
-            files.put(target.relativize(file).toString().replace('\\', '/'), size);
+            files.put(target.relativize(file).toString().replace('\\', '/'),
+                    new ExtractedFile(size, Long.toHexString(crc.getValue())));
         }
 
         CnnException refuse(String entry, String why) {

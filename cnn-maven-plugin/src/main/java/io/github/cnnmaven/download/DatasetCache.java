@@ -1,15 +1,14 @@
 package io.github.cnnmaven.download;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.cnnmaven.common.AtomicFiles;
+import io.github.cnnmaven.common.Json;
+import io.github.cnnmaven.common.ProcessLock;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,14 +36,18 @@ public final class DatasetCache {
         }
     }
 
-    /** What {@code entry.json} records; written last, so its presence means the entry is complete. */
-    record Manifest(String dataset, String key, List<FileRecord> files, Map<String, Long> extracted) {
+    /**
+     * What {@code entry.json} records; written last, so its presence means the entry is complete.
+     *
+     * @param extractedFiles every extracted file with its size and CRC32C, checked on every reuse
+     */
+    record Manifest(String dataset, String key, List<FileRecord> files,
+                    Map<String, ArchiveExtractor.ExtractedFile> extractedFiles) {
     }
 
     record FileRecord(String name, String source, String checksum, long size) {
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path cacheDirectory;
     private final Downloader downloader;
@@ -81,7 +84,8 @@ public final class DatasetCache {
         String key = key(dataset, files);
         Path entryDir = cacheDirectory.resolve(dataset + "-" + key);
         Path lockFile = cacheDirectory.resolve(".locks").resolve(dataset + "-" + key + ".lock");
-        try (CacheLock lock = CacheLock.acquire(lockFile, console)) {
+        try (ProcessLock lock = ProcessLock.acquire(lockFile, "a build fetching " + dataset, ProcessLock.DEFAULT_TIMEOUT,
+                "cnn.lockTimeoutMinutes", console)) {
             try {
                 return obtainLocked(dataset, key, entryDir, files, extract);
             } catch (CnnException | IOException | RuntimeException e) {
@@ -103,8 +107,8 @@ public final class DatasetCache {
         Path dataDir = entryDir.resolve("data");
         Path manifestFile = entryDir.resolve("entry.json");
         Files.createDirectories(filesDir);
-        removeLeftovers(entryDir);
-        removeLeftovers(filesDir);
+        AtomicFiles.removeLeftovers(entryDir);
+        AtomicFiles.removeLeftovers(filesDir);
         Manifest manifest = readManifest(manifestFile);
 
         List<RemoteFile> missing = new ArrayList<>();
@@ -119,9 +123,7 @@ public final class DatasetCache {
             }
             missing.add(file);
         }
-        if (manifest != null && missing.isEmpty()) {
-            console.info("Using cached " + dataset + " from " + entryDir + " (checksums verified)");
-        }
+        boolean reused = manifest != null && missing.isEmpty();
 
         if (!missing.isEmpty()) {
             // The entry changes, so it is untrusted until a new manifest is written.
@@ -139,14 +141,29 @@ public final class DatasetCache {
             }
         }
 
-        Map<String, Long> extracted = null;
+        Map<String, ArchiveExtractor.ExtractedFile> extracted = null;
+        String verified = files.size() + " downloaded file" + (files.size() == 1 ? "" : "s") + " verified by "
+                + files.get(0).checksum().algorithm();
         if (extract) {
-            if (manifest != null && manifest.extracted() != null && extractionIntact(dataDir, manifest.extracted())) {
-                extracted = manifest.extracted();
+            long started = System.nanoTime();
+            String damage = manifest == null || manifest.extractedFiles() == null ? "no record of the extraction"
+                    : extractionDamage(dataDir, manifest.extractedFiles());
+            if (damage == null) {
+                extracted = manifest.extractedFiles();
+                long bytes = extracted.values().stream().mapToLong(ArchiveExtractor.ExtractedFile::size).sum();
+                verified += String.format(java.util.Locale.ROOT, ", %d extracted files (%.1f MB) verified by CRC32C in %d ms",
+                        extracted.size(), bytes / 1e6, (System.nanoTime() - started) / 1_000_000);
             } else {
+                if (reused) {
+                    console.warn("The extracted files of " + entryDir + " are damaged (" + damage + "); extracting them"
+                            + " again from the verified archive");
+                }
                 AtomicFiles.deleteRecursively(dataDir);
                 extracted = extractAll(files, filesDir, dataDir);
             }
+        }
+        if (reused) {
+            console.info("Using cached " + dataset + " from " + entryDir + " (" + verified + ")");
         }
 
         List<FileRecord> records = new ArrayList<>();
@@ -156,7 +173,7 @@ public final class DatasetCache {
         }
         Manifest fresh = new Manifest(dataset, key, records, extracted);
         if (!fresh.equals(manifest)) {
-            AtomicFiles.write(manifestFile, tmp -> JSON.writeValue(tmp.toFile(), fresh));
+            Json.write(manifestFile, fresh);
         }
         return new Entry(key, entryDir, filesDir, extract ? dataDir : null);
     }
@@ -179,12 +196,12 @@ public final class DatasetCache {
         }
     }
 
-    private Map<String, Long> extractAll(List<RemoteFile> files, Path filesDir, Path dataDir)
+    private Map<String, ArchiveExtractor.ExtractedFile> extractAll(List<RemoteFile> files, Path filesDir, Path dataDir)
             throws IOException, CnnException {
         Path temporary = AtomicFiles.temporarySibling(dataDir);
         try {
             Files.createDirectories(temporary);
-            Map<String, Long> all = new java.util.TreeMap<>();
+            Map<String, ArchiveExtractor.ExtractedFile> all = new java.util.TreeMap<>();
             for (RemoteFile file : files) {
                 console.info("Extracting " + file.name());
                 all.putAll(extractor.extract(filesDir.resolve(file.name()), temporary));
@@ -210,39 +227,35 @@ public final class DatasetCache {
         }
     }
 
-    private static boolean extractionIntact(Path dataDir, Map<String, Long> extracted) throws IOException {
-        for (Map.Entry<String, Long> e : extracted.entrySet()) {
+    /**
+     * Null when every extracted file still has the size and CRC32C recorded at extraction; otherwise
+     * the first difference. CRC32C (hardware-accelerated in the JDK) catches damaged bytes at a small
+     * share of the cost of reading the data; the archive itself is held to its cryptographic checksum.
+     */
+    public static String extractionDamage(Path dataDir, Map<String, ArchiveExtractor.ExtractedFile> extracted)
+            throws IOException {
+        for (Map.Entry<String, ArchiveExtractor.ExtractedFile> e : extracted.entrySet()) {
             Path file = dataDir.resolve(e.getKey());
-            if (!Files.isRegularFile(file) || Files.size(file) != e.getValue()) {
-                return false;
+            if (!Files.isRegularFile(file)) {
+                return e.getKey() + " is missing";
+            }
+            if (Files.size(file) != e.getValue().size()) {
+                return e.getKey() + " has " + Files.size(file) + " bytes, not " + e.getValue().size();
+            }
+            ArchiveExtractor.ExtractedFile now = ArchiveExtractor.ExtractedFile.of(file);
+            if (!now.equals(e.getValue())) {
+                return e.getKey() + " has changed (CRC32C " + now.crc32c() + ", extracted as " + e.getValue().crc32c() + ")";
             }
         }
-        return true;
+        return null;
     }
 
     private Manifest readManifest(Path manifestFile) {
-        if (!Files.isRegularFile(manifestFile)) {
-            return null;
-        }
         try {
-            return JSON.readValue(manifestFile.toFile(), Manifest.class);
-        } catch (IOException e) {
-            console.warn("Ignoring unreadable cache manifest " + manifestFile + ": " + e.getMessage());
+            return Json.read(manifestFile, Manifest.class);
+        } catch (CnnException e) {
+            console.warn("Ignoring unreadable cache manifest: " + e.getMessage());
             return null;
-        }
-    }
-
-    /** Removes temporaries that a killed build left behind; only called under the entry's lock. */
-    private static void removeLeftovers(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (DirectoryStream<Path> children = Files.newDirectoryStream(dir)) {
-            for (Path child : children) {
-                if (child.getFileName().toString().contains(AtomicFiles.TEMP_MARKER)) {
-                    AtomicFiles.deleteRecursively(child);
-                }
-            }
         }
     }
 

@@ -11,10 +11,10 @@ import java.util.Map;
 
 /**
  * How the forked JVM is started, as an immutable value (the role of surefire's ForkConfiguration):
- * its classpath, JVM options, environment and main class.
+ * its classpath, JVM options, environment and main class, and the goal it works for (named in errors).
  */
 public record ForkConfiguration(List<Path> classpath, List<String> jvmOptions, Map<String, String> environment,
-                                String mainClass) {
+                                String mainClass, String goal) {
 
     /** The heap the fork gets unless {@code cnn.argLine} sets one. */
     static final String DEFAULT_HEAP = "-Xmx2g";
@@ -29,15 +29,15 @@ public record ForkConfiguration(List<Path> classpath, List<String> jvmOptions, M
      * The fork for {@code mainClass} with the backend's classpath and options, {@code cnn.argLine}
      * after them (so the user's options win), and the thread count for the numeric backend.
      */
-    public static ForkConfiguration of(List<Path> classpath, Backend backend, String argLine, int threads, String mainClass)
-            throws InvalidConfigurationException {
+    public static ForkConfiguration of(List<Path> classpath, Backend backend, String argLine, int threads, String mainClass,
+                                       String goal) throws InvalidConfigurationException {
         List<String> user = parseArgLine(argLine);
         List<String> options = new ArrayList<>(backend.jvmOptions());
         if (user.stream().noneMatch(o -> o.startsWith("-Xmx"))) {
             options.add(DEFAULT_HEAP);
         }
         options.addAll(user);
-        return new ForkConfiguration(classpath, options, Map.of("OMP_NUM_THREADS", String.valueOf(threads)), mainClass);
+        return new ForkConfiguration(classpath, options, Map.of("OMP_NUM_THREADS", String.valueOf(threads)), mainClass, goal);
     }
 
     /**

@@ -63,7 +63,7 @@ public final class ForkedJvm {
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new CnnException("Could not start the training JVM (" + java + "): " + e.getMessage(), e);
+            throw new CnnException("Could not start the JVM of the " + fork.goal() + " goal (" + java + "): " + e.getMessage(), e);
         }
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = out.readLine()) != null; ) {
@@ -86,17 +86,40 @@ public final class ForkedJvm {
                 if (error == null) {
                     tail.forEach(console::warn);
                 }
-                throw new CnnException(error != null ? error : "The training JVM failed with exit code " + exit
-                        + " (its last output is above; cnn.argLine sets its JVM options, such as -Xmx)");
+                throw new CnnException(error != null ? error : failure(fork.goal(), exit));
             }
         } catch (IOException e) {
             process.destroyForcibly();
-            throw new CnnException("Lost the training JVM's output: " + e.getMessage(), e);
+            throw new CnnException("Lost the output of the " + fork.goal() + " goal's JVM: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new CnnException("Interrupted while training", e);
         }
+    }
+
+    /**
+     * What a failed exit means. Above 128 the JVM was killed by signal (exit - 128): 9 is SIGKILL,
+     * most often the kernel's out-of-memory killer; the JVM's own errors exit with small codes.
+     */
+    static String failure(String goal, int exit) {
+        if (exit > 128 && exit < 160) {
+            int signal = exit - 128;
+            String name = switch (signal) {
+                case 9 -> "SIGKILL";
+                case 15 -> "SIGTERM";
+                case 6 -> "SIGABRT";
+                case 11 -> "SIGSEGV";
+                case 2 -> "SIGINT";
+                default -> "signal " + signal;
+            };
+            return "The JVM of the " + goal + " goal was killed by " + name + " (exit code " + exit + ")"
+                    + (signal == 9 ? ", most often because the machine ran out of memory: lower cnn.batchSize, give the"
+                    + " JVM less (cnn.argLine -Xmx, -Dorg.bytedeco.javacpp.maxbytes) or the machine more memory"
+                    : signal == 11 || signal == 6 ? ": a crash in native code (its last output is above)" : "");
+        }
+        return "The JVM of the " + goal + " goal failed with exit code " + exit
+                + " (its last output is above; cnn.argLine sets its JVM options, such as -Xmx)";
     }
 
     private static String quote(String arg) {

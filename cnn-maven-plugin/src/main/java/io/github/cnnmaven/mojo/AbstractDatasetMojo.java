@@ -3,6 +3,7 @@ package io.github.cnnmaven.mojo;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.dataset.DatasetKind;
 import io.github.cnnmaven.dataset.DatasetSpec;
+import io.github.cnnmaven.download.ArchiveExtractor;
 import io.github.cnnmaven.download.ProxySettings;
 import io.github.cnnmaven.workflow.Datasets;
 import org.apache.maven.plugins.annotations.Component;
@@ -70,6 +71,14 @@ public abstract class AbstractDatasetMojo extends AbstractCnnMojo {
     @Parameter(property = "cnn.seed", defaultValue = "42")
     protected long seed;
 
+    /** An archive may expand to at most this many times its size (image data barely compresses; a bomb does). */
+    @Parameter(property = "cnn.maxExtractRatio", defaultValue = "100")
+    protected double maxExtractRatio = 100;
+
+    /** An archive may expand to at most this many gigabytes in all. */
+    @Parameter(property = "cnn.maxExtractedGigabytes", defaultValue = "32")
+    protected int maxExtractedGigabytes = 32;
+
     @Parameter(defaultValue = "${settings}", readonly = true)
     protected Settings settings;
 
@@ -89,8 +98,15 @@ public abstract class AbstractDatasetMojo extends AbstractCnnMojo {
     }
 
     /** Where the goals get the dataset from: the cache, with settings.xml's proxies. */
-    protected Datasets datasets() {
-        return new Datasets(proxies(), isInteractive(), console());
+    protected Datasets datasets() throws InvalidConfigurationException {
+        if (!(maxExtractRatio >= 1)) {
+            throw InvalidConfigurationException.of("cnn.maxExtractRatio", maxExtractRatio, "use a factor of at least 1, such as 100");
+        }
+        if (maxExtractedGigabytes < 1) {
+            throw InvalidConfigurationException.of("cnn.maxExtractedGigabytes", maxExtractedGigabytes, "use at least 1");
+        }
+        return new Datasets(proxies(), ArchiveExtractor.Limits.of(maxExtractRatio, maxExtractedGigabytes), isInteractive(),
+                console());
     }
 
     /** The active proxies of settings.xml, with passwords decrypted. */

@@ -60,10 +60,25 @@ public final class NetworkBuilder {
     }
 
     public static Built build(TrainingConfig config, InputShape input, int iterationsPerEpoch) throws NetworkDefinitionException {
-        NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder()
-                .seed(config.seed())
-                .weightInit(WeightInit.RELU)
-                .updater(updater(config, iterationsPerEpoch));
+        return build(config, input, iterationsPerEpoch, true);
+    }
+
+    /**
+     * Checks that every layer fits the input, as {@link #build} does, without anything that needs the
+     * ND4J backend: Maven's own JVM has none (the forked JVM gets it), and this runs there, before
+     * any download. The DL4J configuration builder seeds ND4J's random generator, so the check stops
+     * short of it and of the final graph assembly.
+     */
+    public static void check(TrainingConfig config, InputShape input) throws NetworkDefinitionException {
+        build(config, input, 1, false);
+    }
+
+    private static Built build(TrainingConfig config, InputShape input, int iterationsPerEpoch, boolean complete)
+            throws NetworkDefinitionException {
+        NeuralNetConfiguration.Builder base = new NeuralNetConfiguration.Builder();
+        if (complete) {
+            base.seed(config.seed()).weightInit(WeightInit.RELU).updater(updater(config, iterationsPerEpoch));
+        }
         if (config.weightDecay() > 0) {
             if (config.optimizer().decouplesWeightDecay()) {
                 base.weightDecay(config.weightDecay(), true); // decoupled, scaled by the learning rate
@@ -83,7 +98,7 @@ public final class NetworkBuilder {
             preset(g, config);
         }
         g.output(input.classes());
-        return new Built(g.builder.build(), g.rows);
+        return complete ? new Built(g.builder.build(), g.rows) : null;
     }
 
     static IUpdater updater(TrainingConfig c, int iterationsPerEpoch) {

@@ -1,5 +1,6 @@
 package io.github.cnnmaven.output;
 
+import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
 import io.github.cnnmaven.common.ProcessLock;
@@ -31,7 +32,7 @@ public final class OutputDirectory {
     public static final String STUDY_VARIANTS = "study";
 
     /** How long a build waits for another one to release the directory, unless told otherwise. */
-    public static final Duration DEFAULT_LOCK_TIMEOUT = Duration.ofMinutes(120);
+    public static final Duration DEFAULT_LOCK_TIMEOUT = ProcessLock.DEFAULT_TIMEOUT;
     static final String LOCK = ".lock";
 
     private final Path root;
@@ -53,8 +54,18 @@ public final class OutputDirectory {
      * so two builds never interleave their files.
      */
     public ProcessLock lock(String goal, Console console) throws CnnException {
-        return ProcessLock.acquire(root.resolve(LOCK), "the " + goal + " goal", lockTimeout, "cnn.lockTimeoutMinutes",
-                console);
+        ProcessLock lock = ProcessLock.acquire(root.resolve(LOCK), "the " + goal + " goal", lockTimeout,
+                "cnn.lockTimeoutMinutes", console);
+        try {
+            // Temporaries a killed build left behind: no one else writes here while we hold the lock.
+            AtomicFiles.removeLeftovers(root);
+            AtomicFiles.removeLeftovers(checkpointDirectory());
+            AtomicFiles.removeLeftovers(root.resolve(REPORT));
+        } catch (IOException e) {
+            lock.close();
+            throw new CnnException("Could not clean up " + root + ": " + e.getMessage(), e);
+        }
+        return lock;
     }
 
     public Path root() {

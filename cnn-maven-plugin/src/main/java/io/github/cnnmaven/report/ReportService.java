@@ -92,6 +92,20 @@ public final class ReportService {
         m.put("project", projectName);
         m.put("generated", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         List<String> missing = new ArrayList<>();
+        // Every section shows the trained model's files only: one of another fingerprint (a retrain
+        // without evaluate, an interrupted build) is named instead of shown beside the wrong model.
+        String trained = run != null ? run.fingerprint() : null;
+        if (history != null && trained != null && history.fingerprint() != null && !trained.equals(history.fingerprint())) {
+            missing.add(OutputDirectory.HISTORY + " belongs to another model (fingerprint " + history.fingerprint()
+                    + "; the trained model's is " + trained + "): run the train goal");
+            history = null;
+        }
+        if (evaluation != null && trained != null && evaluation.fingerprint() != null
+                && !trained.equals(evaluation.fingerprint())) {
+            missing.add(OutputDirectory.EVALUATION + " belongs to another model (fingerprint " + evaluation.fingerprint()
+                    + "; the trained model's is " + trained + "): run the evaluate goal");
+            evaluation = null;
+        }
 
         List<Map<String, String>> summary = new ArrayList<>();
         if (dataset != null) {
@@ -136,7 +150,7 @@ public final class ReportService {
                 summary.add(row("Top-5 accuracy", f(evaluation.top5Accuracy())));
             }
             evaluationSections(m, evaluation, dir);
-        } else {
+        } else if (missing.stream().noneMatch(s -> s.startsWith(OutputDirectory.EVALUATION))) {
             missing.add(OutputDirectory.EVALUATION + " (run the evaluate goal)");
         }
         m.put("summary", summary);

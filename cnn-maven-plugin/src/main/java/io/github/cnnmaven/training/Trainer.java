@@ -91,6 +91,10 @@ public final class Trainer {
             console.info("Sanity check: training on " + split.train().length + " examples without augmentation or"
                     + " regularisation; the training loss should fall to about 0");
         }
+        if (config.batchSize() > split.train().length) {
+            console.warn("cnn.batchSize " + config.batchSize() + " is larger than the training set (" + split.train().length
+                    + " images): each epoch is one batch of " + split.train().length);
+        }
         NetworkBuilder.Built built = NetworkBuilder.build(config, inputs.shape(), inputs.iterationsPerEpoch());
 
         OutputDirectory out = request.output();

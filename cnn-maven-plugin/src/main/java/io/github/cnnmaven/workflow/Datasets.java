@@ -16,19 +16,24 @@ import java.util.List;
 public final class Datasets {
 
     private final List<ProxySettings> proxies;
+    private final ArchiveExtractor.Limits limits;
     private final boolean interactive;
     private final Console console;
 
-    /** @param interactive whether a person watches (not {@code -B}): downloads then log more progress */
-    public Datasets(List<ProxySettings> proxies, boolean interactive, Console console) {
+    /**
+     * @param limits      what an archive may expand to ({@code cnn.maxExtractRatio}, {@code cnn.maxExtractedGigabytes})
+     * @param interactive whether a person watches (not {@code -B}): downloads then log more progress
+     */
+    public Datasets(List<ProxySettings> proxies, ArchiveExtractor.Limits limits, boolean interactive, Console console) {
         this.proxies = List.copyOf(proxies);
+        this.limits = limits;
         this.interactive = interactive;
         this.console = console;
     }
 
     public DatasetService service(DatasetSpec spec) {
         Downloader downloader = new Downloader(proxies, Downloader.RetryPolicy.defaults(), console, interactive);
-        DatasetCache cache = new DatasetCache(spec.cacheDirectory(), downloader, new ArchiveExtractor(), spec.offline(),
+        DatasetCache cache = new DatasetCache(spec.cacheDirectory(), downloader, new ArchiveExtractor(limits), spec.offline(),
                 console);
         return new DatasetService(cache, console);
     }

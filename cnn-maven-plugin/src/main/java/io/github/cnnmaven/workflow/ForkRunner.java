@@ -79,7 +79,8 @@ public final class ForkRunner {
         console.info("Backend: " + chosen.name() + " (" + chosen.platform() + "), chosen because " + chosen.reason());
         List<Path> classpath = new ArrayList<>(pluginClasspath.entries());
         classpath.addAll(resolver.resolve(chosen.coordinates()));
-        ForkConfiguration fork = ForkConfiguration.of(classpath, chosen, settings.argLine(), settings.threadCount(), mainClass);
+        ForkConfiguration fork = ForkConfiguration.of(classpath, chosen, settings.argLine(), settings.threadCount(), mainClass,
+                goal);
         ForkedJvm.run(fork, List.of(requestFile.toString()), requestFile.resolveSibling(requestFile.getFileName() + ".args"),
                 console);
     }

@@ -4,6 +4,9 @@ import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetSpec;
 import io.github.cnnmaven.lrfinder.LrFinder;
+import io.github.cnnmaven.network.InputShape;
+import io.github.cnnmaven.network.NetworkBuilder;
+import io.github.cnnmaven.network.NetworkDefinitionException;
 
 /**
  * What the training goals (find-lr, train, evaluate, study) are asked to work on, checked: the
@@ -22,11 +25,34 @@ public record TrainingSetup(DatasetSpec dataset, TrainingConfig config, boolean 
     /** The rate that stands in for {@code auto} until find-lr has suggested one. */
     public static final double AUTO_PLACEHOLDER = 1.0;
 
-    /** Checks the whole setup before any download or training. */
+    /**
+     * Checks the whole setup before any download or training, the network's layers included: the
+     * input shape of every dataset kind is known before its files are read.
+     */
     public TrainingSetup validate() throws InvalidConfigurationException {
         dataset.validate();
         config.validate();
         LrFinder.validate(finder);
+        try {
+            NetworkBuilder.check(config, expectedInput(dataset));
+        } catch (NetworkDefinitionException e) {
+            throw new InvalidConfigurationException(e.getMessage() + " (checked against the " + dataset.kind().displayName()
+                    + " input, " + expectedInput(dataset) + ", before anything was downloaded)");
+        }
         return this;
+    }
+
+    /**
+     * The input the network will get: fixed for the built-in datasets, {@code cnn.imageSize} RGB for
+     * folders and archives (whose class count is known only once read; the output layer's size does
+     * not change whether the layers fit).
+     */
+    static InputShape expectedInput(DatasetSpec spec) {
+        return switch (spec.kind()) {
+            case CIFAR10 -> new InputShape(3, 32, 32, 10);
+            case CIFAR100 -> new InputShape(3, 32, 32, spec.cifar100Coarse() ? 20 : 100);
+            case MNIST, FASHION_MNIST -> new InputShape(1, 28, 28, 10);
+            case FOLDER, ARCHIVE -> new InputShape(3, spec.imageSize(), spec.imageSize(), 2);
+        };
     }
 }

@@ -1,5 +1,11 @@
 package io.github.cnnmaven.benchmark;
 
+import io.github.cnnmaven.download.ArchiveExtractor;
+import io.github.cnnmaven.download.DatasetCache;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
 import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
@@ -37,8 +43,9 @@ public final class ReadBenchmark {
             DatasetService service = new DatasetService(null, Console.silent());
             DatasetSpec spec = new DatasetSpec(DatasetKind.CIFAR10, null, null, null, 32, false, dir, DatasetSpec.ALL,
                     DatasetSpec.ALL, 0.2, 42, true);
-            report("CIFAR-10 binary (60,000 images, 184 MB)", service,
+            double read = report("CIFAR-10 binary (60,000 images, 184 MB)", service,
                     new PreparedDataset(DatasetKind.CIFAR10, dir, "bench", dir.toString()), spec);
+            verification(dir, read);
 
             Path fashion = Path.of("/usr/share/datasets/fashion-mnist");
             if (Files.isDirectory(fashion)) {
@@ -54,7 +61,32 @@ public final class ReadBenchmark {
         }
     }
 
-    private static void report(String name, DatasetService service, PreparedDataset prepared, DatasetSpec spec)
+    /**
+     * What the cache's check of extracted files costs on every reuse (size and CRC32C of each file,
+     * DatasetCache.extractionDamage), against the median time to read the same data.
+     */
+    private static void verification(Path dir, double readSeconds) throws IOException {
+        Map<String, ArchiveExtractor.ExtractedFile> recorded = new TreeMap<>();
+        try (Stream<Path> files = Files.list(dir.resolve("cifar-10-batches-bin"))) {
+            for (Path f : files.toList()) {
+                recorded.put(dir.relativize(f).toString(), ArchiveExtractor.ExtractedFile.of(f));
+            }
+        }
+        double[] seconds = new double[REPEATS];
+        for (int i = 0; i < REPEATS; i++) {
+            long start = System.nanoTime();
+            if (DatasetCache.extractionDamage(dir, recorded) != null) {
+                throw new IllegalStateException("the files changed while measuring");
+            }
+            seconds[i] = (System.nanoTime() - start) / 1e9;
+        }
+        Arrays.sort(seconds);
+        System.out.printf(Locale.ROOT, "%-52s median %.3f s, best %.3f s (%.0f%% of the median read)%n",
+                "Cache check of the extracted CIFAR-10 (CRC32C)", seconds[REPEATS / 2], seconds[0],
+                100 * seconds[REPEATS / 2] / readSeconds);
+    }
+
+    private static double report(String name, DatasetService service, PreparedDataset prepared, DatasetSpec spec)
             throws CnnException {
         double[] seconds = new double[REPEATS];
         int images = 0;
@@ -69,6 +101,7 @@ public final class ReadBenchmark {
         double median = seconds[REPEATS / 2];
         System.out.printf(Locale.ROOT, "%-52s first %.3f s, median %.3f s, best %.3f s (%,.0f images/s at the median)%n",
                 name, first, median, seconds[0], images / median);
+        return median;
     }
 
     private static void writeCifar10Sized(Path dir) throws IOException {

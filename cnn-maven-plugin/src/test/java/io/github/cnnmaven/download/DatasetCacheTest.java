@@ -180,6 +180,29 @@ class DatasetCacheTest {
         assertEquals(1, server.requests(), "the archive itself still verified");
     }
 
+    /** One byte per record changed, same size: once trusted, which trained on corrupt labels. */
+    @Test
+    void extractedFilesWithChangedBytesAreExtractedAgain() throws Exception {
+        DatasetCache.Entry entry = cache(false).obtain("cifar10", List.of(archiveFile(archiveSha)), true);
+        Path batch = entry.dataDirectory().resolve("cifar-10-batches-bin/data_batch_1.bin");
+        byte[] original = Files.readAllBytes(batch);
+        byte[] damaged = original.clone();
+        for (int record = 0; record < damaged.length; record += 3073) {
+            damaged[record] = (byte) ((damaged[record] + 1) % 10); // the label byte
+        }
+        Files.write(batch, damaged);
+        log.clear();
+        cache(false).obtain("cifar10", List.of(archiveFile(archiveSha)), true);
+        assertTrue(java.util.Arrays.equals(original, Files.readAllBytes(batch)), "extracted again from the verified archive");
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("WARN The extracted files of") && l.contains("data_batch_1.bin has changed")),
+                log.toString());
+        assertEquals(1, server.requests(), "the archive itself still verified");
+        log.clear();
+        cache(false).obtain("cifar10", List.of(archiveFile(archiveSha)), true);
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("Using cached cifar10") && l.contains("extracted files")
+                && l.contains("verified by CRC32C")), "the log says what was verified: " + log);
+    }
+
     @Test
     void leftoversOfAKilledBuildAreNeverTrustedAndAreCleanedUp() throws Exception {
         // What kill -9 during a download and an extraction leaves: temporaries and no entry.json.

@@ -29,7 +29,7 @@ final class ReportFixtures {
                  "layers":[{"name":"conv1","type":"ConvolutionLayer","outputShape":"32x32x6","parameters":168,"multiplyAdds":165888}]},
                  "backend":"CPU","device":"OPENBLAS on 2 cores","threads":2,"epochsRun":3,"trainingSeconds":21.5}""");
         Files.writeString(dir.resolve("history.json"), """
-                {"epochs":[
+                {"fingerprint":"f00d","epochs":[
                  {"epoch":1,"trainLoss":2.1,"trainAccuracy":0.55,"validationLoss":1.3,"validationAccuracy":0.55,"learningRate":0.003,"seconds":7,"imagesPerSecond":300},
                  {"epoch":2,"trainLoss":0.9,"trainAccuracy":0.82,"validationLoss":0.65,"validationAccuracy":0.79,"learningRate":0.003,"seconds":7,"imagesPerSecond":310},
                  {"epoch":3,"trainLoss":0.5,"trainAccuracy":0.88,"validationLoss":0.40,"validationAccuracy":0.84,"learningRate":0.003,"seconds":7,"imagesPerSecond":320}],

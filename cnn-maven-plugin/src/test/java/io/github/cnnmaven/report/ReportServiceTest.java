@@ -38,6 +38,20 @@ class ReportServiceTest {
         assertFalse(html.contains("id=\"missing\""));
     }
 
+    /** A retrain without evaluate: the old evaluation is named, never shown beside the new model. */
+    @Test
+    void filesOfAnotherModelAreNamedNotShown() throws Exception {
+        ReportFixtures.writeRun(temp, true, false);
+        Path evaluation = temp.resolve("evaluation.json");
+        Files.writeString(evaluation, Files.readString(evaluation).replace("\"fingerprint\" : \"f00d\"",
+                "\"fingerprint\" : \"0ld0\""));
+        String html = Files.readString(new ReportService().render(temp, "demo"));
+        assertTrue(html.contains("evaluation.json belongs to another model (fingerprint 0ld0; the trained model&#39;s is f00d)")
+                || html.contains("evaluation.json belongs to another model (fingerprint 0ld0; the trained model's is f00d)"), html);
+        assertFalse(html.contains("0.8500"), "the old test accuracy is not shown");
+        assertEquals(3, Pattern.compile("<svg").matcher(html).results().count(), "the run's own curves still are");
+    }
+
     @Test
     void withoutResultsTheReportSaysWhatIsMissing() throws Exception {
         String html = Files.readString(new ReportService().render(temp, "empty"));

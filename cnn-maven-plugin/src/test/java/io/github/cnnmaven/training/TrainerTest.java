@@ -172,4 +172,13 @@ class TrainerTest {
         assertTrue(Files.exists(request.outputDirectory().resolve("last.zip.damaged")), "kept for inspection");
         assertTrue(Files.isRegularFile(request.modelFile()));
     }
+
+    @Test
+    void aBatchLargerThanTheTrainingSetIsOneBatchAndSaysSo() throws Exception {
+        TrainingConfig config = config(1, Optimizer.ADAM, 0.003, null).toBuilder().batchSize(100_000).build();
+        Trainer.Result result = trainer().train(request(config, "out"), SHAPES, null);
+        assertTrue(result.finished());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("cnn.batchSize 100000 is larger than the training set (320 images)")),
+                log.toString());
+    }
 }

@@ -1,0 +1,63 @@
+package io.github.cnnmaven.fork;
+
+import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.common.InvalidConfigurationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The forked JVM as a value: its options, and what a failed fork tells the user. */
+class ForkTest {
+
+    @TempDir
+    Path temp;
+
+    /** A fork's main class that dies as the kernel's out-of-memory killer would leave it: exit 137. */
+    public static final class KilledMain {
+        public static void main(String[] args) {
+            Runtime.getRuntime().halt(137);
+        }
+    }
+
+    @Test
+    void argLineKeepsQuotedWordsTogether() throws Exception {
+        assertEquals(List.of("-Xmx4g", "-Dx=a b", "-Dy=c d"), ForkConfiguration.parseArgLine("-Xmx4g -Dx=\"a b\" '-Dy=c d'"));
+        assertEquals(List.of(), ForkConfiguration.parseArgLine("  "));
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> ForkConfiguration.parseArgLine("-Dx=\"a b"));
+        assertTrue(e.getMessage().startsWith("Invalid value '-Dx=\"a b' for cnn.argLine"), e.getMessage());
+    }
+
+    @Test
+    void theDefaultHeapYieldsToTheUsersAndTheUsersOptionsComeLast() throws Exception {
+        Backend cpu = Backend.select(BackendChoice.CPU, "Linux", "amd64", false, "avx2");
+        ForkConfiguration plain = ForkConfiguration.of(List.of(), cpu, null, 2, "Main", "train");
+        assertTrue(plain.jvmOptions().contains("-Xmx2g"), plain.jvmOptions().toString());
+        assertEquals(Map.of("OMP_NUM_THREADS", "2"), plain.environment());
+        ForkConfiguration own = ForkConfiguration.of(List.of(), cpu, "-Xmx6g -Dk=\"v w\"", 2, "Main", "train");
+        assertTrue(own.jvmOptions().stream().noneMatch("-Xmx2g"::equals), own.jvmOptions().toString());
+        assertEquals(List.of("-Xmx6g", "-Dk=v w"), own.jvmOptions().subList(own.jvmOptions().size() - 2, own.jvmOptions().size()));
+    }
+
+    @Test
+    void aKilledForkSaysSoAndNamesItsGoal() {
+        List<Path> classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
+                .toList();
+        ForkConfiguration fork = new ForkConfiguration(classpath, List.of(), Map.of(), KilledMain.class.getName(), "train");
+        CnnException e = assertThrows(CnnException.class,
+                () -> ForkedJvm.run(fork, List.of(), temp.resolve("args"), Console.silent()));
+        assertTrue(e.getMessage().startsWith("The JVM of the train goal was killed by SIGKILL (exit code 137)"), e.getMessage());
+        assertTrue(e.getMessage().contains("out of memory"), e.getMessage());
+        assertTrue(ForkedJvm.failure("evaluate", 1).startsWith("The JVM of the evaluate goal failed with exit code 1"));
+    }
+}

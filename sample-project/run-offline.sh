@@ -13,5 +13,9 @@ if [ ! -f "$DATA/train-images-idx3-ubyte.gz" ]; then
   $SUDO apt-get install -y -qq dataset-fashion-mnist
 fi
 
-mvn -B -q install -DskipTests -DskipITs
+# Builds the plugin without compiling or running its tests, so without their native jar; on a first run
+# Maven lists every file it downloads ("Downloading from central: ...").
+echo "== Building the plugin (tests skipped)"
+mvn -B install -Dmaven.test.skip=true -DskipITs
+echo "== Running the sample project (the training JVM's native backend is resolved on first use)"
 mvn -B -f sample-project/pom.xml -Pfashion-mnist-local verify "$@"

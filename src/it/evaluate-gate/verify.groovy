@@ -28,6 +28,14 @@ evaluation.misclassified.findAll { it.image }.each { assert new File(out, it.ima
 def report = new File(out, 'report/index.html').text
 assert report.contains('Accuracy gate: <span class="bad">failed</span>')
 assert report.contains('id="chart-loss"')
+// the CI summary: the rule with actual, expected and outcome, the diff table, the best epoch, the report
+def summary = new File(out, 'summary.md').text
+assert summary.startsWith('## CNN accuracy gate: failed')
+assert summary =~ /\| maxAccuracyDrop \| 0\.\d{4} \| 0\.0100 \| \*\*violated\*\*: test accuracy dropped by/
+assert summary.contains('| metric | baseline | now | change |')
+assert summary =~ /\| accuracy \| 1\.0000 \| 0\.\d{4} \| -0\.\d{4} \|/
+assert summary =~ /Best epoch \d of 6/
+assert summary.contains('Report: `target/cnn/report/index.html`')
 def junit = new File(out, 'TEST-cnn-gate.xml').text
 assert junit.contains('<testcase classname="cnn-gate" name="maxAccuracyDrop"')
 assert junit.contains('<failure message="Rule violated: test accuracy dropped by')

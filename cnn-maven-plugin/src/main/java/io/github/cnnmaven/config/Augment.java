@@ -1,7 +1,6 @@
 package io.github.cnnmaven.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 
 import java.util.ArrayList;
@@ -10,31 +9,13 @@ import java.util.List;
 /** One augmentation of {@code cnn.augment} (training.Augmentation applies them). */
 public enum Augment implements Choice {
     /** Pad by 4 pixels and crop back at a random offset. */
-    CROP4("crop4"),
+    CROP4,
     /** Mirror horizontally with probability 1/2. */
-    FLIP("flip"),
+    FLIP,
     /** Random brightness and contrast. */
-    JITTER("jitter"),
+    JITTER,
     /** One square of a quarter of the side set to the mean. */
-    CUTOUT("cutout");
-
-    private final String id;
-
-    Augment(String id) {
-        this.id = id;
-    }
-
-    @Override
-    @JsonValue
-    public String id() {
-        return id;
-    }
-
-    /** The id, so messages and logs show what users write. */
-    @Override
-    public String toString() {
-        return id;
-    }
+    CUTOUT;
 
     @JsonCreator
     public static Augment fromJson(String value) {
@@ -56,5 +37,11 @@ public enum Augment implements Choice {
             result.add(a);
         }
         return result;
+    }
+
+    /** The id, so messages and logs show what users write. */
+    @Override
+    public String toString() {
+        return id();
     }
 }

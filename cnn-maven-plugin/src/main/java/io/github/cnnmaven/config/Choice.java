@@ -1,5 +1,6 @@
 package io.github.cnnmaven.config;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 
 import java.util.Arrays;
@@ -8,12 +9,17 @@ import java.util.stream.Collectors;
 
 /**
  * A closed choice of a property ({@code cnn.optimizer=adamw}): an enum constant with the id users
- * write. Parsing is in one place, so every such property rejects a bad value the same way.
+ * write, its name in lower case with hyphens ({@code ONE_AT_A_TIME} is {@code one-at-a-time}).
+ * Parsing is in one place, so every such property rejects a bad value the same way. An enum adds a
+ * {@code @JsonCreator} calling {@link #fromJson} and a {@code toString()} returning {@link #id()}.
  */
 public interface Choice {
 
     /** What users write, and what the JSON files hold. */
-    String id();
+    @JsonValue
+    default String id() {
+        return ((Enum<?>) this).name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
 
     /** The constant whose id (or enum name) is {@code value}, ignoring case and surrounding blanks; null when none. */
     static <E extends Enum<E> & Choice> E find(Class<E> type, String value) {

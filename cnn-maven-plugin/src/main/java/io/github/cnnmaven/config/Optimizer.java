@@ -1,7 +1,6 @@
 package io.github.cnnmaven.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -12,7 +11,7 @@ import org.nd4j.linalg.schedule.ISchedule;
 /** {@code cnn.optimizer}: each builds its DL4J updater. */
 public enum Optimizer implements Choice {
     /** Plain SGD, or with {@code cnn.momentum} > 0 SGD with (Nesterov) momentum. */
-    SGD("sgd") {
+    SGD {
         @Override
         public IUpdater updater(ISchedule rate, ISchedule momentum, double momentumValue) {
             return momentumValue > 0 ? new Nesterovs(rate, momentum) : new Sgd(rate);
@@ -23,7 +22,7 @@ public enum Optimizer implements Choice {
             return momentumValue > 0;
         }
     },
-    NESTEROV("nesterov") {
+    NESTEROV {
         @Override
         public IUpdater updater(ISchedule rate, ISchedule momentum, double momentumValue) {
             return new Nesterovs(rate, momentum);
@@ -34,38 +33,20 @@ public enum Optimizer implements Choice {
             return true;
         }
     },
-    ADAM("adam"),
+    ADAM,
     /** Adam with decoupled weight decay (Loshchilov and Hutter): the decay is not part of the gradient. */
-    ADAMW("adamw") {
+    ADAMW {
         @Override
         public boolean decouplesWeightDecay() {
             return true;
         }
     },
-    RMSPROP("rmsprop") {
+    RMSPROP {
         @Override
         public IUpdater updater(ISchedule rate, ISchedule momentum, double momentumValue) {
             return new RmsProp(rate);
         }
     };
-
-    private final String id;
-
-    Optimizer(String id) {
-        this.id = id;
-    }
-
-    @Override
-    @JsonValue
-    public String id() {
-        return id;
-    }
-
-    /** The id, so messages and logs show what users write. */
-    @Override
-    public String toString() {
-        return id;
-    }
 
     @JsonCreator
     public static Optimizer fromJson(String value) {
@@ -85,5 +66,11 @@ public enum Optimizer implements Choice {
     /** Whether {@code cnn.momentum} means anything to this optimizer. */
     public boolean usesMomentum(double momentumValue) {
         return false;
+    }
+
+    /** The id, so messages and logs show what users write. */
+    @Override
+    public String toString() {
+        return id();
     }
 }

@@ -1,38 +1,19 @@
 package io.github.cnnmaven.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 
 /** {@code cnn.schedule}: how the learning rate changes over training (network.Schedules builds each). */
 public enum Schedule implements Choice {
-    CONSTANT("constant"),
+    CONSTANT,
     /** Multiplied by {@code cnn.gamma} every {@code cnn.stepSize} epochs. */
-    STEP("step"),
+    STEP,
     /** Multiplied by {@code cnn.gamma} at each of {@code cnn.milestones}. */
-    MULTISTEP("multistep"),
+    MULTISTEP,
     /** Multiplied by {@code cnn.gamma} when validation accuracy has not improved for {@code cnn.patience} epochs. */
-    PLATEAU("plateau"),
-    COSINE("cosine"),
+    PLATEAU,
+    COSINE,
     /** Up to the peak and down again, with momentum cycling against it. */
-    ONECYCLE("onecycle");
-
-    private final String id;
-
-    Schedule(String id) {
-        this.id = id;
-    }
-
-    @Override
-    @JsonValue
-    public String id() {
-        return id;
-    }
-
-    /** The id, so messages and logs show what users write. */
-    @Override
-    public String toString() {
-        return id;
-    }
+    ONECYCLE;
 
     @JsonCreator
     public static Schedule fromJson(String value) {
@@ -47,5 +28,11 @@ public enum Schedule implements Choice {
     /** Whether the schedule is planned over the whole run (so a run stopped early never reaches its end). */
     public boolean plannedOverRun() {
         return this == COSINE || this == ONECYCLE;
+    }
+
+    /** The id, so messages and logs show what users write. */
+    @Override
+    public String toString() {
+        return id();
     }
 }

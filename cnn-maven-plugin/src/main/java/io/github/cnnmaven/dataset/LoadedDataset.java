@@ -15,6 +15,6 @@ public record LoadedDataset(PreparedDataset prepared, ImageSet train, ImageSet t
     public DatasetDescription describe() {
         return new DatasetDescription(prepared.kind().id(), prepared.source(), prepared.identity(),
                 prepared.location().toString(), classNames(), List.of(train.channels(), train.height(), train.width()),
-                train.size(), test.size());
+                train.size(), test.size(), prepared.kind().displayName());
     }
 }

@@ -1,6 +1,6 @@
 package io.github.cnnmaven.evaluation;
 
-import io.github.cnnmaven.output.EvaluationResult;
+import io.github.cnnmaven.output.OutputDirectory;
 
 import io.github.cnnmaven.dataset.DatasetService;
 import io.github.cnnmaven.fork.ForkMain;
@@ -14,6 +14,6 @@ public final class EvaluateMain {
     public static void main(String[] args) {
         ForkMain.run(args, EvaluateRequest.class, "Evaluation", (request, console) -> new Evaluator(console)
                 .evaluate(request, new DatasetService(null, console).load(request.dataset(), request.datasetSpec()))
-                .write(request.outputDirectory().resolve(EvaluationResult.FILE_NAME)));
+                .write(new OutputDirectory(request.outputDirectory()).evaluationFile()));
     }
 }

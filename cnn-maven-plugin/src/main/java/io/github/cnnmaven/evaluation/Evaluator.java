@@ -78,16 +78,22 @@ public final class Evaluator {
                     double[] p = output.getRow(r).toDoubleVector();
                     int predicted = argmax(p);
                     if (predicted != truth) {
-                        String image = null;
-                        if (wrong.size() < request.maxThumbnails()) {
-                            image = "misclassified/" + index + ".png";
-                            ImageIO.write(thumbnail(test, index), "png", request.outputDirectory().resolve(image).toFile());
-                        }
                         wrong.add(new EvaluationResult.Misclassified(index, test.classNames().get(truth),
-                                test.classNames().get(predicted), p[predicted], image, top(p, test.classNames(), 3)));
+                                test.classNames().get(predicted), p[predicted], null, top(p, test.classNames(), 3)));
                     }
                 }
                 offset += output.rows();
+            }
+            // The most confident mistakes first (fastai's top losses): where the model is most sure and wrong,
+            // a label error or a real confusion is likeliest. They get the thumbnails.
+            wrong.sort(Comparator.comparingDouble(EvaluationResult.Misclassified::confidence).reversed()
+                    .thenComparingInt(EvaluationResult.Misclassified::index));
+            for (int i = 0; i < Math.min(request.maxThumbnails(), wrong.size()); i++) {
+                EvaluationResult.Misclassified w = wrong.get(i);
+                String image = "misclassified/" + w.index() + ".png";
+                ImageIO.write(thumbnail(test, w.index()), "png", request.outputDirectory().resolve(image).toFile());
+                wrong.set(i, new EvaluationResult.Misclassified(w.index(), w.label(), w.predicted(), w.confidence(), image,
+                        w.top()));
             }
             List<EvaluationResult.ClassMetrics> perClass = new ArrayList<>();
             long[][] confusion = new long[k][k];

@@ -16,7 +16,29 @@ import java.util.Set;
  *
  * @param coordinates {@code groupId:artifactId:version} or {@code groupId:artifactId:version:classifier}
  */
-public record Backend(String name, String platform, List<String> coordinates, String reason, List<String> jvmOptions) {
+public record Backend(Device device, String platform, List<String> coordinates, String reason, List<String> jvmOptions) {
+
+    /** What the backend computes on. */
+    public enum Device {
+        CPU("cpu"),
+        CUDA("cuda");
+
+        private final String id;
+
+        Device(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public String toString() {
+            return id;
+        }
+    }
+
+    /** {@code cpu} or {@code cuda}, as the log says it. */
+    public String name() {
+        return device.toString();
+    }
 
     static final String ND4J = "1.0.0-M2.1";
     static final String JAVACPP = "1.5.7";
@@ -41,6 +63,15 @@ public record Backend(String name, String platform, List<String> coordinates, St
      */
     public static Backend select(BackendChoice requested, String osName, String osArch, boolean cudaPresent, String cpuFlags)
             throws CnnException {
+        return select(requested, osName, osArch, cudaPresent, cpuFlags, CudaRuntime.SYSTEM, false);
+    }
+
+    /**
+     * @param runtime      {@code cnn.cudaRuntime}: the machine's CUDA libraries or the bundled ones
+     * @param systemCudnn  whether cuDNN 8 is installed on the machine (the bundled runtime always has it)
+     */
+    public static Backend select(BackendChoice requested, String osName, String osArch, boolean cudaPresent, String cpuFlags,
+                                 CudaRuntime runtime, boolean systemCudnn) throws CnnException {
         BackendChoice r = requested == null ? BackendChoice.AUTO : requested;
         String platform = platform(osName, osArch);
         if (r == BackendChoice.CUDA && !cudaPresent) {
@@ -49,44 +80,71 @@ public record Backend(String name, String platform, List<String> coordinates, St
         }
         boolean cuda = cudaPresent && r != BackendChoice.CPU;
         if (cuda && !platform.equals("linux-x86_64") && !platform.equals("windows-x86_64")) {
-            throw new CnnException("CUDA training is supported on linux-x86_64 and windows-x86_64, not " + platform);
+            if (r == BackendChoice.CUDA) {
+                throw new CnnException("CUDA training is supported on linux-x86_64 and windows-x86_64, not " + platform);
+            }
+            cuda = false; // auto: a driver on a platform DL4J has no CUDA build for means the CPU
+        }
+        return cuda ? cuda(r, platform, runtime == null ? CudaRuntime.SYSTEM : runtime, systemCudnn) : cpu(r, platform, cpuFlags);
+    }
+
+    /** The CPU backend for this host, whatever was asked: what {@code auto} falls back to. */
+    public static Backend cpuFallback(String osName, String osArch, String cpuFlags, String why) throws CnnException {
+        Backend cpu = cpu(BackendChoice.AUTO, platform(osName, osArch), cpuFlags);
+        return new Backend(cpu.device(), cpu.platform(), cpu.coordinates(), why + "; " + cpu.reason(), cpu.jvmOptions());
+    }
+
+    private static Backend cuda(BackendChoice r, String platform, CudaRuntime runtime, boolean systemCudnn) {
+        // libnd4j's cuDNN build runs convolution, pooling and batch norm through cuDNN, as the CPU path uses oneDNN.
+        boolean cudnn = runtime == CudaRuntime.BUNDLED || systemCudnn;
+        List<String> coordinates = new ArrayList<>(COMMON);
+        coordinates.add("org.bytedeco:javacpp:" + JAVACPP);
+        coordinates.add("org.bytedeco:javacpp:" + JAVACPP + ":" + platform);
+        coordinates.add("org.nd4j:nd4j-cuda-11.6:" + ND4J);
+        coordinates.add("org.nd4j:nd4j-cuda-11.6:" + ND4J + ":" + platform + (cudnn ? "-cudnn" : ""));
+        coordinates.add("org.nd4j:nd4j-cuda-11.6-preset:" + ND4J);
+        coordinates.add("org.bytedeco:cuda:" + CUDA);
+        coordinates.add("org.bytedeco:cuda:" + CUDA + ":" + platform);
+        if (runtime == CudaRuntime.BUNDLED) {
+            coordinates.add("org.bytedeco:cuda:" + CUDA + ":" + platform + "-redist");
+        }
+        String reason = (r == BackendChoice.CUDA ? "cnn.backend=cuda" : "cnn.backend=auto found an NVIDIA driver")
+                + "; CUDA 11.6 " + (runtime == CudaRuntime.BUNDLED ? "bundled (cnn.cudaRuntime=bundled)" : "of the system")
+                + (cudnn ? ", the cuDNN build" : ", without cuDNN (not found on the system)");
+        return new Backend(Device.CUDA, platform, coordinates, reason, List.of("-Dorg.eclipse.deeplearning4j.helpers.disable=false"));
+    }
+
+    private static Backend cpu(BackendChoice r, String platform, String cpuFlags) {
+        // On x86-64 Linux the oneDNN builds with DL4J's layer helpers train CNNs about 3× faster
+        // (docs/benchmarks.md); pick the widest vector extension the CPU has.
+        String extension = "";
+        if (platform.equals("linux-x86_64")) {
+            Set<String> flags = Set.of((cpuFlags == null ? "" : cpuFlags).toLowerCase(Locale.ROOT).split("\\s+"));
+            extension = flags.contains("avx512f") ? "-onednn-avx512" : flags.contains("avx2") ? "-onednn-avx2" : "-onednn";
         }
         List<String> coordinates = new ArrayList<>(COMMON);
         coordinates.add("org.bytedeco:javacpp:" + JAVACPP);
         coordinates.add("org.bytedeco:javacpp:" + JAVACPP + ":" + platform);
-        String reason;
-        if (cuda) {
-            coordinates.add("org.nd4j:nd4j-cuda-11.6:" + ND4J);
-            coordinates.add("org.nd4j:nd4j-cuda-11.6:" + ND4J + ":" + platform);
-            coordinates.add("org.nd4j:nd4j-cuda-11.6-preset:" + ND4J);
-            coordinates.add("org.bytedeco:cuda:" + CUDA);
-            coordinates.add("org.bytedeco:cuda:" + CUDA + ":" + platform);
-            reason = r == BackendChoice.CUDA ? "cnn.backend=cuda" : "cnn.backend=auto found an NVIDIA driver";
-        } else {
-            // On x86-64 Linux the oneDNN builds with DL4J's layer helpers train CNNs about 3× faster
-            // (README, Benchmarks); pick the widest vector extension the CPU has.
-            String extension = "";
-            if (platform.equals("linux-x86_64")) {
-                Set<String> flags = Set.of(cpuFlags.toLowerCase(Locale.ROOT).split("\\s+"));
-                extension = flags.contains("avx512f") ? "-onednn-avx512" : flags.contains("avx2") ? "-onednn-avx2" : "-onednn";
-            }
-            coordinates.add("org.nd4j:nd4j-native:" + ND4J);
-            coordinates.add("org.nd4j:nd4j-native:" + ND4J + ":" + platform + extension);
-            coordinates.add("org.nd4j:nd4j-native-preset:" + ND4J);
-            coordinates.add("org.bytedeco:openblas:" + OPENBLAS);
-            coordinates.add("org.bytedeco:openblas:" + OPENBLAS + ":" + platform);
-            reason = (r == BackendChoice.CPU ? "cnn.backend=cpu" : "no NVIDIA driver found, so the CPU")
-                    + (extension.isEmpty() ? "" : "; " + platform + extension + " for this CPU ("
-                    + (extension.contains("512") ? "AVX-512" : extension.contains("avx2") ? "AVX2" : "no AVX2") + ")");
-            if (!extension.isEmpty()) {
-                // JavaCPP must load the oneDNN build's library, and DL4J 1.0.0-M2.1 ships its helpers switched off.
-                return new Backend("cpu", platform, coordinates, reason, List.of(
-                        "-Dorg.bytedeco.javacpp.platform.extension=" + extension,
-                        "-Dorg.eclipse.deeplearning4j.helpers.disable=false"));
-            }
+        coordinates.add("org.nd4j:nd4j-native:" + ND4J);
+        coordinates.add("org.nd4j:nd4j-native:" + ND4J + ":" + platform + extension);
+        coordinates.add("org.nd4j:nd4j-native-preset:" + ND4J);
+        coordinates.add("org.bytedeco:openblas:" + OPENBLAS);
+        coordinates.add("org.bytedeco:openblas:" + OPENBLAS + ":" + platform);
+        String reason = (r == BackendChoice.CPU ? "cnn.backend=cpu" : "no NVIDIA driver found, so the CPU")
+                + (extension.isEmpty() ? "" : "; " + platform + extension + " for this CPU ("
+                + (extension.contains("512") ? "AVX-512" : extension.contains("avx2") ? "AVX2" : "no AVX2") + ")");
+        if (extension.isEmpty()) {
+            return new Backend(Device.CPU, platform, coordinates, reason, List.of());
         }
-        return new Backend(cuda ? "cuda" : "cpu", platform, coordinates, reason,
-                cuda ? List.of("-Dorg.eclipse.deeplearning4j.helpers.disable=false") : List.of());
+        // JavaCPP must load the oneDNN build's library, and DL4J 1.0.0-M2.1 ships its helpers switched off.
+        return new Backend(Device.CPU, platform, coordinates, reason, List.of(
+                "-Dorg.bytedeco.javacpp.platform.extension=" + extension,
+                "-Dorg.eclipse.deeplearning4j.helpers.disable=false"));
+    }
+
+    /** Whether this is the CUDA backend. */
+    public boolean isCuda() {
+        return device == Device.CUDA;
     }
 
     /** The JavaCPP platform name of this host; an unsupported one is an error that names it. */
@@ -115,6 +173,27 @@ public record Backend(String name, String platform, List<String> coordinates, St
         } catch (java.io.IOException | RuntimeException e) {
             return "";
         }
+    }
+
+    /**
+     * Whether cuDNN 8 is installed: {@code libcudnn.so.8} in the library path or CUDA's usual folders on
+     * Linux, {@code cudnn64_8.dll} on the PATH on Windows.
+     */
+    public static boolean cudnnPresent() {
+        List<String> dirs = new ArrayList<>();
+        for (String variable : List.of("LD_LIBRARY_PATH", "PATH", "CUDA_PATH")) {
+            String value = System.getenv(variable);
+            if (value != null) {
+                dirs.addAll(List.of(value.split(java.io.File.pathSeparator)));
+            }
+        }
+        dirs.addAll(List.of("/usr/lib/x86_64-linux-gnu", "/usr/local/cuda/lib64", "/usr/local/cuda-11.6/lib64", "/usr/lib64"));
+        for (String dir : dirs) {
+            if (!dir.isBlank() && (Files.exists(Path.of(dir, "libcudnn.so.8")) || Files.exists(Path.of(dir, "cudnn64_8.dll")))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether this host has an NVIDIA driver. */

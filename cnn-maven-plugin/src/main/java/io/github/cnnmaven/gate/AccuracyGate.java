@@ -10,8 +10,8 @@ import java.util.Locale;
 
 /**
  * The accuracy gate: a minimum test accuracy, an allowed drop against a committed baseline, and a
- * minimum per-class accuracy. Each rule that is set is checked and reported with the exact messages of docs/gate.md
- * message; comparing against a baseline from another dataset or test set is an error, not a rule.
+ * minimum per-class accuracy. Each rule that is set is checked and reported with the exact messages of
+ * docs/gate.md; comparing against a baseline from another dataset or test set is an error, not a rule.
  */
 public final class AccuracyGate {
 
@@ -62,6 +62,20 @@ public final class AccuracyGate {
                     + " images, identity " + base.testSet().identity() + ") than this build (" + now.testSet().count()
                     + " images, identity " + now.testSet().identity() + "): check cnn.testLimit and the dataset source");
         }
+    }
+
+    /** What a rule says, as the report and the CI summary show it: the violation, or how it was met. */
+    public static String describe(Rule rule) {
+        if (!rule.passed()) {
+            return "Rule violated: " + rule.message();
+        }
+        String kind = rule.rule();
+        if (kind.equals("maxAccuracyDrop")) {
+            return "accuracy dropped by " + f(rule.actual()) + ", within the allowed " + f(rule.expected());
+        }
+        String what = kind.startsWith("minClassAccuracy[") ? "accuracy of class '" + kind.substring(17, kind.length() - 1) + "'"
+                : "test accuracy";
+        return what + " is " + f(rule.actual()) + ", at least the minimum " + f(rule.expected());
     }
 
     /** One line per violated rule, then the summary line (docs/gate.md). */

@@ -15,8 +15,6 @@ import java.nio.file.Path;
 /** {@code TEST-cnn-gate.xml}: JUnit XML with one test case per gate rule, which CI servers show beside surefire's. */
 public final class JUnitGateReport {
 
-    public static final String FILE_NAME = "TEST-cnn-gate.xml";
-
     private JUnitGateReport() {
     }
 

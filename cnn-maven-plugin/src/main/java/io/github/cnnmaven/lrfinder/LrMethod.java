@@ -1,7 +1,6 @@
 package io.github.cnnmaven.lrfinder;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import io.github.cnnmaven.config.Choice;
 import io.github.cnnmaven.output.LrFinderResult.Point;
 
@@ -11,7 +10,7 @@ import java.util.List;
 /** {@code cnn.lrMethod}: how a rate is read off the range test's smoothed loss curve. */
 public enum LrMethod implements Choice {
     /** The middle of the longest (non-strictly) falling stretch of the smoothed loss. */
-    VALLEY("valley") {
+    VALLEY {
         @Override
         double pick(List<Point> curve) {
             int bestStart = 0;
@@ -30,7 +29,7 @@ public enum LrMethod implements Choice {
         }
     },
     /** The steepest fall of the loss against the log of the rate. */
-    STEEP("steep") {
+    STEEP {
         @Override
         double pick(List<Point> curve) {
             double best = Double.POSITIVE_INFINITY;
@@ -47,24 +46,12 @@ public enum LrMethod implements Choice {
         }
     },
     /** The rate at the lowest loss, divided by 10. */
-    MINIMUM("minimum") {
+    MINIMUM {
         @Override
         double pick(List<Point> curve) {
             return curve.stream().min(Comparator.comparingDouble(Point::smoothedLoss)).orElseThrow().lr() / 10;
         }
     };
-
-    private final String id;
-
-    LrMethod(String id) {
-        this.id = id;
-    }
-
-    @Override
-    @JsonValue
-    public String id() {
-        return id;
-    }
 
     @JsonCreator
     public static LrMethod fromJson(String value) {
@@ -74,8 +61,9 @@ public enum LrMethod implements Choice {
     /** The rate this method picks from a trimmed curve of at least three points. */
     abstract double pick(List<Point> curve);
 
+    /** The id, so messages and logs show what users write. */
     @Override
     public String toString() {
-        return id; // part of find-lr's fingerprint, which records the id
+        return id();
     }
 }

@@ -5,8 +5,10 @@ import io.github.cnnmaven.common.Console;
 import io.github.cnnmaven.output.OutputDirectory;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecution;
 import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugin.logging.Log;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
@@ -14,6 +16,7 @@ import org.apache.maven.project.MavenProject;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * What every goal shares: one {@code cnn.skip} switch for all goals plus one per goal, the output
@@ -34,6 +37,19 @@ public abstract class AbstractCnnMojo extends AbstractMojo {
     @Parameter(property = "cnn.lockTimeoutMinutes", defaultValue = "120")
     private int lockTimeoutMinutes = 120;
 
+    /**
+     * Whether an unknown {@code -Dcnn.*} property or POM parameter fails the build (the default: a typo
+     * would otherwise leave the next build "up to date" with the change silently ignored) or only warns.
+     */
+    @Parameter(property = "cnn.strictProperties", defaultValue = "true")
+    private boolean strictProperties = true;
+
+    @Parameter(defaultValue = "${plugin}", readonly = true)
+    protected PluginDescriptor plugin;
+
+    @Parameter(defaultValue = "${mojoExecution}", readonly = true)
+    private MojoExecution mojoExecution;
+
     @Parameter(defaultValue = "${session}", readonly = true, required = true)
     protected MavenSession session;
 
@@ -50,11 +66,31 @@ public abstract class AbstractCnnMojo extends AbstractMojo {
             getLog().info("Skipping " + goal() + ": cnn." + goal() + ".skip is set");
             return;
         }
+        checkConfiguration();
         try {
             run();
         } catch (CnnException e) {
             throw new MojoExecutionException(e.getMessage(), e);
         }
+    }
+
+    private void checkConfiguration() throws MojoExecutionException {
+        if (plugin == null || plugin.getMojos() == null) {
+            return; // not run by Maven (the testing harness)
+        }
+        List<String> problems = ConfigurationCheck.problems(plugin, project,
+                mojoExecution == null ? null : mojoExecution.getExecutionId(),
+                session == null ? null : session.getUserProperties(), session == null ? null : session.getSystemProperties());
+        if (problems.isEmpty()) {
+            return;
+        }
+        if (!strictProperties) {
+            problems.forEach(getLog()::warn);
+            return;
+        }
+        problems.forEach(getLog()::error);
+        throw new MojoExecutionException(problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1)
+                + " more above)" : "") + ". Set cnn.strictProperties=false to only warn.");
     }
 
     /** The goal name, as in {@code cnn:<goal>}. */
@@ -81,7 +117,12 @@ public abstract class AbstractCnnMojo extends AbstractMojo {
     }
 
     protected OutputDirectory output() {
-        return new OutputDirectory(outputDirectory.toPath(), Duration.ofMinutes(lockTimeoutMinutes));
+        return new OutputDirectory(outputDirectory.toPath(), lockTimeout());
+    }
+
+    /** {@code cnn.lockTimeoutMinutes}: how long a goal waits for another build's lock. */
+    protected Duration lockTimeout() {
+        return Duration.ofMinutes(lockTimeoutMinutes);
     }
 
     /** What the report is titled by. */

@@ -2,10 +2,11 @@ package io.github.cnnmaven.mojo;
 
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.common.TrainingSlots;
 import io.github.cnnmaven.config.Choice;
 import io.github.cnnmaven.fork.BackendChoice;
+import io.github.cnnmaven.fork.CudaRuntime;
 import io.github.cnnmaven.workflow.ForkRunner;
-import org.apache.maven.plugin.descriptor.PluginDescriptor;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.eclipse.aether.RepositorySystem;
@@ -31,8 +32,19 @@ public abstract class AbstractForkingMojo extends AbstractDatasetMojo {
     @Parameter(property = "cnn.argLine")
     protected String argLine;
 
-    @Parameter(defaultValue = "${plugin}", readonly = true)
-    protected PluginDescriptor plugin;
+    /**
+     * Trainings (train, find-lr, evaluate, study) that may run on this machine at once; more wait their
+     * turn. Side by side they share the cores (cnn.threads defaults to the cores divided by this).
+     */
+    @Parameter(property = "cnn.concurrentTrainings", defaultValue = "1")
+    protected int concurrentTrainings = 1;
+
+    /**
+     * Where the CUDA 11.6 and cuDNN 8.3 libraries come from: system (installed on the machine) or bundled
+     * (NVIDIA's redistributable through Maven, about 1.8 GB once; for machines with a newer CUDA or none).
+     */
+    @Parameter(property = "cnn.cudaRuntime", defaultValue = "system")
+    protected String cudaRuntime;
 
     @Component
     protected RepositorySystem repositorySystem;
@@ -45,7 +57,8 @@ public abstract class AbstractForkingMojo extends AbstractDatasetMojo {
 
     protected ForkRunner.Settings forkSettings() throws InvalidConfigurationException {
         return new ForkRunner.Settings(Choice.parse(BackendChoice.class, backend == null ? "auto" : backend, "cnn.backend"),
-                threads, argLine);
+                threads, argLine, concurrentTrainings, TrainingSlots.defaultDirectory(), lockTimeout(),
+                Choice.parse(CudaRuntime.class, cudaRuntime == null ? "system" : cudaRuntime, "cnn.cudaRuntime"));
     }
 
     private List<Path> pluginClasspath() throws CnnException {

@@ -8,10 +8,11 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Fetches the dataset (or validates a local folder), verifies its checksum, caches and unpacks it,
- * reads it once to validate its format, and records what it found in {@code dataset.json}.
+ * reads it once to validate its format, and records what it found in {@code dataset.json}. As the
+ * first goal of a build it checks the training configuration too, before anything is downloaded.
  */
 @Mojo(name = "download-dataset", defaultPhase = LifecyclePhase.GENERATE_RESOURCES, threadSafe = true)
-public class DownloadDatasetMojo extends AbstractDatasetMojo {
+public class DownloadDatasetMojo extends AbstractTrainingMojo {
 
     /** Skips this goal only. */
     @Parameter(property = "cnn.download-dataset.skip", defaultValue = "false")
@@ -29,6 +30,10 @@ public class DownloadDatasetMojo extends AbstractDatasetMojo {
 
     @Override
     protected void run() throws CnnException {
+        // The first goal of a build checks the whole configuration, so nothing is downloaded for a build
+        // whose training would fail on it.
+        trainingSetup().validate();
+        forkSettings().validate();
         new DownloadDataset(datasets(), output(), console()).run(datasetSpec());
     }
 }

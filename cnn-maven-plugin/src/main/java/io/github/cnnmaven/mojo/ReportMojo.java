@@ -15,7 +15,6 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 /**
@@ -56,49 +55,16 @@ public class ReportMojo extends AbstractCnnMojo implements MavenReport {
 
     @Override
     public void generate(Sink sink, Locale locale) throws MavenReportException {
-        List<String> missing;
         try {
             // The self-contained report goes beside the page, so the site carries it (no link into target/).
             ReportService.Page page = new ReportService().page(outputDirectory.toPath(), projectName());
             Path site = siteOutputDirectory.toPath().resolve("cnn");
             Files.createDirectories(site);
             AtomicFiles.writeString(site.resolve("index.html"), page.html());
-            missing = page.missing();
+            new SitePage(sink, site).render(getName(locale), page.model());
         } catch (CnnException | IOException e) {
             throw new MavenReportException("Could not render the CNN report: " + e.getMessage(), e);
         }
-        sink.head();
-        sink.title();
-        sink.text(getName(locale));
-        sink.title_();
-        sink.head_();
-        sink.body();
-        sink.section1();
-        sink.sectionTitle1();
-        sink.text(getName(locale));
-        sink.sectionTitle1_();
-        sink.paragraph();
-        sink.text("Training, evaluation and accuracy gate of the convolutional network built by this project: ");
-        sink.link("cnn/index.html");
-        sink.text("open the CNN report");
-        sink.link_();
-        sink.text(".");
-        sink.paragraph_();
-        if (!missing.isEmpty()) {
-            sink.paragraph();
-            sink.text("Not available yet:");
-            sink.paragraph_();
-            sink.list();
-            for (String m : missing) {
-                sink.listItem();
-                sink.text(m);
-                sink.listItem_();
-            }
-            sink.list_();
-        }
-        sink.section1_();
-        sink.body_();
-        sink.flush();
     }
 
     @Override

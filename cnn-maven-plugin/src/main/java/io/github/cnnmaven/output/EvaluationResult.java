@@ -17,8 +17,6 @@ public record EvaluationResult(double accuracy, Double top5Accuracy, List<ClassM
                                long[][] confusionMatrix, List<Misclassified> misclassified, TestSet testSet,
                                String fingerprint, Gate gate, List<Comparison> baselineComparison) {
 
-    public static final String FILE_NAME = "evaluation.json";
-
     /** Per-class figures; {@code accuracy} is the share of the class's test images classified correctly (its recall). */
     public record ClassMetrics(String label, double precision, double recall, double f1, double accuracy, long support) {
     }

@@ -26,6 +26,7 @@ public final class OutputDirectory {
     public static final String STUDY = "study.json";
     public static final String OVERFIT = "overfit.json";
     public static final String GATE_XML = "TEST-cnn-gate.xml";
+    public static final String SUMMARY = "summary.md";
     public static final String CHECKPOINTS = "checkpoints";
     public static final String MISCLASSIFIED = "misclassified";
     public static final String REPORT = "report";
@@ -106,6 +107,10 @@ public final class OutputDirectory {
 
     public Path gateXmlFile() {
         return root.resolve(GATE_XML);
+    }
+
+    public Path summaryFile() {
+        return root.resolve(SUMMARY);
     }
 
     public Path checkpointDirectory() {

@@ -14,10 +14,11 @@ import java.util.List;
  * @param trainingSeconds time spent in epochs, summed over resumed runs
  * @param wallSeconds     this process's time, set-up included
  * @param peakResidentMb  the training JVM's peak resident memory; null where the OS does not say
+ * @param deviceInfo      the backend and devices in detail (GPUs, their memory, CUDA versions)
  */
 public record RunRecord(String fingerprint, DatasetDescription dataset, TrainingConfig configuration, Model model,
                         String backend, String device, int threads, int epochsRun, double trainingSeconds,
-                        double wallSeconds, Long peakResidentMb) {
+                        double wallSeconds, Long peakResidentMb, DeviceInfo deviceInfo) {
 
     /** The network's size and layers ({@link ModelSummary}). */
     public record Model(String network, long parameters, long multiplyAddsPerImage, long flopsPerImage,

@@ -29,7 +29,6 @@ public record StudyResult(String fingerprint, String baseFingerprint, String mod
                           Map<String, String> base, String metric, List<Variant> variants, String winner,
                           String winnerFingerprint) {
 
-    public static final String FILE_NAME = "study.json";
 
     /**
      * One variant's outcome.

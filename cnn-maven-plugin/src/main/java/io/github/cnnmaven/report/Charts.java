@@ -29,8 +29,20 @@ final class Charts {
 
     static String lineChart(String title, String xTitle, String yTitle, List<Series> series, boolean logX,
                             Double markerX, String markerName) throws IOException {
+        return lineChart(title, xTitle, yTitle, series, logX, markerX, markerName, null, null);
+    }
+
+    /** @param yMin, yMax a fixed y range (accuracy from 0 to 1, so a small change does not look dramatic); null to fit */
+    static String lineChart(String title, String xTitle, String yTitle, List<Series> series, boolean logX,
+                            Double markerX, String markerName, Double yMin, Double yMax) throws IOException {
         XYChart chart = new XYChartBuilder().width(560).height(320).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
         XYStyler style = chart.getStyler();
+        if (yMin != null) {
+            style.setYAxisMin(yMin);
+        }
+        if (yMax != null) {
+            style.setYAxisMax(yMax);
+        }
         style.setLegendPosition(Styler.LegendPosition.InsideNE);
         style.setXAxisLogarithmic(logX);
         style.setChartBackgroundColor(Color.WHITE);

@@ -1,12 +1,10 @@
 package io.github.cnnmaven.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.CnnException;
-import io.github.cnnmaven.common.Json;
-import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.gate.AccuracyGate;
 import io.github.cnnmaven.output.DatasetDescription;
 import io.github.cnnmaven.output.EpochRecord;
 import io.github.cnnmaven.output.EvaluationResult;
@@ -55,8 +53,11 @@ public final class ReportService {
         return target;
     }
 
-    /** The rendered page, and what it could not show yet (each naming the goal that produces it). */
-    public record Page(String html, List<String> missing) {
+    /**
+     * The rendered page, what it could not show yet (each naming the goal that produces it), and the
+     * model it was rendered from (which the site page renders through Doxia).
+     */
+    public record Page(String html, List<String> missing, Map<String, Object> model) {
     }
 
     /** The page's HTML (also what the site report carries). */
@@ -71,7 +72,7 @@ public final class ReportService {
             Mustache template = new DefaultMustacheFactory("io/github/cnnmaven/report").compile("report.mustache");
             Writer out = new StringWriter();
             template.execute(out, model).flush();
-            return new Page(out.toString(), (List<String>) model.get("missing"));
+            return new Page(out.toString(), (List<String>) model.get("missing"), model);
         } catch (IOException e) {
             throw new CnnException("Could not render the report from " + outputDirectory + ": " + e.getMessage(), e);
         }
@@ -90,6 +91,10 @@ public final class ReportService {
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("project", projectName);
+        // Titled by what was trained, which the project's name need not say.
+        String network = run != null && run.model() != null ? run.model().network() : null;
+        m.put("title", network == null && dataset == null ? "CNN report" : (network == null ? "" : network + " on ")
+                + (dataset == null ? "?" : dataset.name()));
         m.put("generated", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         List<String> missing = new ArrayList<>();
         // Every section shows the trained model's files only: one of another fingerprint (a retrain
@@ -109,8 +114,9 @@ public final class ReportService {
 
         List<Map<String, String>> summary = new ArrayList<>();
         if (dataset != null) {
-            summary.add(row("Dataset", dataset.dataset() + " — " + dataset.trainCount() + " training, "
-                    + dataset.testCount() + " test images, " + dataset.classes().size() + " classes"));
+            summary.add(row("Dataset", dataset.name() + " — " + String.format(Locale.ROOT, "%,d", dataset.trainCount())
+                    + " training, " + String.format(Locale.ROOT, "%,d", dataset.testCount()) + " test images, "
+                    + dataset.classes().size() + " classes"));
             summary.add(row("Source", dataset.source()));
         } else {
             missing.add(OutputDirectory.DATASET + " (run the download-dataset or train goal)");
@@ -124,8 +130,10 @@ public final class ReportService {
             summary.add(row("Training time", String.format(Locale.ROOT, "%.0f s for %d epochs", run.trainingSeconds(),
                     run.epochsRun())));
             summary.add(row("Fingerprint", run.fingerprint()));
-            m.put("hyperparameters", hyperparameters(run.configuration()));
+            m.put("hyperparameters", Hyperparameters.rows(run.configuration()));
             m.put("layers", layers(model.layers()));
+            m.put("modelTotal", Map.of("parameters", String.format(Locale.ROOT, "%,d", model.parameters()),
+                    "multiplyAdds", String.format(Locale.ROOT, "%,d", model.multiplyAddsPerImage())));
         } else {
             missing.add(OutputDirectory.RUN + " and " + OutputDirectory.HISTORY + " (run the train goal)");
         }
@@ -184,7 +192,8 @@ public final class ReportService {
         charts.add(chart("loss", Charts.lineChart("Loss", "epoch", "cross-entropy", List.of(
                 new Charts.Series("train", epochs, trainLoss), new Charts.Series("validation", epochs, valLoss)), false, null, null)));
         charts.add(chart("accuracy", Charts.lineChart("Accuracy", "epoch", "accuracy", List.of(
-                new Charts.Series("train", epochs, trainAcc), new Charts.Series("validation", epochs, valAcc)), false, null, null)));
+                new Charts.Series("train", epochs, trainAcc), new Charts.Series("validation", epochs, valAcc)), false, null, null,
+                0.0, 1.0)));
         charts.add(chart("learning-rate", Charts.lineChart("Learning rate", "epoch", "rate (end of epoch)", List.of(
                 new Charts.Series("learning rate", epochs, lr)), false, null, null)));
         m.put("charts", charts);
@@ -246,7 +255,7 @@ public final class ReportService {
             // XChart draws text as outlines, so the caption names the curves in text too.
             String caption = accuracy.stream().map(Charts.Series::name).collect(java.util.stream.Collectors.joining("; "));
             charts.add(Map.of("id", "study-" + axis + "-accuracy", "caption", caption, "svg", Charts.lineChart(
-                    "Validation accuracy by " + axis, "epoch", "validation accuracy", accuracy, false, null, null)));
+                    "Validation accuracy by " + axis, "epoch", "validation accuracy", accuracy, false, null, null, 0.0, 1.0)));
             charts.add(Map.of("id", "study-" + axis + "-loss", "caption", caption, "svg", Charts.lineChart(
                     "Validation loss by " + axis, "epoch", "cross-entropy", loss, false, null, null)));
         }
@@ -323,7 +332,8 @@ public final class ReportService {
                     "index", String.valueOf(w.index())));
         }
         m.put("misclassified", wrong);
-        m.put("misclassifiedCount", misclassified.size());
+        m.put("misclassifiedShown", String.format(Locale.ROOT, "%,d", wrong.size()));
+        m.put("misclassifiedCount", String.format(Locale.ROOT, "%,d", misclassified.size()));
 
         EvaluationResult.Gate gate = evaluation.gate();
         if (gate != null && !gate.rules().isEmpty()) {
@@ -331,7 +341,7 @@ public final class ReportService {
             for (EvaluationResult.Rule rule : gate.rules()) {
                 rules.add(Map.of("rule", rule.rule(), "actual", f(rule.actual()), "expected", f(rule.expected()),
                         "passed", rule.passed() ? "met" : "violated", "class", rule.passed() ? "ok" : "bad",
-                        "message", rule.passed() ? "" : "Rule violated: " + rule.message()));
+                        "message", AccuracyGate.describe(rule)));
             }
             m.put("gate", Map.of("passed", gate.passed(), "verdict", gate.passed() ? "passed" : "failed",
                     "class", gate.passed() ? "ok" : "bad", "rules", rules));
@@ -347,25 +357,12 @@ public final class ReportService {
         }
     }
 
-    private static List<Map<String, String>> hyperparameters(TrainingConfig config) {
-        List<Map<String, String>> rows = new ArrayList<>();
-        if (config == null) {
-            return rows;
-        }
-        for (Map.Entry<String, JsonNode> e : Json.MAPPER.<JsonNode>valueToTree(config).properties()) {
-            if (e.getValue().isNull() || e.getKey().equals("layers")) {
-                continue;
-            }
-            rows.add(row(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
-        }
-        return rows;
-    }
-
     private static List<Map<String, String>> layers(List<ModelSummary.LayerRow> layers) {
         List<Map<String, String>> rows = new ArrayList<>();
         for (ModelSummary.LayerRow l : layers == null ? List.<ModelSummary.LayerRow>of() : layers) {
             rows.add(Map.of("name", l.name(), "type", l.type(), "output", l.outputShape(),
-                    "parameters", String.format(Locale.ROOT, "%,d", l.parameters())));
+                    "parameters", String.format(Locale.ROOT, "%,d", l.parameters()),
+                    "multiplyAdds", String.format(Locale.ROOT, "%,d", l.multiplyAdds())));
         }
         return rows;
     }

@@ -9,8 +9,10 @@ import io.github.cnnmaven.common.ProcessMemory;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.ImageSet;
 import io.github.cnnmaven.dataset.LoadedDataset;
+import io.github.cnnmaven.fork.DeviceProbe;
 import io.github.cnnmaven.network.FastBatchNormHelper;
 import io.github.cnnmaven.network.NetworkBuilder;
+import io.github.cnnmaven.output.DeviceInfo;
 import io.github.cnnmaven.output.EpochRecord;
 import io.github.cnnmaven.output.ModelMetadata;
 import io.github.cnnmaven.output.ModelSummary;
@@ -78,6 +80,12 @@ public final class Trainer {
             return run(request, data, listener);
         } catch (IOException | UncheckedIOException e) {
             throw new CnnException("Training failed writing to " + request.outputDirectory() + ": " + e.getMessage(), e);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            String memory = MemoryFailure.message(e, request.config().batchSize(), DeviceProbe::describe);
+            if (memory != null) {
+                throw new CnnException(memory, e);
+            }
+            throw e;
         }
     }
 
@@ -201,27 +209,26 @@ public final class Trainer {
                             List<TrainingCallback> callbacks, NativeMemory nativeMemory) throws CnnException {
         double lossSum = 0;
         int batches = 0;
-        int iterations = inputs.iterationsPerEpoch();
+        int images = 0;
+        EpochProgress progress = new EpochProgress(epoch, order.length, interactive, System::nanoTime, console);
         AsyncDataSetIterator it = inputs.batches(order, epoch);
         try {
-            int nextReport = 1;
             while (it.hasNext()) {
-                graph.fit(it.next());
+                DataSet batch = it.next();
+                // DL4J's score adds the weight-decay (or L2) penalty to the data loss; the history reports the
+                // data loss alone, the same quantity as the validation loss, so the two curves compare.
+                double penalty = graph.calcRegularizationScore(true);
+                graph.fit(batch);
                 nativeMemory.maybeTrim();
-                double loss = graph.score();
+                double loss = graph.score() - penalty;
                 batches++;
+                images += batch.numExamples();
                 BatchEnd end = new BatchEnd(epoch, batches, loss, graph);
                 for (TrainingCallback callback : callbacks) {
                     callback.afterBatch(end);
                 }
                 lossSum += loss;
-                if (interactive && batches * 10 >= nextReport * iterations && nextReport < 10) {
-                    console.info(String.format(Locale.ROOT, "  epoch %d: %d%%  loss %.4f", epoch, nextReport * 10,
-                            lossSum / batches));
-                    while (batches * 10 >= nextReport * iterations) {
-                        nextReport++;
-                    }
-                }
+                progress.update(images);
             }
         } finally {
             it.shutdown();
@@ -296,12 +303,10 @@ public final class Trainer {
 
     private static RunRecord runRecord(TrainRequest request, LoadedDataset data, ModelSummary summary, int epochsRun,
                                        double trainingSeconds, double wallSeconds, OptionalLong peakResidentMb) {
-        Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+        DeviceInfo device = DeviceProbe.describe();
         return new RunRecord(request.fingerprint(), data.describe(), request.config(),
-                RunRecord.Model.of(request.config().networkName(), summary),
-                String.valueOf(env.getOrDefault("backend", "unknown")),
-                env.getOrDefault("blas.vendor", "unknown") + " on " + env.getOrDefault("cores", "?") + " cores",
+                RunRecord.Model.of(request.config().networkName(), summary), device.backend(), device.device(),
                 request.threads(), epochsRun, trainingSeconds, wallSeconds,
-                peakResidentMb.isPresent() ? peakResidentMb.getAsLong() : null);
+                peakResidentMb.isPresent() ? peakResidentMb.getAsLong() : null, device);
     }
 }

@@ -9,6 +9,7 @@ import io.github.cnnmaven.dataset.PreparedDataset;
 import io.github.cnnmaven.evaluation.EvaluateMain;
 import io.github.cnnmaven.evaluation.EvaluateRequest;
 import io.github.cnnmaven.gate.AccuracyGate;
+import io.github.cnnmaven.gate.CiSummary;
 import io.github.cnnmaven.gate.JUnitGateReport;
 import io.github.cnnmaven.output.EvaluationResult;
 import io.github.cnnmaven.output.OutputDirectory;
@@ -84,8 +85,11 @@ public final class EvaluateModel {
             console.info("Compared with the baseline " + gateSettings.baseline() + ":");
             AccuracyGate.diffTable(comparison).forEach(console::info);
         }
-        // The report is rendered before the gate can fail the build, so a failed gate still leaves one.
+        // The report and the CI summary are written before the gate can fail the build, so a failed gate leaves both.
         console.info("Report: " + new ReportService().render(output.root(), projectName));
+        String title = config.networkName() + " on " + prepared.kind().displayName();
+        CiSummary.write(output.summaryFile(), CiSummary.markdown(title, output.evaluation(), output.history(), output.run(),
+                display.apply(output.reportFile())), System.getenv());
         return verdict(gate, gateSettings.haltOnFailure(), display.apply(output.evaluationFile()));
     }
 

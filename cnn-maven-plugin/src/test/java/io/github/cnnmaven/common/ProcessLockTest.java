@@ -29,7 +29,7 @@ class ProcessLockTest {
             assertTrue(holder.startsWith("the train goal (process " + ProcessHandle.current().pid()), holder);
             List<String> log = new ArrayList<>();
             CnnException e = CompletableFuture.supplyAsync(() -> assertThrows(CnnException.class, () -> ProcessLock.acquire(
-                    file, "the evaluate goal", Duration.ofMillis(300), "cnn.lockTimeoutMinutes",
+                    file, "the evaluate goal", Duration.ofMillis(900), "cnn.lockTimeoutMinutes",
                     Console.of(log::add, log::add)))).get(10, TimeUnit.SECONDS);
             assertTrue(e.getMessage().startsWith("Gave up waiting for " + file), e.getMessage());
             assertTrue(e.getMessage().contains("cnn.lockTimeoutMinutes"), e.getMessage());

@@ -57,6 +57,14 @@ class EvaluatorTest {
         assertTrue(r.top5Accuracy() >= r.accuracy());
         assertEquals(Math.min(5, r.misclassified().size()), r.misclassified().stream().filter(m -> m.image() != null).count());
         r.misclassified().stream().filter(m -> m.image() != null).forEach(m -> assertTrue(Files.isRegularFile(temp.resolve(m.image()))));
+        for (int i = 1; i < r.misclassified().size(); i++) {
+            assertTrue(r.misclassified().get(i - 1).confidence() >= r.misclassified().get(i).confidence(),
+                    "the most confident mistakes first");
+        }
+        if (r.misclassified().size() > 5) {
+            assertTrue(r.misclassified().get(4).image() != null && r.misclassified().get(5).image() == null,
+                    "the thumbnails are the most confident mistakes'");
+        }
         assertEquals("fp", r.fingerprint());
         assertEquals(new EvaluationResult.TestSet("cifar10", "synthetic", 50), r.testSet());
 

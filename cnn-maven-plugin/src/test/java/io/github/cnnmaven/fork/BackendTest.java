@@ -5,6 +5,8 @@ import io.github.cnnmaven.config.Choice;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -70,5 +72,24 @@ class BackendTest {
         assertTrue(e.getMessage().startsWith("Training is not supported on Linux aarch64"), e.getMessage());
         assertEquals("Invalid value 'tpu' for cnn.backend: use one of auto, cpu, cuda", assertThrows(
                 InvalidConfigurationException.class, () -> Choice.parse(BackendChoice.class, "tpu", "cnn.backend")).getMessage());
+    }
+
+    @Test
+    void theCudaRuntimeAndCudnnChooseTheCoordinates() throws Exception {
+        Backend system = Backend.select(BackendChoice.AUTO, "Linux", "amd64", true, "", CudaRuntime.SYSTEM, false);
+        assertTrue(system.coordinates().contains("org.nd4j:nd4j-cuda-11.6:1.0.0-M2.1:linux-x86_64"), system.coordinates().toString());
+        assertFalse(system.coordinates().stream().anyMatch(c -> c.endsWith("-redist")), "the system runtime downloads no CUDA");
+        assertTrue(system.reason().endsWith("CUDA 11.6 of the system, without cuDNN (not found on the system)"), system.reason());
+
+        Backend cudnn = Backend.select(BackendChoice.AUTO, "Linux", "amd64", true, "", CudaRuntime.SYSTEM, true);
+        assertTrue(cudnn.coordinates().contains("org.nd4j:nd4j-cuda-11.6:1.0.0-M2.1:linux-x86_64-cudnn"));
+
+        Backend bundled = Backend.select(BackendChoice.CUDA, "Windows 11", "amd64", true, "", CudaRuntime.BUNDLED, false);
+        assertTrue(bundled.coordinates().containsAll(List.of("org.nd4j:nd4j-cuda-11.6:1.0.0-M2.1:windows-x86_64-cudnn",
+                "org.bytedeco:cuda:11.6-8.3-1.5.7:windows-x86_64", "org.bytedeco:cuda:11.6-8.3-1.5.7:windows-x86_64-redist")),
+                bundled.coordinates().toString());
+        assertTrue(bundled.reason().contains("bundled (cnn.cudaRuntime=bundled), the cuDNN build"), bundled.reason());
+        assertEquals(1, bundled.coordinates().stream().filter(c -> c.contains("nd4j-cuda-11.6:1.0.0-M2.1:")).count(),
+                "exactly one native CUDA build");
     }
 }

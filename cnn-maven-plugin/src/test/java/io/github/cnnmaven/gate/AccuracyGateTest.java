@@ -77,4 +77,15 @@ class AccuracyGateTest {
         assertTrue(text.contains("<testcase classname=\"cnn-gate\" name=\"minAccuracy\" time=\"0\"><failure"), text);
         assertTrue(text.contains("name=\"minClassAccuracy[dog]\" time=\"0\"></testcase>"), text);
     }
+
+    @Test
+    void everyRuleSaysWhatItMeansMetOrViolated() throws Exception {
+        EvaluationResult.Gate gate = AccuracyGate.check(result(0.9, 0.5, "cifar10", 200),
+                new AccuracyGate.Limits(0.8, null, 0.01, 0.6));
+        assertEquals("test accuracy is 0.9000, at least the minimum 0.8000", AccuracyGate.describe(gate.rules().get(0)));
+        assertTrue(gate.rules().stream().anyMatch(r -> AccuracyGate.describe(r).startsWith("Rule violated: accuracy of class")),
+                gate.rules().toString());
+        assertTrue(gate.rules().stream().anyMatch(r -> AccuracyGate.describe(r).matches(
+                "accuracy of class '.+' is 0\\.\\d{4}, at least the minimum 0\\.6000")), gate.rules().toString());
+    }
 }

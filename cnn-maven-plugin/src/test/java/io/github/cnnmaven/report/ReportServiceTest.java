@@ -52,6 +52,22 @@ class ReportServiceTest {
         assertEquals(3, Pattern.compile("<svg").matcher(html).results().count(), "the run's own curves still are");
     }
 
+    /** Read as a person would: titled by what was trained, only settings that applied, totals, "N of M". */
+    @Test
+    void theReportIsWrittenForPeople() throws Exception {
+        ReportFixtures.writeRun(temp, true, false);
+        String html = Files.readString(new ReportService().render(temp, "demo project"));
+        assertTrue(html.contains("<h1>lenet5 on cifar10</h1>"), "titled by network and dataset");
+        assertTrue(html.contains("demo project · generated"), "the project as the subtitle");
+        assertTrue(html.contains("Misclassified test images: 3 of 3, the most confident mistakes first"));
+        assertTrue(html.contains("<tr><th>learningRate</th><td>0.003</td></tr>"), html);
+        assertTrue(html.contains("<tr><th>augment</th><td>flip</td></tr>"), "a list written as a list, not JSON");
+        assertFalse(html.contains("<th>momentum</th>"), "Adam does not use cnn.momentum");
+        assertFalse(html.contains("<th>gamma</th>"), "a constant schedule has no decay factor");
+        assertTrue(html.contains("<th colspan=\"3\">total</th><th class=\"num\">135,150</th><th class=\"num\">520,872</th>"),
+                "model totals");
+    }
+
     @Test
     void withoutResultsTheReportSaysWhatIsMissing() throws Exception {
         String html = Files.readString(new ReportService().render(temp, "empty"));

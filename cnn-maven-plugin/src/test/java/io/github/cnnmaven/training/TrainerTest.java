@@ -181,4 +181,16 @@ class TrainerTest {
         assertTrue(log.stream().anyMatch(l -> l.startsWith("cnn.batchSize 100000 is larger than the training set (320 images)")),
                 log.toString());
     }
+
+    /** The training loss is the data loss, as the validation loss is: a large weight decay does not inflate it. */
+    @Test
+    void theTrainingLossIsTheDataLossComparableWithTheValidationLoss() throws Exception {
+        TrainingConfig heavyDecay = config(2, Optimizer.ADAM, 0.003, null).toBuilder().weightDecay(0.05).build();
+        Trainer.Result result = trainer().train(request(heavyDecay, "out"), SHAPES, null);
+        for (EpochRecord e : result.history()) {
+            assertTrue(e.trainLoss() < e.validationLoss() + 1.0, "the penalty (about 6 here) is not in the training loss: "
+                    + result.history());
+            assertTrue(e.trainLoss() > 0 && e.trainLoss() < Math.log(10) + 0.5, "a cross-entropy of 10 classes: " + e);
+        }
+    }
 }

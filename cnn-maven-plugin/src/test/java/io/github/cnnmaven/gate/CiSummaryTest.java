@@ -1,0 +1,56 @@
+package io.github.cnnmaven.gate;
+
+import io.github.cnnmaven.output.EpochRecord;
+import io.github.cnnmaven.output.EvaluationResult;
+import io.github.cnnmaven.output.TrainingHistory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class CiSummaryTest {
+
+    @TempDir
+    Path temp;
+
+    static EvaluationResult result() {
+        EvaluationResult.Gate gate = new EvaluationResult.Gate(false, List.of(
+                new EvaluationResult.Rule("minAccuracy", 0.7512, 0.8, false, "test accuracy is 0.7512, but expected minimum is 0.8000"),
+                new EvaluationResult.Rule("maxAccuracyDrop", 0.0012, 0.01, true, "test accuracy dropped by 0.0012 …")));
+        return new EvaluationResult(0.7512, null, List.of(), List.of("a", "b"), new long[][] {{1, 0}, {0, 1}}, List.of(),
+                new EvaluationResult.TestSet("cifar10", "x", 10_000), "fp", gate,
+                List.of(new EvaluationResult.Comparison("accuracy", 0.7524, 0.7512, -0.0012)));
+    }
+
+    @Test
+    void theSummaryHoldsTheRulesTheDiffTableTheBestEpochAndTheReport() {
+        TrainingHistory history = new TrainingHistory("fp", List.of(new EpochRecord(1, 1, 0.6, 1, 0.7, 0.001, 30, 100),
+                new EpochRecord(2, 0.8, 0.7, 0.9, 0.76, 0.001, 30, 100)), 2, 0.76, null);
+        String md = CiSummary.markdown("lenet5 on CIFAR-10", result(), history, null, "target/cnn/report/index.html");
+        assertTrue(md.startsWith("## CNN accuracy gate: failed\n"), md);
+        assertTrue(md.contains("**lenet5 on CIFAR-10**: test accuracy 0.7512 on 10,000 test images"), md);
+        assertTrue(md.contains("| minAccuracy | 0.7512 | 0.8000 | **violated**: test accuracy is 0.7512, but expected"
+                + " minimum is 0.8000 |"), md);
+        assertTrue(md.contains("| maxAccuracyDrop | 0.0012 | 0.0100 | met |"), md);
+        assertTrue(md.contains("| metric | baseline | now | change |"), md);
+        assertTrue(md.contains("| accuracy | 0.7524 | 0.7512 | -0.0012 |"), md);
+        assertTrue(md.contains("Best epoch 2 of 2 (validation accuracy 0.7600)"), md);
+        assertTrue(md.contains("Report: `target/cnn/report/index.html`"), md);
+    }
+
+    @Test
+    void onGitHubActionsItIsAppendedToTheJobSummary() throws Exception {
+        Path job = Files.writeString(temp.resolve("step-summary.md"), "# earlier step\n");
+        CiSummary.write(temp.resolve("summary.md"), "## CNN accuracy gate: passed\n", Map.of("GITHUB_STEP_SUMMARY", job.toString()));
+        assertEquals("## CNN accuracy gate: passed\n", Files.readString(temp.resolve("summary.md")));
+        assertEquals("# earlier step\n## CNN accuracy gate: passed\n\n", Files.readString(job));
+        CiSummary.write(temp.resolve("summary.md"), "x", Map.of());
+        assertEquals("# earlier step\n## CNN accuracy gate: passed\n\n", Files.readString(job), "not on other CI");
+    }
+}

@@ -1,0 +1,104 @@
+package io.github.cnnmaven.workflow;
+
+import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.fork.BackendChoice;
+import io.github.cnnmaven.fork.CudaRuntime;
+import io.github.cnnmaven.fork.Host;
+import io.github.cnnmaven.output.OutputDirectory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A GPU machine whose CUDA does not work, on a CPU machine: an NVIDIA driver is "found", but the CUDA
+ * backend cannot load (here the probe JVM gets the CPU backend, as a machine without CUDA 11.6's
+ * libraries gets none). auto trains on the CPU after one warning naming the cause; cuda fails.
+ */
+class ForkRunnerTest {
+
+    @TempDir
+    Path temp;
+    final List<String> warnings = Collections.synchronizedList(new ArrayList<>());
+    final List<String> infos = Collections.synchronizedList(new ArrayList<>());
+    final List<List<String>> resolved = new ArrayList<>();
+
+    /** Stands for a training: proves it ran by writing its request's argument. */
+    public static final class TrainedMain {
+        public static void main(String[] args) throws Exception {
+            Files.writeString(Path.of(args[0]).resolveSibling("trained"), "yes");
+        }
+    }
+
+    static final Host GPU_MACHINE = new Host("Linux", "amd64", true, "avx2", false);
+
+    ForkRunner runner(BackendChoice backend, boolean cudaResolves) {
+        List<Path> classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
+                .toList();
+        ArtifactResolver resolver = coordinates -> {
+            resolved.add(coordinates);
+            if (!cudaResolves && coordinates.stream().anyMatch(c -> c.contains("cuda"))) {
+                throw new CnnException("Could not resolve the training backend: org.nd4j:nd4j-cuda-11.6 is not available offline");
+            }
+            return List.of(); // the test classpath already holds the CPU backend, as a CUDA-less machine would load
+        };
+        ForkRunner.Settings settings = new ForkRunner.Settings(backend, 1, null, 1, temp.resolve("slots"),
+                Duration.ofMinutes(1), CudaRuntime.SYSTEM);
+        return new ForkRunner(() -> classpath, resolver, settings, GPU_MACHINE, Console.of(infos::add, warnings::add));
+    }
+
+    @Test
+    void autoWarnsWithTheCauseAndTrainsOnTheCpu() throws Exception {
+        OutputDirectory out = new OutputDirectory(Files.createDirectories(temp.resolve("out")));
+        runner(BackendChoice.AUTO, true).run(out, "train", TrainedMain.class.getName(), "request");
+        assertEquals(1, warnings.size(), warnings.toString());
+        String warning = warnings.get(0);
+        assertTrue(warning.startsWith("CUDA does not work on this machine, so this build trains on the CPU: the CUDA backend"
+                + " did not load (ND4J loaded CPU)"), warning);
+        assertTrue(warning.contains("cnn.cudaRuntime=bundled"), "the warning says the bundled runtime exists: " + warning);
+        assertTrue(infos.stream().anyMatch(l -> l.startsWith("Backend: cpu (linux-x86_64), chosen because CUDA did not work")),
+                infos.toString());
+        assertTrue(resolved.get(0).contains("org.nd4j:nd4j-cuda-11.6:1.0.0-M2.1:linux-x86_64"), "CUDA was tried first");
+        assertTrue(resolved.get(1).stream().anyMatch(c -> c.startsWith("org.nd4j:nd4j-native:1.0.0-M2.1:linux-x86_64")));
+        assertEquals("yes", Files.readString(out.root().resolve("trained")), "the training ran, on the CPU");
+    }
+
+    @Test
+    void cudaFailsWithTheSameCauseAndTrainsNothing() throws Exception {
+        OutputDirectory out = new OutputDirectory(Files.createDirectories(temp.resolve("out")));
+        CnnException e = assertThrows(CnnException.class,
+                () -> runner(BackendChoice.CUDA, true).run(out, "train", TrainedMain.class.getName(), "request"));
+        assertTrue(e.getMessage().startsWith("cnn.backend=cuda, but CUDA does not work on this machine: the CUDA backend did"
+                + " not load"), e.getMessage());
+        assertFalse(Files.exists(out.root().resolve("trained")), "no training started");
+    }
+
+    @Test
+    void aCudaBackendThatCannotBeResolvedIsAFailedProbeToo() throws Exception {
+        OutputDirectory out = new OutputDirectory(Files.createDirectories(temp.resolve("out")));
+        runner(BackendChoice.AUTO, false).run(out, "train", TrainedMain.class.getName(), "request");
+        assertTrue(warnings.get(0).contains("nd4j-cuda-11.6 is not available offline"), warnings.toString());
+        assertEquals("yes", Files.readString(out.root().resolve("trained")));
+    }
+
+    @Test
+    void causesAreSaidInWordsAUserCanActOn() {
+        assertTrue(ForkRunner.cause("The backend probe crashed: java.lang.UnsatisfiedLinkError: no jnicudart in"
+                + " java.library.path: libcudart.so.11.0: cannot open shared object file")
+                .startsWith("the CUDA 11.6 runtime (libcudart.so.11.0) was not found, so CUDA 11.6 is not installed"));
+        assertTrue(ForkRunner.cause("cudaErrorInsufficientDriver").startsWith("the NVIDIA driver is too old for CUDA 11.6"));
+    }
+}

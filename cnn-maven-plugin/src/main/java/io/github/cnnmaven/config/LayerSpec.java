@@ -1,5 +1,6 @@
 package io.github.cnnmaven.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 
 import java.util.List;
@@ -22,7 +23,7 @@ import java.util.Locale;
 public class LayerSpec {
 
     public static final List<String> TYPES = List.of("conv", "maxpool", "avgpool", "batchnorm", "dropout", "dense",
-            "globalavgpool", "residual");
+            "globalavgpool", "residual", "bottleneck", "inception");
     public static final List<String> ACTIVATIONS = List.of("relu", "leakyrelu", "tanh", "identity", "linear", "none");
     public static final List<String> PADDINGS = List.of("same", "valid");
 
@@ -42,6 +43,24 @@ public class LayerSpec {
     public Double rate;
     /** conv and dense: relu (default), leakyrelu, tanh, identity. */
     public String activation;
+    /** inception: the 1×1 branch's filters. */
+    @JsonInclude(JsonInclude.Include.NON_NULL) // absent unless set: older layer lists keep their fingerprint
+    public Integer c1;
+    /** inception: the 3×3 branch's 1×1 reduction. */
+    @JsonInclude(JsonInclude.Include.NON_NULL) // absent unless set: older layer lists keep their fingerprint
+    public Integer c3r;
+    /** inception: the 3×3 branch's filters. */
+    @JsonInclude(JsonInclude.Include.NON_NULL) // absent unless set: older layer lists keep their fingerprint
+    public Integer c3;
+    /** inception: the 5×5 branch's 1×1 reduction. */
+    @JsonInclude(JsonInclude.Include.NON_NULL) // absent unless set: older layer lists keep their fingerprint
+    public Integer c5r;
+    /** inception: the 5×5 branch's filters. */
+    @JsonInclude(JsonInclude.Include.NON_NULL) // absent unless set: older layer lists keep their fingerprint
+    public Integer c5;
+    /** inception: the pooled branch's 1×1 projection. */
+    @JsonInclude(JsonInclude.Include.NON_NULL) // absent unless set: older layer lists keep their fingerprint
+    public Integer pool;
 
     public LayerSpec() {
     }
@@ -87,7 +106,17 @@ public class LayerSpec {
         if (!TYPES.contains(t)) {
             throw InvalidConfigurationException.of(name + ".type", type, "use one of " + String.join(", ", TYPES));
         }
-        if ((t.equals("conv") || t.equals("residual")) && (filters == null || filters < 1)) {
+        if (t.equals("inception")) {
+            String[] names = {"c1", "c3r", "c3", "c5r", "c5", "pool"};
+            Integer[] widths = {c1, c3r, c3, c5r, c5, pool};
+            for (int i = 0; i < names.length; i++) {
+                if (widths[i] == null || widths[i] < 1) {
+                    throw InvalidConfigurationException.of(name + "." + names[i], widths[i], "an inception layer needs"
+                            + " positive branch widths c1, c3r, c3, c5r, c5 and pool, such as 64, 96, 128, 16, 32, 32");
+                }
+            }
+        }
+        if ((t.equals("conv") || t.equals("residual") || t.equals("bottleneck")) && (filters == null || filters < 1)) {
             throw InvalidConfigurationException.of(name + ".filters", filters, "a " + t + " layer needs a positive number of filters");
         }
         if (t.equals("dense") && (units == null || units < 1)) {
@@ -116,11 +145,13 @@ public class LayerSpec {
         return o instanceof LayerSpec l && java.util.Objects.equals(type, l.type) && java.util.Objects.equals(filters, l.filters)
                 && java.util.Objects.equals(kernel, l.kernel) && java.util.Objects.equals(stride, l.stride)
                 && java.util.Objects.equals(padding, l.padding) && java.util.Objects.equals(units, l.units)
-                && java.util.Objects.equals(rate, l.rate) && java.util.Objects.equals(activation, l.activation);
+                && java.util.Objects.equals(rate, l.rate) && java.util.Objects.equals(activation, l.activation)
+                && java.util.Objects.equals(c1, l.c1) && java.util.Objects.equals(c3r, l.c3r) && java.util.Objects.equals(c3, l.c3)
+                && java.util.Objects.equals(c5r, l.c5r) && java.util.Objects.equals(c5, l.c5) && java.util.Objects.equals(pool, l.pool);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(type, filters, kernel, stride, padding, units, rate, activation);
+        return java.util.Objects.hash(type, filters, kernel, stride, padding, units, rate, activation, c1, c3r, c3, c5r, c5, pool);
     }
 }

@@ -44,8 +44,8 @@ public record TrainingConfig(
         int maxMinutes,
         Integer overfit) {
 
-    public static final Set<String> PRESETS = Set.of("lenet5", "alexnet-cifar", "vgg11", "vgg13", "vgg16", "vgg19",
-            "nin", "resnet20", "resnet18");
+    public static final Set<String> PRESETS = Set.of("lenet5", "alexnet-cifar", "alexnet", "vgg11", "vgg13", "vgg16",
+            "vgg19", "nin", "googlenet", "resnet20", "resnet18", "resnet34", "resnet50");
     /** The presets whose conv kernel size {@code cnn.kernelSize} sets. */
     public static final Set<String> KERNEL_PRESETS = Set.of("lenet5", "alexnet-cifar", "vgg11", "vgg13", "vgg16", "vgg19");
     /** Every property's name, as the record (and the POM, without {@code cnn.}) spells it. */

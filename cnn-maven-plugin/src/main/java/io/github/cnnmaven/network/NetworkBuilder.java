@@ -10,6 +10,7 @@ import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -156,6 +157,10 @@ public final class NetworkBuilder {
             }
             case "resnet20" -> resnet(g, new int[] {16, 32, 64}, 3, 16, c.dropout());
             case "resnet18" -> resnet(g, new int[] {64, 128, 256, 512}, 2, 64, c.dropout());
+            case "alexnet" -> alexnet(g, c);
+            case "resnet34" -> imagenetResnet(g, new int[] {3, 4, 6, 3}, false, c.dropout());
+            case "resnet50" -> imagenetResnet(g, new int[] {3, 4, 6, 3}, true, c.dropout());
+            case "googlenet" -> googlenet(g, c);
             default -> throw new NetworkDefinitionException("Unknown network preset '" + c.network() + "' (cnn.network)");
         }
     }
@@ -194,6 +199,89 @@ public final class NetworkBuilder {
         }
     }
 
+    /**
+     * AlexNet as torchvision has it: 11×11/4 conv with 64 filters, 3×3/2 max pool, 5×5 with 192, then
+     * 3×3 with 384, 256 and 256, dropout, two dense layers of 4096 and the classifier (61,100,840
+     * parameters for 1,000 classes at 224×224). A pool that would shrink the map below 1×1 is left out,
+     * so 32×32 input works, as the write-up trains it.
+     */
+    private static void alexnet(Graph g, TrainingConfig c) throws NetworkDefinitionException {
+        g.convBnRelu(64, 11, 4, 2);
+        g.poolIfFits(3, 2);
+        g.convBnRelu(192, 5, 1, 2);
+        g.poolIfFits(3, 2);
+        g.convBnRelu(384, 3, 1, 1);
+        g.convBnRelu(256, 3, 1, 1);
+        g.convBnRelu(256, 3, 1, 1);
+        g.poolIfFits(3, 2);
+        g.dropout(rate(c, 0.5));
+        g.dense(4096, rate(c, 0.5));
+        g.dense(4096, null);
+    }
+
+    /**
+     * ResNet-34 (basic blocks) and ResNet-50 (bottleneck blocks, 4× expansion) as He et al. give them:
+     * stages of 3, 4, 6 and 3 blocks of 64 to 512 channels, a projection shortcut where a block changes
+     * the shape. Inputs of 64 pixels and more get the ImageNet stem (7×7/2 conv, 3×3/2 max pool), smaller
+     * ones the CIFAR stem (one 3×3 conv). Convolutions followed by batch norm have no bias, as in the
+     * paper (ResNet-50: 25,557,032 parameters for 1,000 classes).
+     */
+    private static void imagenetResnet(Graph g, int[] blocks, boolean bottleneck, Double dropout)
+            throws NetworkDefinitionException {
+        if (g.height() >= 64) {
+            g.convBnRelu(64, 7, 2, 3);
+            g.maxPool(3, 2, 1);
+        } else {
+            g.convBnRelu(64, 3, 1, 1);
+        }
+        int[] widths = {64, 128, 256, 512};
+        for (int s = 0; s < blocks.length; s++) {
+            for (int b = 0; b < blocks[s]; b++) {
+                int stride = s > 0 && b == 0 ? 2 : 1;
+                if (bottleneck) {
+                    g.bottleneck(widths[s], stride);
+                } else {
+                    g.basicBlock(widths[s], stride);
+                }
+            }
+        }
+        g.globalAvgPool();
+        if (dropout != null && dropout > 0) {
+            g.dropout(dropout);
+        }
+    }
+
+    /**
+     * GoogLeNet (Inception v1, Szegedy et al.) without the auxiliary classifiers: the stem, nine
+     * Inception blocks (1×1 reductions before the 3×3 and 5×5 convolutions, a pooled branch,
+     * concatenated), global average pooling, dropout 0.4. Below 64 pixels the stem is one 3×3 conv and
+     * the first pools go, as CIFAR versions of it do.
+     */
+    private static void googlenet(Graph g, TrainingConfig c) throws NetworkDefinitionException {
+        if (g.height() >= 64) {
+            g.convBnRelu(64, 7, 2, 3);
+            g.maxPool(3, 2, 1);
+            g.convBnRelu(64, 1, 1, 0);
+            g.convBnRelu(192, 3, 1, 1);
+            g.maxPool(3, 2, 1);
+        } else {
+            g.convBnRelu(192, 3, 1, 1);
+        }
+        g.inception(64, 96, 128, 16, 32, 32);
+        g.inception(128, 128, 192, 32, 96, 64);
+        g.maxPool(3, 2, 1);
+        g.inception(192, 96, 208, 16, 48, 64);
+        g.inception(160, 112, 224, 24, 64, 64);
+        g.inception(128, 128, 256, 24, 64, 64);
+        g.inception(112, 144, 288, 32, 64, 64);
+        g.inception(256, 160, 320, 32, 128, 128);
+        g.maxPool(3, 2, 1);
+        g.inception(256, 160, 320, 32, 128, 128);
+        g.inception(384, 192, 384, 48, 128, 128);
+        g.globalAvgPool();
+        g.dropout(rate(c, 0.4));
+    }
+
     private static void custom(Graph g, List<LayerSpec> layers) throws NetworkDefinitionException {
         for (LayerSpec l : layers) {
             g.currentSpec = l;
@@ -210,6 +298,8 @@ public final class NetworkBuilder {
                 case "dense" -> g.denseLayer(l.units, activation(l.activation));
                 case "globalavgpool" -> g.globalAvgPool();
                 case "residual" -> g.residual(l.filters, l.stride != null ? l.stride : 1);
+                case "bottleneck" -> g.bottleneck(l.filters, l.stride != null ? l.stride : 1);
+                case "inception" -> g.inception(l.c1, l.c3r, l.c3, l.c5r, l.c5, l.pool);
                 default -> throw new NetworkDefinitionException("Unknown layer type '" + l.type + "'");
             }
         }
@@ -305,17 +395,136 @@ public final class NetworkBuilder {
         }
 
         String conv(int filters, int k, int stride, ConvolutionMode mode, Activation activation) throws NetworkDefinitionException {
+            return conv(filters, k, stride, mode, 0, true, activation);
+        }
+
+        /** A convolution; {@code pad} pixels of zero padding (with Truncate), a bias unless batch norm follows. */
+        String conv(int filters, int k, int stride, ConvolutionMode mode, int pad, boolean bias, Activation activation)
+                throws NetworkDefinitionException {
             requireCnn("conv");
-            requireFits(mode, k, "conv");
+            requireFits(mode, k, pad, "conv");
             long inC = channels();
-            ConvolutionLayer layer = new ConvolutionLayer.Builder(k, k).stride(stride, stride).nOut(filters)
-                    .convolutionMode(mode).activation(activation).build();
+            ConvolutionLayer layer = new ConvolutionLayer.Builder(k, k).stride(stride, stride).padding(pad, pad).nOut(filters)
+                    .convolutionMode(mode).hasBias(bias).activation(activation).build();
             String name = add("conv", layer, 0);
             InputType.InputTypeConvolutional out = (InputType.InputTypeConvolutional) type;
             long macs = out.getHeight() * out.getWidth() * filters * (long) k * k * inC;
             ModelSummary.LayerRow r = rows.remove(rows.size() - 1);
             rows.add(new ModelSummary.LayerRow(r.name(), r.type(), r.outputShape(), 0, macs));
             return name;
+        }
+
+        long height() {
+            return ((InputType.InputTypeConvolutional) type).getHeight();
+        }
+
+        /** conv (no bias) → batch norm, as the papers' blocks have it; with cnn.batchNorm off, a conv with a bias. */
+        void convBn(int filters, int k, int stride, int pad) throws NetworkDefinitionException {
+            if (config.batchNorm()) {
+                conv(filters, k, stride, ConvolutionMode.Truncate, pad, false, Activation.IDENTITY);
+                batchNorm();
+            } else {
+                conv(filters, k, stride, ConvolutionMode.Truncate, pad, true, Activation.IDENTITY);
+            }
+        }
+
+        void convBnRelu(int filters, int k, int stride, int pad) throws NetworkDefinitionException {
+            convBn(filters, k, stride, pad);
+            relu();
+        }
+
+        void maxPool(int k, int stride, int pad) throws NetworkDefinitionException {
+            requireCnn("pooling");
+            requireFits(ConvolutionMode.Truncate, k, pad, "maxpool");
+            add("maxpool", new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(k, k).stride(stride, stride)
+                    .padding(pad, pad).convolutionMode(ConvolutionMode.Truncate).build(), 0);
+        }
+
+        /** A k×k max pool, left out when the map is smaller than its window (small inputs in large networks). */
+        void poolIfFits(int k, int stride) throws NetworkDefinitionException {
+            InputType.InputTypeConvolutional c = (InputType.InputTypeConvolutional) type;
+            if (c.getHeight() >= k && c.getWidth() >= k) {
+                maxPool(k, stride, 0);
+            }
+        }
+
+        /** Joins {@code branches} (ending in {@code main}) with the shortcut by addition, then ReLU. */
+        void addShortcut(String main, InputType mainType, String shortcut) throws NetworkDefinitionException {
+            String sum = name("add");
+            builder.addVertex(sum, new ElementWiseVertex(ElementWiseVertex.Op.Add), main, shortcut);
+            rows.add(new ModelSummary.LayerRow(sum, "Add", shape(mainType), 0, 0));
+            last = sum;
+            type = mainType;
+            relu();
+        }
+
+        /** ResNet's basic block: two 3×3 conv → BN, a projection (1×1 conv → BN) where the shape changes. */
+        void basicBlock(int filters, int stride) throws NetworkDefinitionException {
+            requireCnn("residual block");
+            String input = last;
+            InputType inputType = type;
+            convBnRelu(filters, 3, stride, 1);
+            convBn(filters, 3, 1, 1);
+            projectAndAdd(input, inputType, filters, stride);
+        }
+
+        /** ResNet's bottleneck block: 1×1 (width), 3×3 (width, the stride), 1×1 (4 × width), each with BN. */
+        void bottleneck(int width, int stride) throws NetworkDefinitionException {
+            requireCnn("bottleneck block");
+            String input = last;
+            InputType inputType = type;
+            convBnRelu(width, 1, 1, 0);
+            convBnRelu(width, 3, stride, 1);
+            convBn(4 * width, 1, 1, 0);
+            projectAndAdd(input, inputType, 4 * width, stride);
+        }
+
+        private void projectAndAdd(String input, InputType inputType, int filters, int stride) throws NetworkDefinitionException {
+            String main = last;
+            InputType mainType = type;
+            String shortcut = input;
+            if (stride != 1 || ((InputType.InputTypeConvolutional) inputType).getChannels() != filters) {
+                last = input;
+                type = inputType;
+                convBn(filters, 1, stride, 0);
+                shortcut = last;
+            }
+            addShortcut(main, mainType, shortcut);
+        }
+
+        /**
+         * GoogLeNet's Inception block: four branches on the same input, concatenated on channels — a 1×1
+         * conv; a 1×1 reduction then a 3×3; a 1×1 reduction then a 5×5; a 3×3/1 max pool then a 1×1.
+         */
+        void inception(int c1, int c3r, int c3, int c5r, int c5, int poolProjection) throws NetworkDefinitionException {
+            requireCnn("inception block");
+            String input = last;
+            InputType inputType = type;
+            List<String> ends = new ArrayList<>();
+            convBnRelu(c1, 1, 1, 0);
+            ends.add(last);
+            last = input;
+            type = inputType;
+            convBnRelu(c3r, 1, 1, 0);
+            convBnRelu(c3, 3, 1, 1);
+            ends.add(last);
+            last = input;
+            type = inputType;
+            convBnRelu(c5r, 1, 1, 0);
+            convBnRelu(c5, 5, 1, 2);
+            ends.add(last);
+            last = input;
+            type = inputType;
+            maxPool(3, 1, 1);
+            convBnRelu(poolProjection, 1, 1, 0);
+            ends.add(last);
+            InputType.InputTypeConvolutional in = (InputType.InputTypeConvolutional) inputType;
+            InputType out = InputType.convolutional(in.getHeight(), in.getWidth(), c1 + c3 + c5 + poolProjection);
+            String concat = name("inception");
+            builder.addVertex(concat, new MergeVertex(), ends.toArray(new String[0]));
+            rows.add(new ModelSummary.LayerRow(concat, "Concat", shape(out), 0, 0));
+            last = concat;
+            type = out;
         }
 
         /** conv ("same" padding) → batch norm (when cnn.batchNorm) → ReLU. */
@@ -420,10 +629,15 @@ public final class NetworkBuilder {
 
         /** Without padding a window larger than its input has no valid position (DL4J would silently clamp). */
         void requireFits(ConvolutionMode mode, int k, String kind) throws NetworkDefinitionException {
+            requireFits(mode, k, 0, kind);
+        }
+
+        void requireFits(ConvolutionMode mode, int k, int pad, String kind) throws NetworkDefinitionException {
             InputType.InputTypeConvolutional c = (InputType.InputTypeConvolutional) type;
-            if (mode == ConvolutionMode.Truncate && (c.getHeight() < k || c.getWidth() < k)) {
-                throw impossible(kind + (counter + 1), type, "a " + k + "x" + k + " window without padding needs at least "
-                        + k + "x" + k + " input (it would go below 1x1)");
+            if (mode == ConvolutionMode.Truncate && (c.getHeight() + 2L * pad < k || c.getWidth() + 2L * pad < k)) {
+                throw impossible(kind + (counter + 1), type, "a " + k + "x" + k + " window" + (pad == 0 ? " without padding"
+                        : " with padding " + pad) + " needs at least " + (k - 2 * pad) + "x" + (k - 2 * pad)
+                        + " input (it would go below 1x1)");
             }
         }
 

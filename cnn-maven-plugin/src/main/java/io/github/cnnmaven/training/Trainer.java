@@ -64,6 +64,8 @@ public final class Trainer {
 
     /** Training accuracy is measured on up to this many un-augmented training images at each epoch end. */
     static final int TRAIN_ACCURACY_SAMPLE = 2000;
+    /** Batches between two computations of the weight-decay penalty that the reported loss leaves out. */
+    static final int PENALTY_EVERY = 10;
 
     private final Console console;
 
@@ -212,12 +214,16 @@ public final class Trainer {
         int images = 0;
         EpochProgress progress = new EpochProgress(epoch, order.length, interactive, System::nanoTime, console);
         AsyncDataSetIterator it = inputs.batches(order, epoch);
+        double penalty = 0;
         try {
             while (it.hasNext()) {
                 DataSet batch = it.next();
                 // DL4J's score adds the weight-decay (or L2) penalty to the data loss; the history reports the
-                // data loss alone, the same quantity as the validation loss, so the two curves compare.
-                double penalty = graph.calcRegularizationScore(true);
+                // data loss alone, the same quantity as the validation loss, so the two curves compare. The
+                // penalty moves slowly and costs a pass over the weights, so it is refreshed every 10 batches.
+                if (batches % PENALTY_EVERY == 0) {
+                    penalty = graph.calcRegularizationScore(true);
+                }
                 graph.fit(batch);
                 nativeMemory.maybeTrim();
                 double loss = graph.score() - penalty;

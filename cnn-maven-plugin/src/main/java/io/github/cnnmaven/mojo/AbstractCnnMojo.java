@@ -90,7 +90,7 @@ public abstract class AbstractCnnMojo extends AbstractMojo {
         }
         problems.forEach(getLog()::error);
         throw new MojoExecutionException(problems.get(0) + (problems.size() > 1 ? " (and " + (problems.size() - 1)
-                + " more above)" : "") + ". Set cnn.strictProperties=false to only warn.");
+                + " more above)" : "") + " (cnn.strictProperties=false only warns)");
     }
 
     /** The goal name, as in {@code cnn:<goal>}. */

@@ -10,7 +10,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
+import java.util.stream.Collectors;
 import java.util.concurrent.Semaphore;
 
 /**
@@ -29,6 +30,8 @@ public final class ProcessLock implements AutoCloseable {
     /** One permit per lock file: file locks are per process, so threads of one JVM queue here first. */
     private static final ConcurrentHashMap<Path, Semaphore> IN_THIS_JVM = new ConcurrentHashMap<>();
     private static final Duration REMINDER = Duration.ofMinutes(1);
+    private static final Duration FIRST_WORD = Duration.ofMillis(500);
+    private static final Duration POLL = Duration.ofMillis(200);
 
     private final Path file;
     private final Semaphore threadLock;
@@ -51,55 +54,56 @@ public final class ProcessLock implements AutoCloseable {
     public static ProcessLock acquire(Path lockFile, String holder, Duration timeout, String timeoutProperty, Console console)
             throws CnnException {
         Path key = lockFile.toAbsolutePath().normalize();
-        Instant deadline = Instant.now().plus(timeout);
-        Semaphore threadLock = IN_THIS_JVM.computeIfAbsent(key, k -> new Semaphore(1));
-        try {
-            if (!threadLock.tryAcquire()) {
-                console.info("Waiting for another build of this JVM to release " + key);
-                if (!threadLock.tryAcquire(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()),
-                        TimeUnit.MILLISECONDS)) {
-                    throw timedOut(key, "another build of this JVM", timeout, timeoutProperty);
+        return acquireAny(List.of(key), holder, key.toString(), "", timeout,
+                "Wait for that build, stop it, or raise " + timeoutProperty + ".", timeoutProperty, console);
+    }
+
+    /**
+     * Takes the first free one of {@code lockFiles}, waiting while all are held: after half a second
+     * (a holder that has just taken a lock has written its name by then) and then every minute it
+     * says what it waits for and who holds it; after {@code timeout} it fails saying the same.
+     *
+     * @param name   what is waited for, in messages ("a training slot")
+     * @param detail said after the name while waiting (": 1 training runs on this machine at a time …")
+     * @param advice the failure's last sentence: how to get out
+     */
+    static ProcessLock acquireAny(List<Path> lockFiles, String holder, String name, String detail, Duration timeout,
+                                  String advice, String timeoutProperty, Console console) throws CnnException {
+        Instant started = Instant.now();
+        Instant deadline = started.plus(timeout);
+        Instant nextWord = started.plus(FIRST_WORD);
+        boolean waited = false;
+        while (true) {
+            for (Path file : lockFiles) {
+                ProcessLock lock = tryAcquire(file, holder);
+                if (lock != null) {
+                    if (waited) {
+                        console.info("Got " + name + " after " + Duration.between(started, Instant.now()).toSeconds() + " s");
+                    }
+                    return lock;
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CnnException("Interrupted while waiting for " + key, e);
-        }
-        FileChannel channel = null;
-        try {
-            Files.createDirectories(key.getParent());
-            channel = FileChannel.open(key, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
-            // The first word after half a second: a holder that has just taken the lock has written its name by then.
-            Instant nextReminder = Instant.now().plusMillis(500);
-            while (lock == null) {
-                if (!Instant.now().isBefore(nextReminder)) {
-                    console.info("Waiting for " + key + ", held by " + holderOf(key) + " (up to " + minutes(timeout)
-                            + ", " + timeoutProperty + ")");
-                    nextReminder = Instant.now().plus(REMINDER);
-                }
-                if (!Instant.now().isBefore(deadline)) {
-                    throw timedOut(key, holderOf(key), timeout, timeoutProperty);
-                }
-                Thread.sleep(200);
-                lock = channel.tryLock();
+            if (!Instant.now().isBefore(nextWord)) {
+                console.info("Waiting for " + name + detail + "; held by " + holders(lockFiles) + " (up to "
+                        + minutes(timeout) + ", " + timeoutProperty + ")");
+                nextWord = Instant.now().plus(REMINDER);
+                waited = true;
             }
-            writeHolder(channel, holder);
-            return new ProcessLock(key, threadLock, channel, lock);
-        } catch (IOException e) {
-            closeQuietly(channel);
-            threadLock.release();
-            throw new CnnException("Could not lock " + key + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            closeQuietly(channel);
-            threadLock.release();
-            Thread.currentThread().interrupt();
-            throw new CnnException("Interrupted while waiting for " + key, e);
-        } catch (CnnException | RuntimeException e) {
-            closeQuietly(channel);
-            threadLock.release();
-            throw e;
+            if (!Instant.now().isBefore(deadline)) {
+                throw new CnnException("Gave up waiting for " + name + " after " + minutes(timeout) + ": it is held by "
+                        + holders(lockFiles) + ". " + advice);
+            }
+            try {
+                Thread.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CnnException("Interrupted while waiting for " + name, e);
+            }
         }
+    }
+
+    private static String holders(List<Path> lockFiles) {
+        return lockFiles.stream().map(ProcessLock::holderOf).collect(Collectors.joining("; "));
     }
 
     /**
@@ -145,11 +149,6 @@ public final class ProcessLock implements AutoCloseable {
         } catch (IOException e) {
             return "another process";
         }
-    }
-
-    private static CnnException timedOut(Path key, String holder, Duration timeout, String property) {
-        return new CnnException("Gave up waiting for " + key + " after " + minutes(timeout) + ": it is held by "
-                + holder + ". Wait for that build, stop it, or raise " + property + ".");
     }
 
     private static String minutes(Duration d) {

@@ -34,7 +34,7 @@ class TrainingSlotsTest {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(600);
+        Thread.sleep(1500); // well past the first word, at half a second
         order.add("first done");
         first.close();
         second.get(10, TimeUnit.SECONDS);

@@ -25,9 +25,9 @@ public enum Schedule implements Choice {
         return this == PLATEAU;
     }
 
-    /** Whether the schedule is planned over the whole run (so a run stopped early never reaches its end). */
-    public boolean plannedOverRun() {
-        return this == COSINE || this == ONECYCLE;
+    /** Whether the schedule is laid out over the run's length, so a time budget re-plans it (training.callback.BudgetPlanner). */
+    public boolean dependsOnLength() {
+        return this == STEP || this == MULTISTEP || this == COSINE || this == ONECYCLE;
     }
 
     /** The id, so messages and logs show what users write. */

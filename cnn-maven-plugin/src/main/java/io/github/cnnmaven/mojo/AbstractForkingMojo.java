@@ -46,6 +46,14 @@ public abstract class AbstractForkingMojo extends AbstractDatasetMojo {
     @Parameter(property = "cnn.cudaRuntime", defaultValue = "system")
     protected String cudaRuntime;
 
+    /**
+     * How many GPUs to train on at once: all (the default) or a number. Beyond one, DL4J's ParallelWrapper
+     * trains a copy on each and averages them after every step; cnn.batchSize is split among them. On the
+     * CPU a number above 1 runs that many workers on the cores: the same code path, for testing it.
+     */
+    @Parameter(property = "cnn.gpus", defaultValue = "all")
+    protected String gpus;
+
     @Component
     protected RepositorySystem repositorySystem;
 
@@ -58,7 +66,20 @@ public abstract class AbstractForkingMojo extends AbstractDatasetMojo {
     protected ForkRunner.Settings forkSettings() throws InvalidConfigurationException {
         return new ForkRunner.Settings(Choice.parse(BackendChoice.class, backend == null ? "auto" : backend, "cnn.backend"),
                 threads, argLine, concurrentTrainings, TrainingSlots.defaultDirectory(), lockTimeout(),
-                Choice.parse(CudaRuntime.class, cudaRuntime == null ? "system" : cudaRuntime, "cnn.cudaRuntime"));
+                Choice.parse(CudaRuntime.class, cudaRuntime == null ? "system" : cudaRuntime, "cnn.cudaRuntime"),
+                gpuCount());
+    }
+
+    /** {@code cnn.gpus}: null for all. */
+    private Integer gpuCount() throws InvalidConfigurationException {
+        if (gpus == null || gpus.isBlank() || gpus.trim().equalsIgnoreCase("all")) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(gpus.trim());
+        } catch (NumberFormatException e) {
+            throw InvalidConfigurationException.of("cnn.gpus", gpus, "use all, or a number of GPUs from 1");
+        }
     }
 
     private List<Path> pluginClasspath() throws CnnException {

@@ -3,6 +3,8 @@ package io.github.cnnmaven.network;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.annotation.JsonProperty;
 
+import java.util.Objects;
+
 /**
  * Cosine annealing from {@code initial} to {@code minimum} over {@code iterations} (DL4J 1.0.0-M2.1
  * has no cosine schedule). Jackson-annotated with ND4J's shaded Jackson, because DL4J serialises
@@ -35,5 +37,19 @@ public final class CosineSchedule implements ISchedule {
     @Override
     public ISchedule clone() {
         return new CosineSchedule(initial, minimum, iterations);
+    }
+
+    // DL4J groups consecutive layers with equal updaters into one block of updater state. Without
+    // value equality, a network rebuilt from its JSON (a resumed checkpoint, ParallelWrapper's copies)
+    // has one block per layer where the original had one for all, and Adam's state, copied across,
+    // lands in the wrong places (NaN losses, found by DataParallelTest).
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CosineSchedule c && c.initial == initial && c.minimum == minimum && c.iterations == iterations;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(initial, minimum, iterations);
     }
 }

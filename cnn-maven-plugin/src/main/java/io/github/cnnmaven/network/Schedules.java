@@ -2,11 +2,13 @@ package io.github.cnnmaven.network;
 
 import io.github.cnnmaven.config.Schedule;
 import io.github.cnnmaven.config.TrainingConfig;
-import org.nd4j.linalg.schedule.CycleSchedule;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.schedule.FixedSchedule;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.MapSchedule;
-import org.nd4j.linalg.schedule.RampSchedule;
 import org.nd4j.linalg.schedule.ScheduleType;
 import org.nd4j.linalg.schedule.StepSchedule;
 
@@ -24,37 +26,64 @@ public final class Schedules {
     }
 
     public static ISchedule learningRate(TrainingConfig c, int iterationsPerEpoch) {
+        return learningRate(c, iterationsPerEpoch, c.epochs());
+    }
+
+    /**
+     * The rate's schedule planned to end after {@code epochs} (fewer than {@code cnn.epochs} when a time
+     * budget cannot fit them all): cosine and 1cycle end at their final rate there, and step and
+     * multistep reach their last step, their epochs scaled in proportion.
+     */
+    public static ISchedule learningRate(TrainingConfig c, int iterationsPerEpoch, int epochs) {
         double lr = c.learningRate();
-        int total = Math.max(1, c.epochs() * iterationsPerEpoch);
+        int total = Math.max(1, epochs * iterationsPerEpoch);
+        double scale = (double) epochs / c.epochs();
         ISchedule base = switch (c.schedule()) {
-            case STEP -> new StepSchedule(ScheduleType.EPOCH, lr, c.gamma(), c.stepSize());
+            case STEP -> new StepSchedule(ScheduleType.EPOCH, lr, c.gamma(), Math.max(1, Math.round(c.stepSize() * scale)));
             case MULTISTEP -> {
                 Map<Integer, Double> values = new TreeMap<>();
                 values.put(0, lr);
                 double v = lr;
                 for (int m : c.milestones().stream().sorted().distinct().toList()) {
                     v *= c.gamma();
-                    values.put(m, v);
+                    values.put((int) Math.max(1, Math.round(m * scale)), v);
                 }
                 yield new MapSchedule(ScheduleType.EPOCH, values);
             }
             case COSINE -> new CosineSchedule(lr, 0, total);
-            // 1cycle: from lr/25 up to the peak lr over 45 % of training, back down over another 45 %,
-            // then annealed to 1/100 of the start (DL4J's CycleSchedule shape).
-            case ONECYCLE -> new CycleSchedule(ScheduleType.ITERATION, lr / 25, lr, total, Math.max(1, total / 10), 0.01);
+            case ONECYCLE -> OneCycleSchedule.learningRate(lr, total);
             // plateau: the trainer lowers the rate between epochs (training.PlateauDecay)
             case CONSTANT, PLATEAU -> new FixedSchedule(lr);
         };
         int warmup = c.warmupEpochs() * iterationsPerEpoch;
-        return warmup > 0 ? new RampSchedule(base, warmup) : base;
+        return warmup > 0 ? new WarmupSchedule(base, warmup) : base;
     }
 
-    /** 1cycle's momentum runs against the learning rate: 0.95 down to 0.85 and back. */
+    /** 1cycle's momentum runs against the learning rate: 0.95 down to 0.85 and back (SGD's momentum; Adam's β1 is fixed in DL4J). */
     public static ISchedule momentum(TrainingConfig c, int iterationsPerEpoch) {
+        return momentum(c, iterationsPerEpoch, c.epochs());
+    }
+
+    /** The momentum's schedule planned to end after {@code epochs}. */
+    public static ISchedule momentum(TrainingConfig c, int iterationsPerEpoch, int epochs) {
         if (c.schedule() != Schedule.ONECYCLE) {
             return new FixedSchedule(c.momentum());
         }
-        int total = Math.max(1, c.epochs() * iterationsPerEpoch);
-        return new CycleSchedule(ScheduleType.ITERATION, 0.95, 0.85, total, Math.max(1, total / 10), 1.0);
+        return OneCycleSchedule.momentum(Math.max(1, epochs * iterationsPerEpoch));
+    }
+
+    /**
+     * Re-plans a network's schedules to end after {@code epochs}, in place. DL4J's own
+     * {@code setLearningRate(ISchedule)} swaps the rate and keeps the optimiser's state; momentum,
+     * which only SGD with momentum has, is swapped in each layer's updater.
+     */
+    public static void replan(ComputationGraph graph, TrainingConfig c, int iterationsPerEpoch, int epochs) {
+        graph.setLearningRate(learningRate(c, iterationsPerEpoch, epochs));
+        ISchedule momentum = momentum(c, iterationsPerEpoch, epochs);
+        for (Layer layer : graph.getLayers()) {
+            if (layer.conf().getLayer() instanceof BaseLayer base && base.getIUpdater() instanceof Nesterovs nesterovs) {
+                nesterovs.setMomentumISchedule(momentum);
+            }
+        }
     }
 }

@@ -15,10 +15,11 @@ import java.util.List;
  * @param wallSeconds     this process's time, set-up included
  * @param peakResidentMb  the training JVM's peak resident memory; null where the OS does not say
  * @param deviceInfo      the backend and devices in detail (GPUs, their memory, CUDA versions)
+ * @param workers         devices that trained at once ({@code cnn.gpus}; 1 without data parallelism)
  */
 public record RunRecord(String fingerprint, DatasetDescription dataset, TrainingConfig configuration, Model model,
                         String backend, String device, int threads, int epochsRun, double trainingSeconds,
-                        double wallSeconds, Long peakResidentMb, DeviceInfo deviceInfo) {
+                        double wallSeconds, Long peakResidentMb, DeviceInfo deviceInfo, int workers) {
 
     /** The network's size and layers ({@link ModelSummary}). */
     public record Model(String network, long parameters, long multiplyAddsPerImage, long flopsPerImage,

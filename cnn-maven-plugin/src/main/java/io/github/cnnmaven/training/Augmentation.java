@@ -32,10 +32,19 @@ public final class Augmentation {
         return !crop && !flip && !jitter && !cutout;
     }
 
-    /** Augments {@code image[offset … offset+c*h*w)}. Zero is the channel mean after normalisation. */
+    /** Augments {@code image[offset … offset+c*h*w)}, padding crops with zeros (the channel means after normalisation). */
     void apply(float[] image, int offset, int c, int h, int w, Random random) {
+        apply(image, offset, c, h, w, random, new float[c]);
+    }
+
+    /**
+     * The same, padding crops with {@code padding[channel]}: black, as torchvision pads the raw image
+     * before normalising. Padding with the mean instead (grey on Fashion-MNIST's black background)
+     * trains on borders no test image has.
+     */
+    void apply(float[] image, int offset, int c, int h, int w, Random random, float[] padding) {
         if (crop) {
-            crop(image, offset, c, h, w, random.nextInt(2 * PAD + 1) - PAD, random.nextInt(2 * PAD + 1) - PAD);
+            crop(image, offset, c, h, w, random.nextInt(2 * PAD + 1) - PAD, random.nextInt(2 * PAD + 1) - PAD, padding);
         }
         if (flip && random.nextBoolean()) {
             for (int ch = 0; ch < c; ch++) {
@@ -70,8 +79,8 @@ public final class Augmentation {
         }
     }
 
-    /** Shift by (dy, dx), filling with zeros: the same as padding by 4 and cropping at a random offset. */
-    private void crop(float[] image, int offset, int c, int h, int w, int dy, int dx) {
+    /** Shift by (dy, dx), filling with the padding: the same as padding by 4 and cropping at a random offset. */
+    private void crop(float[] image, int offset, int c, int h, int w, int dy, int dx, float[] padding) {
         int n = c * h * w;
         if (scratch.length < n) {
             scratch = new float[n];
@@ -82,13 +91,13 @@ public final class Augmentation {
                 int sy = y + dy;
                 int row = offset + (ch * h + y) * w;
                 if (sy < 0 || sy >= h) {
-                    java.util.Arrays.fill(image, row, row + w, 0f);
+                    java.util.Arrays.fill(image, row, row + w, padding[ch]);
                     continue;
                 }
                 int srcRow = (ch * h + sy) * w;
                 for (int x = 0; x < w; x++) {
                     int sx = x + dx;
-                    image[row + x] = sx < 0 || sx >= w ? 0f : scratch[srcRow + sx];
+                    image[row + x] = sx < 0 || sx >= w ? padding[ch] : scratch[srcRow + sx];
                 }
             }
         }

@@ -23,6 +23,8 @@ public final class ImageBatches implements DataSetIterator {
     private final int[] order;
     private final int batchSize;
     private final float[][] tables;
+    /** A black pixel after normalisation, per channel: what crops pad with. */
+    private final float[] black;
     private final Augmentation augmentation;
     private final Random random;
     private final float labelSmoothing;
@@ -42,6 +44,10 @@ public final class ImageBatches implements DataSetIterator {
         this.order = order;
         this.batchSize = batchSize;
         this.tables = normalizer.tables();
+        this.black = new float[tables.length];
+        for (int ch = 0; ch < tables.length; ch++) {
+            black[ch] = tables[ch][0];
+        }
         this.augmentation = augmentation == null || augmentation.isNone() ? null : augmentation;
         this.random = new Random(seed);
         this.labelSmoothing = (float) labelSmoothing;
@@ -85,7 +91,7 @@ public final class ImageBatches implements DataSetIterator {
                 }
             }
             if (augmentation != null) {
-                augmentation.apply(features, dst, c, h, w, random);
+                augmentation.apply(features, dst, c, h, w, random, black);
             }
             labels[b * k + images.label(index)] = on;
         }

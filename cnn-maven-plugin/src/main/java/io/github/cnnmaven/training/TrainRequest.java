@@ -15,9 +15,16 @@ import java.nio.file.Path;
  * @param fingerprint identifies configuration + data; outputs and checkpoints carry it
  * @param fresh       ignore checkpoints ({@code cnn.fresh})
  * @param interactive log progress within epochs (not in {@code -B} mode)
+ * @param gpus        {@code cnn.gpus}: devices to train on at once; null for all
  */
 public record TrainRequest(PreparedDataset dataset, DatasetSpec datasetSpec, TrainingConfig config, Path outputDirectory,
-                           String fingerprint, boolean fresh, boolean interactive, int threads) {
+                           String fingerprint, boolean fresh, boolean interactive, int threads, Integer gpus) {
+
+    /** A request for every device the backend sees. */
+    public TrainRequest(PreparedDataset dataset, DatasetSpec datasetSpec, TrainingConfig config, Path outputDirectory,
+                        String fingerprint, boolean fresh, boolean interactive, int threads) {
+        this(dataset, datasetSpec, config, outputDirectory, fingerprint, fresh, interactive, threads, null);
+    }
 
     @JsonIgnore
     public OutputDirectory output() {

@@ -20,7 +20,9 @@ import io.github.cnnmaven.output.OutputDirectory;
 import io.github.cnnmaven.output.RunRecord;
 import io.github.cnnmaven.output.TrainingHistory;
 import io.github.cnnmaven.training.callback.BatchEnd;
+import io.github.cnnmaven.network.Schedules;
 import io.github.cnnmaven.training.callback.BestModelKeeper;
+import io.github.cnnmaven.training.callback.BudgetPlanner;
 import io.github.cnnmaven.training.callback.Checkpointer;
 import io.github.cnnmaven.training.callback.DivergenceGuard;
 import io.github.cnnmaven.training.callback.EarlyStopping;
@@ -105,7 +107,8 @@ public final class Trainer {
             console.warn("cnn.batchSize " + config.batchSize() + " is larger than the training set (" + split.train().length
                     + " images): each epoch is one batch of " + split.train().length);
         }
-        NetworkBuilder.Built built = NetworkBuilder.build(config, inputs.shape(), inputs.iterationsPerEpoch());
+        DataParallel.Plan plan = parallelPlan(request, config);
+        NetworkBuilder.Built built = NetworkBuilder.build(config, inputs.shape(), inputs.stepsPerEpoch(plan));
 
         OutputDirectory out = request.output();
         BestModelKeeper best = new BestModelKeeper(out.checkpointDirectory().resolve("best.zip"));
@@ -120,8 +123,16 @@ public final class Trainer {
         if (config.earlyStopping() > 0) {
             callbacks.add(new EarlyStopping(config.earlyStopping()));
         }
+        BudgetPlanner planner = null;
         if (config.maxMinutes() > 0) {
-            callbacks.add(new TimeBudget(config.maxMinutes()));
+            int steps = inputs.stepsPerEpoch(plan);
+            BudgetPlanner.Replanner replanner = config.schedule().dependsOnLength()
+                    ? (g, epochs) -> Schedules.replan(g, config, steps, epochs) : (g, epochs) -> { };
+            double validationShare = (split.validation().length + TRAIN_ACCURACY_SAMPLE) / (3.0 * split.train().length);
+            planner = new BudgetPlanner(config.maxMinutes(), config.epochs(), steps, validationShare, replanner,
+                    System::nanoTime, console);
+            callbacks.add(planner);
+            callbacks.add(new TimeBudget(config.maxMinutes())); // the hard stop, should the plan overrun
         }
         Checkpointer checkpointer = new Checkpointer(out.checkpointDirectory().resolve("last.zip"), request.fingerprint(),
                 callbacks);
@@ -159,7 +170,7 @@ public final class Trainer {
             long epochStart = System.nanoTime();
             Nd4j.getRandom().setSeed(config.seed() * 1_000_003L + epoch); // dropout: reproducible, also after a resume
             int[] order = inputs.epochOrder(epoch);
-            double trainLoss = fitEpoch(graph, inputs, order, epoch, request.interactive(), callbacks, nativeMemory);
+            double trainLoss = fitEpoch(graph, inputs, plan, order, epoch, request.interactive(), callbacks, nativeMemory);
             graph.incrementEpochCount(); // epoch-based schedules read it
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
             double[] trainEval = evaluate(graph, train, trainSample, inputs.normalizer(), config.batchSize());
@@ -170,9 +181,10 @@ public final class Trainer {
                     valEval[1], graph.getLearningRate(firstLayer), epochSeconds, order.length / trainSeconds);
             history.add(record);
             seconds += epochSeconds;
-            logEpoch(record, config.epochs(), seconds / history.size());
+            int planned = planner == null ? config.epochs() : planner.plannedEpochs();
             EpochEnd end = new EpochEnd(record, graph, metadata(request, config, data, inputs.normalizer(), epoch,
-                    record.validationAccuracy()), hasValidation, config.epochs(), seconds, List.copyOf(history));
+                    record.validationAccuracy()), hasValidation, planned, seconds, List.copyOf(history));
+            logEpoch(record, planned, seconds / history.size());
             for (TrainingCallback callback : callbacks) {
                 String reason = callback.afterEpoch(end);
                 stopReason = stopReason == null ? reason : stopReason;
@@ -199,20 +211,39 @@ public final class Trainer {
         new TrainingHistory(request.fingerprint(), history, bestEpoch,
                 best.hasBest() ? best.state().bestValidationAccuracy() : null, stopReason).write(out.historyFile());
         OptionalLong peakMb = ProcessMemory.peakResidentMb();
-        runRecord(request, data, summary, history.size(), seconds, (System.nanoTime() - started) / 1e9, peakMb)
+        runRecord(request, data, summary, history.size(), seconds, (System.nanoTime() - started) / 1e9, peakMb, plan)
                 .write(out.runFile());
         peakMb.ifPresent(mb -> console.info("Peak resident memory of the training JVM: " + mb + " MB"));
         console.info("Wrote " + out.modelFile() + " and " + out.historyFile());
         return new Result(history, true, stopReason, summary);
     }
 
+    /** The devices to train on ({@code cnn.gpus}) and each one's share of the batch. */
+    private DataParallel.Plan parallelPlan(TrainRequest request, TrainingConfig config) throws CnnException {
+        boolean cuda = DeviceProbe.describe().backend().toUpperCase(Locale.ROOT).contains("CUDA");
+        int workers = DataParallel.workers(request.gpus(), cuda, Nd4j.getAffinityManager().getNumberOfDevices(), console);
+        if (workers == 1) {
+            return DataParallel.Plan.single(config.batchSize());
+        }
+        DataParallel.Plan plan = DataParallel.Plan.of(config.batchSize(), workers);
+        console.info("Data-parallel training on " + workers + (cuda ? " GPUs" : " CPU workers") + " (DL4J ParallelWrapper,"
+                + " parameters and updater state averaged after every step): each takes " + plan.batchPerWorker()
+                + " images of every batch of " + plan.batchPerWorker() * workers);
+        return plan;
+    }
+
     /** One epoch of training batches; returns the mean of the batches' losses. */
-    private double fitEpoch(ComputationGraph graph, TrainingInputs inputs, int[] order, int epoch, boolean interactive,
-                            List<TrainingCallback> callbacks, NativeMemory nativeMemory) throws CnnException {
+    private double fitEpoch(ComputationGraph graph, TrainingInputs inputs, DataParallel.Plan plan, int[] order, int epoch,
+                            boolean interactive, List<TrainingCallback> callbacks, NativeMemory nativeMemory)
+            throws CnnException {
         double lossSum = 0;
         int batches = 0;
         int images = 0;
         EpochProgress progress = new EpochProgress(epoch, order.length, interactive, System::nanoTime, console);
+        if (plan.isParallel()) {
+            return DataParallel.fitEpoch(graph, plan, inputs.batchesInPlace(order, epoch, plan.batchPerWorker()), epoch,
+                    callbacks, progress);
+        }
         AsyncDataSetIterator it = inputs.batches(order, epoch);
         double penalty = 0;
         try {
@@ -308,11 +339,12 @@ public final class Trainer {
     }
 
     private static RunRecord runRecord(TrainRequest request, LoadedDataset data, ModelSummary summary, int epochsRun,
-                                       double trainingSeconds, double wallSeconds, OptionalLong peakResidentMb) {
+                                       double trainingSeconds, double wallSeconds, OptionalLong peakResidentMb,
+                                       DataParallel.Plan plan) {
         DeviceInfo device = DeviceProbe.describe();
         return new RunRecord(request.fingerprint(), data.describe(), request.config(),
                 RunRecord.Model.of(request.config().networkName(), summary), device.backend(), device.device(),
                 request.threads(), epochsRun, trainingSeconds, wallSeconds,
-                peakResidentMb.isPresent() ? peakResidentMb.getAsLong() : null, device);
+                peakResidentMb.isPresent() ? peakResidentMb.getAsLong() : null, device, plan.workers());
     }
 }

@@ -36,9 +36,19 @@ public record TrainingInputs(TrainingConfig config, ImageSet images, Splits.Spli
         return Splits.epochOrder(split.train(), images.labels(), images.numClasses(), config.balance() == Balance.OVERSAMPLE, seed);
     }
 
+    /** Optimiser steps in an epoch when it is spread over the plan's workers. */
+    public int stepsPerEpoch(DataParallel.Plan plan) {
+        return plan.stepsPerEpoch(order(config, images, split, 0).length);
+    }
+
     /** One epoch of augmented training batches, prepared ahead on another thread; shut it down after use. */
     public AsyncDataSetIterator batches(int[] order, int epoch) {
-        return new AsyncDataSetIterator(new ImageBatches(images, order, config.batchSize(), normalizer,
-                new Augmentation(config.augment()), config.seed() * 31 + epoch, config.labelSmoothing()), 4);
+        return new AsyncDataSetIterator(batchesInPlace(order, epoch, config.batchSize()), 4);
+    }
+
+    /** The same batches, prepared on the caller's thread, of {@code batchSize} images (a worker's share on several devices). */
+    public ImageBatches batchesInPlace(int[] order, int epoch, int batchSize) {
+        return new ImageBatches(images, order, batchSize, normalizer, new Augmentation(config.augment()),
+                config.seed() * 31 + epoch, config.labelSmoothing());
     }
 }

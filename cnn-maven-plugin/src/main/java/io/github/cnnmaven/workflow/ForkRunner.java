@@ -35,13 +35,15 @@ public final class ForkRunner {
      * @param concurrentTrainings {@code cnn.concurrentTrainings}: trainings that may run on this machine at once
      * @param slots               where the machine-wide training slots are ({@link TrainingSlots#defaultDirectory()})
      * @param slotTimeout         how long to wait for a slot ({@code cnn.lockTimeoutMinutes})
+     * @param gpus                {@code cnn.gpus}: devices to train on at once; null for all
      */
     public record Settings(BackendChoice backend, Integer threads, String argLine, int concurrentTrainings, Path slots,
-                           Duration slotTimeout, CudaRuntime cudaRuntime) {
+                           Duration slotTimeout, CudaRuntime cudaRuntime, Integer gpus) {
 
         /** Settings with one training at a time, this user's slots, the default timeout and the system's CUDA. */
         public Settings(BackendChoice backend, Integer threads, String argLine) {
-            this(backend, threads, argLine, 1, TrainingSlots.defaultDirectory(), ProcessLock.DEFAULT_TIMEOUT, CudaRuntime.SYSTEM);
+            this(backend, threads, argLine, 1, TrainingSlots.defaultDirectory(), ProcessLock.DEFAULT_TIMEOUT, CudaRuntime.SYSTEM,
+                    null);
         }
 
         /** The thread count for the numeric backend, checked: by default the cores, shared by the trainings at once. */
@@ -62,6 +64,9 @@ public final class ForkRunner {
                         "use 1 (one training at a time) or more");
             }
             ForkConfiguration.parseArgLine(argLine);
+            if (gpus != null && gpus < 1) {
+                throw InvalidConfigurationException.of("cnn.gpus", gpus, "use all, or a number of GPUs from 1");
+            }
             return this;
         }
     }

@@ -56,7 +56,8 @@ public final class TrainModel {
                 console.warn("Retraining: the model " + output.modelFile() + " cannot be trusted: " + state.why());
             }
             forks.run(output, "train", TrainMain.class.getName(), new TrainRequest(prepared, setup.dataset(), config,
-                    output.root(), fingerprint, setup.fresh(), setup.interactive(), forks.settings().threadCount()));
+                    output.root(), fingerprint, setup.fresh(), setup.interactive(), forks.settings().threadCount(),
+                    forks.settings().gpus()));
         }
         return !config.isOverfitCheck() && Files.isRegularFile(output.modelFile()) ? output.modelFile() : null;
     }

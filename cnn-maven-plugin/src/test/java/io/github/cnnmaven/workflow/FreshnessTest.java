@@ -43,7 +43,7 @@ class FreshnessTest {
 
     void historyAndRun(String fingerprint) throws Exception {
         new TrainingHistory(fingerprint, List.of(), 1, 0.9, null).write(output().historyFile());
-        new RunRecord(fingerprint, null, null, null, "cpu", "x", 2, 3, 1, 1, null, null).write(output().runFile());
+        new RunRecord(fingerprint, null, null, null, "cpu", "x", 2, 3, 1, 1, null, null, 1).write(output().runFile());
     }
 
     @Test

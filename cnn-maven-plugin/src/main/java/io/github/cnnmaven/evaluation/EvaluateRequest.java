@@ -1,11 +1,18 @@
 package io.github.cnnmaven.evaluation;
 
+import io.github.cnnmaven.config.Tta;
 import io.github.cnnmaven.dataset.DatasetSpec;
 import io.github.cnnmaven.dataset.PreparedDataset;
 
 import java.nio.file.Path;
 
-/** What the forked evaluation JVM needs ({@link EvaluateMain}). */
+/** What the forked evaluation JVM needs ({@link EvaluateMain}); {@code tta} is {@code cnn.tta}. */
 public record EvaluateRequest(PreparedDataset dataset, DatasetSpec datasetSpec, Path modelFile, Path outputDirectory,
-                              int maxThumbnails) {
+                              int maxThumbnails, Tta tta) {
+
+    /** A request without test-time augmentation. */
+    public EvaluateRequest(PreparedDataset dataset, DatasetSpec datasetSpec, Path modelFile, Path outputDirectory,
+                           int maxThumbnails) {
+        this(dataset, datasetSpec, modelFile, outputDirectory, maxThumbnails, Tta.NONE);
+    }
 }

@@ -3,6 +3,7 @@ package io.github.cnnmaven.evaluation;
 import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.config.Tta;
 import io.github.cnnmaven.dataset.ImageSet;
 import io.github.cnnmaven.dataset.LoadedDataset;
 import io.github.cnnmaven.network.InferenceGraph;
@@ -14,7 +15,9 @@ import io.github.cnnmaven.output.ModelMetadata;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.Reverse;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -71,6 +74,11 @@ public final class Evaluator {
             while (batches.hasNext()) {
                 DataSet batch = batches.next();
                 INDArray output = graph.outputSingle(false, batch.getFeatures());
+                if (request.tta() == Tta.FLIP) {
+                    // the mean of the probabilities of each image and its mirror (width is NCHW's last axis)
+                    INDArray mirrored = Nd4j.exec(new Reverse(batch.getFeatures(), 3))[0];
+                    output = output.add(graph.outputSingle(false, mirrored)).muli(0.5);
+                }
                 evaluation.eval(batch.getLabels(), output);
                 for (int r = 0; r < output.rows(); r++) {
                     int index = offset + r;
@@ -109,11 +117,13 @@ public final class Evaluator {
             }
             EvaluationResult result = new EvaluationResult(evaluation.accuracy(), k > 5 ? evaluation.topNAccuracy() : null,
                     perClass, test.classNames(), confusion, wrong,
-                    new EvaluationResult.TestSet(data.prepared().kind().id(), data.prepared().identity(), test.size()),
+                    new EvaluationResult.TestSet(data.prepared().kind().id(), data.prepared().identity(), test.size(),
+                            request.tta() == Tta.NONE ? null : request.tta().id()),
                     metadata.fingerprint(), null, null);
-            console.info(String.format(Locale.ROOT, "Test accuracy %.4f%s on %d images (%d misclassified)", result.accuracy(),
+            console.info(String.format(Locale.ROOT, "Test accuracy %.4f%s on %d images (%d misclassified)%s", result.accuracy(),
                     result.top5Accuracy() == null ? "" : String.format(Locale.ROOT, ", top-5 %.4f", result.top5Accuracy()),
-                    test.size(), wrong.size()));
+                    test.size(), wrong.size(), request.tta() == Tta.NONE ? "" : ", with test-time augmentation: "
+                            + request.tta().id()));
             return result;
         } catch (IOException e) {
             throw new CnnException("Evaluation failed: " + e.getMessage(), e);

@@ -1,6 +1,8 @@
 package io.github.cnnmaven.mojo;
 
 import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.config.Choice;
+import io.github.cnnmaven.config.Tta;
 import io.github.cnnmaven.workflow.EvaluateModel;
 import io.github.cnnmaven.workflow.GateSettings;
 import org.apache.maven.plugin.MojoFailureException;
@@ -46,6 +48,10 @@ public class EvaluateMojo extends AbstractTrainingMojo {
     @Parameter(property = "cnn.maxThumbnails", defaultValue = "64")
     private int maxThumbnails;
 
+    /** Test-time augmentation: none, or flip (the mean of each test image's and its mirror's predictions). */
+    @Parameter(property = "cnn.tta", defaultValue = "none")
+    private String tta;
+
     @Override
     protected String goal() {
         return "evaluate";
@@ -59,7 +65,7 @@ public class EvaluateMojo extends AbstractTrainingMojo {
     @Override
     protected void run() throws CnnException, MojoFailureException {
         GateSettings gate = new GateSettings(minAccuracy, baseline == null ? null : baseline.toPath(), maxAccuracyDrop,
-                minClassAccuracy, haltOnFailure, maxThumbnails);
+                minClassAccuracy, haltOnFailure, maxThumbnails, Choice.parse(Tta.class, tta == null ? "none" : tta, "cnn.tta"));
         EvaluateModel.Verdict verdict = new EvaluateModel(datasets(), forks(), output(), console())
                 .run(trainingSetup(), gate, projectName(), this::display);
         if (verdict.failed()) {

@@ -30,7 +30,12 @@ public record EvaluationResult(double accuracy, Double top5Accuracy, List<ClassM
     }
 
     /** Which test set was measured: a baseline from another one cannot be compared. */
-    public record TestSet(String dataset, String identity, int count) {
+    public record TestSet(String dataset, String identity, int count, String testTimeAugmentation) {
+
+        /** A test set measured without test-time augmentation. */
+        public TestSet(String dataset, String identity, int count) {
+            this(dataset, identity, count, null);
+        }
     }
 
     /** One rule of the gate, as the gate's message prints it (docs/gate.md). */

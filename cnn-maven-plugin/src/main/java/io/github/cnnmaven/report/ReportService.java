@@ -153,7 +153,9 @@ public final class ReportService {
                     + " variants, by validation accuracy)"));
         }
         if (evaluation != null) {
-            summary.add(row("Test accuracy", f(evaluation.accuracy())));
+            summary.add(row("Test accuracy", f(evaluation.accuracy()) + (evaluation.testSet() != null
+                    && evaluation.testSet().testTimeAugmentation() != null ? " (test-time augmentation: "
+                    + evaluation.testSet().testTimeAugmentation() + ")" : "")));
             if (evaluation.top5Accuracy() != null) {
                 summary.add(row("Top-5 accuracy", f(evaluation.top5Accuracy())));
             }

@@ -74,7 +74,7 @@ public final class EvaluateModel {
         requireCurrent(Freshness.fingerprint(config, prepared, setup.dataset()));
 
         forks.run(output, "evaluate", EvaluateMain.class.getName(), new EvaluateRequest(prepared, setup.dataset(),
-                output.modelFile(), output.root(), gateSettings.maxThumbnails()));
+                output.modelFile(), output.root(), gateSettings.maxThumbnails(), gateSettings.tta()));
         EvaluationResult result = output.evaluation();
         EvaluationResult.Gate gate = AccuracyGate.check(result, new AccuracyGate.Limits(gateSettings.minAccuracy(), baseline,
                 gateSettings.maxAccuracyDrop(), gateSettings.minClassAccuracy()));

@@ -1,6 +1,7 @@
 package io.github.cnnmaven.workflow;
 
 import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.config.Tta;
 
 import java.nio.file.Path;
 
@@ -13,9 +14,16 @@ import java.nio.file.Path;
  * @param minClassAccuracy {@code cnn.minClassAccuracy}; null for none
  * @param haltOnFailure    {@code cnn.haltOnFailure}: false turns a violated gate into warnings
  * @param maxThumbnails    at most this many misclassified thumbnails for the report
+ * @param tta              {@code cnn.tta}: test-time augmentation
  */
 public record GateSettings(Double minAccuracy, Path baseline, double maxAccuracyDrop, Double minClassAccuracy,
-                           boolean haltOnFailure, int maxThumbnails) {
+                           boolean haltOnFailure, int maxThumbnails, Tta tta) {
+
+    /** Settings without test-time augmentation. */
+    public GateSettings(Double minAccuracy, Path baseline, double maxAccuracyDrop, Double minClassAccuracy,
+                        boolean haltOnFailure, int maxThumbnails) {
+        this(minAccuracy, baseline, maxAccuracyDrop, minClassAccuracy, haltOnFailure, maxThumbnails, Tta.NONE);
+    }
 
     public GateSettings validate() throws InvalidConfigurationException {
         fraction("cnn.minAccuracy", minAccuracy);

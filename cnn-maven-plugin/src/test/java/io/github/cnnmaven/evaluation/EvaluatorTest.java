@@ -1,6 +1,7 @@
 package io.github.cnnmaven.evaluation;
 
 import io.github.cnnmaven.config.Optimizer;
+import io.github.cnnmaven.config.Tta;
 import io.github.cnnmaven.output.EvaluationResult;
 
 import io.github.cnnmaven.common.CnnException;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,6 +79,42 @@ class EvaluatorTest {
         INDArray predicted = saved.outputSingle(false, test.getFeatures()).argMax(1);
         long savedCorrect = IntStream.range(0, all.length).filter(i -> predicted.getInt(i) == data.test().label(i)).count();
         assertEquals(savedCorrect, correct, "the unfolded model gets the same images right");
+    }
+
+    @Test
+    void flipTestTimeAugmentationAveragesEachImageWithItsMirror() throws Exception {
+        LoadedDataset data = TrainingFixtures.SHAPES;
+        TrainRequest train = new TrainRequest(data.prepared(), null, TrainingFixtures.lenet5(2, Optimizer.ADAM, 0.003, null),
+                temp, "fp", false, false, 2);
+        new Trainer(Console.silent()).train(train, data, null);
+        List<String> log = new ArrayList<>();
+        EvaluationResult r = new Evaluator(Console.of(log::add, log::add)).evaluate(new EvaluateRequest(data.prepared(), null,
+                train.modelFile(), temp, 0, Tta.FLIP), data);
+        assertEquals("flip", r.testSet().testTimeAugmentation());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("Test accuracy") && l.endsWith(", with test-time augmentation: flip")),
+                log.toString());
+
+        // The same, computed here: mirror each image in Java and average the saved model's probabilities.
+        ComputationGraph saved = ModelFile.readGraph(train.modelFile(), false);
+        ImageBatches batches = new ImageBatches(data.test(), IntStream.range(0, data.test().size()).toArray(), 50,
+                ChannelNormalizer.of(ModelMetadata.read(train.modelFile())), null, 0, 0);
+        INDArray x = batches.next().getFeatures();
+        float[] mirrored = x.dup().data().asFloat();
+        int w = (int) x.size(3);
+        for (int row = 0; row < mirrored.length / w; row++) {
+            for (int col = 0; col < w / 2; col++) {
+                float t = mirrored[row * w + col];
+                mirrored[row * w + col] = mirrored[row * w + w - 1 - col];
+                mirrored[row * w + w - 1 - col] = t;
+            }
+        }
+        INDArray mean = saved.outputSingle(false, x).add(saved.outputSingle(false, Nd4j.create(mirrored, x.shape(), 'c')))
+                .muli(0.5);
+        long correct = 0;
+        for (int i = 0; i < data.test().size(); i++) {
+            correct += mean.getRow(i).argMax().getInt(0) == data.test().label(i) ? 1 : 0;
+        }
+        assertEquals((double) correct / data.test().size(), r.accuracy(), 1e-9);
     }
 
     @Test

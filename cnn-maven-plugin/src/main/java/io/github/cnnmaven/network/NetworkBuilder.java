@@ -605,12 +605,7 @@ public final class NetworkBuilder {
                 conv(filters, 1, stride, ConvolutionMode.Same, Activation.IDENTITY);
                 shortcut = add("bn", new BatchNormalization.Builder().build(), 0);
             }
-            String sum = name("add");
-            builder.addVertex(sum, new ElementWiseVertex(ElementWiseVertex.Op.Add), main, shortcut);
-            rows.add(new ModelSummary.LayerRow(sum, "Add", shape(mainType), 0, 0));
-            last = sum;
-            type = mainType;
-            relu();
+            addShortcut(main, mainType, shortcut);
         }
 
         void output(int classes) throws NetworkDefinitionException {

@@ -71,6 +71,26 @@ class BatchesAndSplitsTest {
     }
 
     @Test
+    void cropsPadTrainingImagesWithBlackNotTheMean() {
+        int[] all = IntStream.range(0, set.size()).toArray();
+        ChannelNormalizer normalizer = ChannelNormalizer.fit(set, all);
+        float[] cropped = new ImageBatches(set, all, set.size(), normalizer, new Augmentation(List.of(Augment.CROP4)), 7, 0)
+                .next().getFeatures().data().asFloat();
+        float[] black = new float[3];
+        for (int c = 0; c < 3; c++) {
+            black[c] = normalizer.tables()[c][0];
+        }
+        int plane = 8 * 8;
+        long padded = 0;
+        for (int i = 0; i < cropped.length; i++) {
+            // zero is the channel mean after normalising: what the padding was before, grey on a black background
+            assertTrue(cropped[i] != 0f, "no mean-coloured padding at " + i);
+            padded += cropped[i] == black[i / plane % 3] ? 1 : 0;
+        }
+        assertTrue(padded > cropped.length / 20, "shifted images show black borders: " + padded);
+    }
+
+    @Test
     void augmentationChangesTrainingBatchesOnly() {
         int[] all = IntStream.range(0, set.size()).toArray();
         ChannelNormalizer n = ChannelNormalizer.fit(set, all);

@@ -16,11 +16,8 @@ import java.util.function.LongSupplier;
  */
 public final class BudgetPlanner extends StatefulCallback<BudgetPlanner.State> {
 
-    /**
-     * @param plannedEpochs the epochs planned so far; 0 before the first measurement
-     * @param plans         how many plans were made
-     */
-    public record State(int plannedEpochs, int plans) {
+    /** @param plannedEpochs the epochs planned so far; 0 before the first measurement */
+    public record State(int plannedEpochs) {
     }
 
     /** Re-plans the network's schedules for a number of epochs. */
@@ -48,7 +45,7 @@ public final class BudgetPlanner extends StatefulCallback<BudgetPlanner.State> {
      */
     public BudgetPlanner(int minutes, int maxEpochs, int stepsPerEpoch, double validationShare, Replanner replanner,
                          LongSupplier nanos, Console console) {
-        super(State.class, new State(0, 0));
+        super(State.class, new State(0));
         this.minutes = minutes;
         this.maxEpochs = maxEpochs;
         this.stepsPerEpoch = stepsPerEpoch;
@@ -118,7 +115,7 @@ public final class BudgetPlanner extends StatefulCallback<BudgetPlanner.State> {
         if (epochs != plannedEpochs()) {
             replanner.replan(graph, epochs);
         }
-        state = new State(epochs, state.plans() + 1);
+        state = new State(epochs);
         console.info((first ? "Time budget: " : "Time budget re-planned: ") + epochs + " of the " + maxEpochs
                 + " epochs fit in " + minutes + " minutes (cnn.maxMinutes; " + why + ")"
                 + (epochs < maxEpochs ? ": the schedule is planned to end after epoch " + epochs : ""));

@@ -38,7 +38,7 @@ assert log.contains("The model is the winner of the study of this configuration:
 assert log.contains('Model is up to date (fingerprint ' + study.winnerFingerprint)
 
 // evaluate tests the winner once; no variant was ever tested
-assert log.contains("Testing the winner of the study, '${study.winner}' (4 variants compared on validation")
+assert log.contains("Using the winner of the study, '${study.winner}' (4 variants compared on validation")
 assert log.count('Test accuracy ') == 1
 assert new File(out, 'evaluation.json').isFile()
 def tested = []

@@ -68,4 +68,13 @@ public final class Json {
             throw new IllegalStateException("Cannot serialise " + value.getClass().getSimpleName(), e);
         }
     }
+
+    /** One-line JSON text of {@code value} (for a string field of another format, such as ONNX metadata). */
+    public static String string(Object value) {
+        try {
+            return MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot serialise " + value.getClass().getSimpleName(), e);
+        }
+    }
 }

@@ -96,6 +96,27 @@ public class LayerSpec {
         return this;
     }
 
+    public LayerSpec padding(String p) {
+        padding = p;
+        return this;
+    }
+
+    public LayerSpec activation(String a) {
+        activation = a;
+        return this;
+    }
+
+    /** An inception block's branch widths: 1×1, 3×3 reduction and 3×3, 5×5 reduction and 5×5, pool projection. */
+    public LayerSpec inception(int c1, int c3r, int c3, int c5r, int c5, int pool) {
+        this.c1 = c1;
+        this.c3r = c3r;
+        this.c3 = c3;
+        this.c5r = c5r;
+        this.c5 = c5;
+        this.pool = pool;
+        return this;
+    }
+
     public String normalizedType() {
         return type == null ? "" : type.trim().toLowerCase(Locale.ROOT);
     }

@@ -140,7 +140,8 @@ public final class Evaluator {
         return best;
     }
 
-    private static List<EvaluationResult.Prediction> top(double[] p, List<String> names, int n) {
+    /** The {@code n} most probable classes, most probable first. */
+    public static List<EvaluationResult.Prediction> top(double[] p, List<String> names, int n) {
         return IntStream.range(0, p.length).boxed().sorted(Comparator.comparingDouble(i -> -p[i])).limit(n)
                 .map(i -> new EvaluationResult.Prediction(names.get(i), p[i])).toList();
     }

@@ -11,12 +11,22 @@ import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.lrfinder.LrFinder;
 import io.github.cnnmaven.lrfinder.LrMethod;
 import io.github.cnnmaven.workflow.TrainingSetup;
+import io.github.cnnmaven.workflow.ModelArtifacts;
+import org.apache.maven.artifact.Artifact;
+import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProjectHelper;
 
 import java.util.List;
 
 /** The network and training parameters, shared by the goals that train or check a model against them. */
 public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
+
+    /** The classifier of the attached model artifacts. */
+    static final String MODEL_CLASSIFIER = "model";
+
+    @Component
+    private MavenProjectHelper projectHelper;
 
     /** lenet5, alexnet-cifar, vgg11, vgg13, vgg16, vgg19, nin, resnet20 or resnet18; ignored when layers are declared. */
     @Parameter(property = "cnn.network", defaultValue = "alexnet-cifar")
@@ -143,6 +153,27 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     }
 
     /** The training goals' request: dataset, configuration and find-lr settings as parameters give them (checked later). */
+    /**
+     * Attaches {@code model.zip} (type zip) and {@code model.onnx} (type onnx), classifier model, once
+     * per build: a study followed by train in one build produce the same files, attached by the first.
+     */
+    protected void attach(ModelArtifacts artifacts) {
+        if (artifacts == null || project == null || projectHelper == null) {
+            return;
+        }
+        attach("zip", artifacts.model());
+        attach("onnx", artifacts.onnx());
+    }
+
+    private void attach(String type, java.nio.file.Path file) {
+        for (Artifact a : project.getAttachedArtifacts()) {
+            if (MODEL_CLASSIFIER.equals(a.getClassifier()) && type.equals(a.getType())) {
+                return;
+            }
+        }
+        projectHelper.attachArtifact(project, type, MODEL_CLASSIFIER, file.toFile());
+    }
+
     protected TrainingSetup trainingSetup() throws InvalidConfigurationException {
         return new TrainingSetup(datasetSpec(), trainingConfig(), autoLearningRate(),
                 new LrFinder.Settings(lrStart, lrEnd, lrSteps, Choice.parse(LrMethod.class, lrMethod, "cnn.lrMethod")),

@@ -11,7 +11,8 @@ import org.apache.maven.plugins.annotations.Parameter;
  * Trains variants of the configuration that differ in the hyperparameters named on the study's
  * axes, one axis at a time around the base or as a full grid, all with the same seed, validation
  * split and epoch budget; compares them on validation accuracy only; and writes the winner as the
- * output directory's {@code model.zip} (with its fingerprint) plus {@code study.json}. A following
+ * output directory's {@code model.zip} (with its fingerprint) and {@code model.onnx}, attached to the
+ * build as train attaches them, plus {@code study.json}. A following
  * {@code train} finds the winner up to date and {@code evaluate} tests it, and only it.
  * Not bound to a phase: bind it (for example to prepare-package, before train) or run {@code mvn cnn:study}.
  */
@@ -51,6 +52,6 @@ public class StudyMojo extends AbstractTrainingMojo {
 
     @Override
     protected void run() throws CnnException {
-        new RunStudy(datasets(), forks(), output(), console()).run(trainingSetup(), studySpec());
+        attach(new RunStudy(datasets(), forks(), output(), console()).run(trainingSetup(), studySpec()));
     }
 }

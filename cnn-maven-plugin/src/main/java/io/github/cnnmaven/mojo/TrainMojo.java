@@ -2,18 +2,14 @@ package io.github.cnnmaven.mojo;
 
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.workflow.TrainModel;
-import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.LifecyclePhase;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
-import org.apache.maven.project.MavenProjectHelper;
-
-import java.nio.file.Path;
 
 /**
  * Trains the network on the dataset (fetching it first when needed) in a forked JVM, writes
- * {@code model.zip}, {@code history.json}, {@code run.json} and checkpoints, and attaches the model
- * to the build (type zip, classifier model). With an unchanged fingerprint it says "up to date".
+ * {@code model.zip}, {@code history.json}, {@code run.json} and checkpoints, exports {@code model.onnx},
+ * and attaches both to the build (types zip and onnx, classifier model). With an unchanged fingerprint it says "up to date".
  */
 @Mojo(name = "train", defaultPhase = LifecyclePhase.PREPARE_PACKAGE, threadSafe = true)
 public class TrainMojo extends AbstractTrainingMojo {
@@ -21,9 +17,6 @@ public class TrainMojo extends AbstractTrainingMojo {
     /** Skips this goal only. */
     @Parameter(property = "cnn.train.skip", defaultValue = "false")
     private boolean skipTrain;
-
-    @Component
-    private MavenProjectHelper projectHelper;
 
     @Override
     protected String goal() {
@@ -37,9 +30,6 @@ public class TrainMojo extends AbstractTrainingMojo {
 
     @Override
     protected void run() throws CnnException {
-        Path model = new TrainModel(datasets(), forks(), output(), console()).run(trainingSetup());
-        if (model != null && project != null && projectHelper != null) {
-            projectHelper.attachArtifact(project, "zip", "model", model.toFile());
-        }
+        attach(new TrainModel(datasets(), forks(), output(), console()).run(trainingSetup()));
     }
 }

@@ -126,8 +126,18 @@ public final class InferenceGraph {
         conf.getVertexInputs().replaceAll((name, inputs) -> inputs.stream().map(i -> i.equals(vertex) ? source : i).toList());
     }
 
-    /** {@code W ← s·W}, {@code b ← s·(b − μ) + β} with {@code s = γ/√(σ² + ε)}, per output channel. */
-    private static void foldInto(Layer conv, Layer bn) {
+    /** A batch-norm layer's inference statistics, per channel, whichever way DL4J stored them. */
+    public record BatchNormStatistics(double[] gamma, double[] beta, double[] mean, double[] variance, double eps) {
+
+        /** {@code s = γ/√(σ² + ε)}: the scale of the affine map batch norm is at inference. */
+        INDArray scale() {
+            INDArray v = Nd4j.createFromArray(variance).addi(eps);
+            return Nd4j.createFromArray(gamma).divi(Transforms.sqrt(v, false));
+        }
+    }
+
+    /** The statistics of a trained batch-norm layer ({@code bn}): γ, β, running mean and variance. */
+    public static BatchNormStatistics statistics(Layer bn) {
         BatchNormalization c = (BatchNormalization) bn.conf().getLayer();
         INDArray mean = bn.getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN).castTo(DataType.DOUBLE).reshape(-1);
         INDArray variance;
@@ -143,7 +153,17 @@ public final class InferenceGraph {
                 : bn.getParam(BatchNormalizationParamInitializer.GAMMA).castTo(DataType.DOUBLE).reshape(-1);
         INDArray beta = c.isLockGammaBeta() ? Nd4j.valueArrayOf(new long[] {channels}, c.getBeta(), DataType.DOUBLE)
                 : bn.getParam(BatchNormalizationParamInitializer.BETA).castTo(DataType.DOUBLE).reshape(-1);
-        INDArray scale = gamma.div(Transforms.sqrt(variance.add(c.getEps())));
+        return new BatchNormStatistics(gamma.toDoubleVector(), beta.toDoubleVector(), mean.toDoubleVector(),
+                variance.toDoubleVector(), c.getEps());
+    }
+
+    /** {@code W ← s·W}, {@code b ← s·(b − μ) + β} with {@code s = γ/√(σ² + ε)}, per output channel. */
+    private static void foldInto(Layer conv, Layer bn) {
+        BatchNormStatistics s = statistics(bn);
+        long channels = s.mean().length;
+        INDArray scale = s.scale();
+        INDArray mean = Nd4j.createFromArray(s.mean());
+        INDArray beta = Nd4j.createFromArray(s.beta());
 
         INDArray w = conv.getParam(ConvolutionParamInitializer.WEIGHT_KEY);
         INDArray b = conv.getParam(ConvolutionParamInitializer.BIAS_KEY);

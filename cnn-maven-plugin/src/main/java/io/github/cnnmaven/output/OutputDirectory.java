@@ -18,6 +18,8 @@ import java.time.Duration;
 public final class OutputDirectory {
 
     public static final String MODEL = "model.zip";
+    public static final String ONNX = "model.onnx";
+    public static final String PREDICTIONS = "predictions.csv";
     public static final String HISTORY = "history.json";
     public static final String RUN = "run.json";
     public static final String DATASET = "dataset.json";
@@ -75,6 +77,15 @@ public final class OutputDirectory {
 
     public Path modelFile() {
         return root.resolve(MODEL);
+    }
+
+    /** The model as ONNX, exported from {@link #modelFile()}. */
+    public Path onnxFile() {
+        return root.resolve(ONNX);
+    }
+
+    public Path predictionsFile() {
+        return root.resolve(PREDICTIONS);
     }
 
     public Path historyFile() {

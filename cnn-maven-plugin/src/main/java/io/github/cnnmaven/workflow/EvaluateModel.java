@@ -65,13 +65,9 @@ public final class EvaluateModel {
 
     private Verdict evaluate(TrainingSetup setup, GateSettings gateSettings, EvaluationResult baseline, String projectName,
                              Function<Path, String> display) throws CnnException {
-        if (!Files.isRegularFile(output.modelFile())) {
-            throw new CnnException("No trained model at " + output.modelFile() + ": the train goal produces it (mvn cnn:train,"
-                    + " or bind train in the POM so that mvn verify runs it before evaluate)");
-        }
-        PreparedDataset prepared = datasets.prepare(setup.dataset());
-        TrainingConfig config = new FindLearningRate(datasets, forks, output, console).configFor(setup, prepared, false);
-        requireCurrent(Freshness.fingerprint(config, prepared, setup.dataset()));
+        CurrentModel current = CurrentModel.require(datasets, forks, output, console, setup);
+        PreparedDataset prepared = current.prepared();
+        TrainingConfig config = current.config();
 
         forks.run(output, "evaluate", EvaluateMain.class.getName(), new EvaluateRequest(prepared, setup.dataset(),
                 output.modelFile(), output.root(), gateSettings.maxThumbnails(), gateSettings.tta()));
@@ -102,17 +98,6 @@ public final class EvaluateModel {
                     + " a good run (target/cnn/evaluation.json) and point cnn.baseline at it");
         }
         return EvaluationResult.read(file, "the baseline (cnn.baseline)");
-    }
-
-    private void requireCurrent(String fingerprint) throws CnnException {
-        Freshness.ModelState state = Freshness.model(output, fingerprint);
-        switch (state.status()) {
-            case CURRENT -> { }
-            case STUDY_WINNER -> console.info("Testing the winner of the study, '" + state.study().winner() + "' ("
-                    + state.study().variants().size() + " variants compared on validation; " + output.studyFile() + ")");
-            default -> throw new CnnException("The model " + output.modelFile() + " is stale: " + state.why()
-                    + ". Run the train goal first (mvn cnn:train), or the study goal when the model comes from a study.");
-        }
     }
 
     private Verdict verdict(EvaluationResult.Gate gate, boolean haltOnFailure, String evaluationFile) {

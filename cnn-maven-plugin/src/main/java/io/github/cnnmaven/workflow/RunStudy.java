@@ -13,6 +13,7 @@ import io.github.cnnmaven.study.StudyRequest;
 import io.github.cnnmaven.study.StudySpec;
 import io.github.cnnmaven.study.StudyVariant;
 
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -35,12 +36,17 @@ public final class RunStudy {
         this.console = console;
     }
 
-    public void run(TrainingSetup setup, StudySpec study) throws CnnException {
+    /** Runs the study; returns the winner's model and its ONNX form to attach, or null when there is no model. */
+    public ModelArtifacts run(TrainingSetup setup, StudySpec study) throws CnnException {
         setup.validate();
         forks.settings().validate();
         plan(setup.config(), study, "check"); // bad axes fail before any download
         try (ProcessLock lock = output.lock("study", console)) {
             study(setup, study);
+            if (!Files.isRegularFile(output.modelFile())) {
+                return null;
+            }
+            return new ModelArtifacts(output.modelFile(), ExportOnnx.ensure(forks, output, console));
         }
     }
 

@@ -30,8 +30,8 @@ public final class TrainModel {
         this.console = console;
     }
 
-    /** Trains (or finds the model up to date); returns the model to attach to the build, or null for none. */
-    public Path run(TrainingSetup setup) throws CnnException {
+    /** Trains (or finds the model up to date) and exports it to ONNX; returns what to attach, or null for none. */
+    public ModelArtifacts run(TrainingSetup setup) throws CnnException {
         setup.validate();
         forks.settings().validate();
         try (ProcessLock lock = output.lock("train", console)) {
@@ -39,7 +39,7 @@ public final class TrainModel {
         }
     }
 
-    private Path train(TrainingSetup setup) throws CnnException {
+    private ModelArtifacts train(TrainingSetup setup) throws CnnException {
         PreparedDataset prepared = datasets.prepare(setup.dataset());
         TrainingConfig config = new FindLearningRate(datasets, forks, output, console).configFor(setup, prepared, true);
         String fingerprint = Freshness.fingerprint(config, prepared, setup.dataset());
@@ -59,6 +59,9 @@ public final class TrainModel {
                     output.root(), fingerprint, setup.fresh(), setup.interactive(), forks.settings().threadCount(),
                     forks.settings().gpus()));
         }
-        return !config.isOverfitCheck() && Files.isRegularFile(output.modelFile()) ? output.modelFile() : null;
+        if (config.isOverfitCheck() || !Files.isRegularFile(output.modelFile())) {
+            return null;
+        }
+        return new ModelArtifacts(output.modelFile(), ExportOnnx.ensure(forks, output, console));
     }
 }

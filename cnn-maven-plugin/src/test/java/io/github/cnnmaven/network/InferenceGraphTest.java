@@ -27,9 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class InferenceGraphTest {
+public class InferenceGraphTest {
 
-    static ComputationGraph network(String preset, boolean batchNorm) throws Exception {
+    public static ComputationGraph network(String preset, boolean batchNorm) throws Exception {
         TrainingConfig c = TrainingConfig.builder().network(preset).epochs(1).batchSize(4).batchNorm(batchNorm).build();
         ComputationGraph graph = new ComputationGraph(NetworkBuilder.build(c, new InputShape(3, 32, 32, 10), 1).configuration());
         graph.init();
@@ -37,7 +37,7 @@ class InferenceGraphTest {
     }
 
     /** Running statistics and affine parameters far from their initial 0/1, as after real training. */
-    static void randomiseBatchNorms(ComputationGraph graph) {
+    public static void randomiseBatchNorms(ComputationGraph graph) {
         Nd4j.getRandom().setSeed(3);
         for (Layer layer : graph.getLayers()) {
             if (layer instanceof BatchNormalization) {

@@ -113,6 +113,17 @@ public final class ImageFolderReader {
     }
 
     static void decodeInto(Path file, int side, byte[] target, int offset) throws DatasetFormatException {
+        decode(file, 3, side, side, target, offset);
+    }
+
+    /**
+     * Decodes a PNG or JPEG, resized (bilinear) to {@code width}×{@code height}, into {@code target}
+     * at {@code offset} as channel planes: red, green, blue for 3 channels, grey (ImageIO's luminance
+     * conversion) for 1. This is how training images from folders are read, so new images given to a
+     * trained model are prepared as its training images were.
+     */
+    public static void decode(Path file, int channels, int height, int width, byte[] target, int offset)
+            throws DatasetFormatException {
         BufferedImage source;
         try {
             source = ImageIO.read(file.toFile());
@@ -122,16 +133,22 @@ public final class ImageFolderReader {
         if (source == null) {
             throw new DatasetFormatException(file, "unreadable image: not a PNG or JPEG that ImageIO can decode");
         }
-        BufferedImage rgb = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = rgb.createGraphics();
+        BufferedImage resized = new BufferedImage(width, height, channels == 1 ? BufferedImage.TYPE_BYTE_GRAY
+                : BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = resized.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-            g.drawImage(source, 0, 0, side, side, null);
+            g.drawImage(source, 0, 0, width, height, null);
         } finally {
             g.dispose();
         }
-        int plane = side * side;
-        int[] argb = rgb.getRGB(0, 0, side, side, null, 0, side);
+        int plane = width * height;
+        if (channels == 1) {
+            byte[] grey = (byte[]) resized.getRaster().getDataElements(0, 0, width, height, null);
+            System.arraycopy(grey, 0, target, offset, plane);
+            return;
+        }
+        int[] argb = resized.getRGB(0, 0, width, height, null, 0, width);
         for (int p = 0; p < plane; p++) {
             target[offset + p] = (byte) (argb[p] >> 16);
             target[offset + plane + p] = (byte) (argb[p] >> 8);

@@ -78,4 +78,31 @@ class ImageFolderReaderTest {
         DatasetFormatException e = assertThrows(DatasetFormatException.class, () -> ImageFolderReader.read(train, 16));
         assertTrue(e.getMessage().contains("holds no class folders"), e.getMessage());
     }
+
+    /** A grey model (Fashion-MNIST) gets one plane; a grey PNG keeps its values, resized to the model's size. */
+    @Test
+    void decodesToOneGreyPlaneOrThreeColourPlanesAtTheModelsSize() throws Exception {
+        BufferedImage grey = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                grey.getRaster().setSample(x, y, 0, x < 4 ? 40 : 200);
+            }
+        }
+        Path file = temp.resolve("grey.png");
+        ImageIO.write(grey, "png", file.toFile());
+
+        byte[] one = new byte[1 + 4 * 4];
+        ImageFolderReader.decode(file, 1, 4, 4, one, 1);
+        assertEquals(0, one[0], "nothing before the offset");
+        assertEquals(40, one[1] & 0xff);
+        assertEquals(200, one[1 + 3] & 0xff);
+        assertEquals(200, one[1 + 15] & 0xff);
+
+        byte[] three = new byte[3 * 2 * 4];
+        ImageFolderReader.decode(file, 3, 2, 4, three, 0); // 2 rows of 4: not square
+        for (int c = 0; c < 3; c++) {
+            assertEquals(40, three[c * 8] & 0xff, "channel " + c);
+            assertEquals(200, three[c * 8 + 7] & 0xff, "channel " + c);
+        }
+    }
 }

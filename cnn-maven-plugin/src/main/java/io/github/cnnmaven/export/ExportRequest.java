@@ -1,0 +1,7 @@
+package io.github.cnnmaven.export;
+
+import java.nio.file.Path;
+
+/** What the forked export JVM needs ({@link ExportMain}): the model to export and where to write it. */
+public record ExportRequest(Path modelFile, Path onnxFile) {
+}

@@ -17,7 +17,7 @@ SHA=$(java -cp "cnn-maven-plugin/target/test-classes:cnn-maven-plugin/target/cla
 sed -e "s|<dataset>cifar10</dataset>|<dataset>cifar10</dataset><datasetUrl>file://$WORK/cifar-10-binary.tar.gz</datasetUrl><datasetSha256>$SHA</datasetSha256><cacheDir>$WORK/cache</cacheDir>|" \
     -e "s|<epochs>30</epochs>|<epochs>$EPOCHS</epochs>|" \
     -e "s|<minAccuracy>0.75</minAccuracy>||" \
-    sample-project/pom.xml > "$WORK/pom.xml"
+    sample-project/classifier/pom.xml > "$WORK/pom.xml"
 grep -q "$SHA" "$WORK/pom.xml"
 START=$(date +%s)
 mvn -B -f "$WORK/pom.xml" verify > "$WORK/build.log" 2>&1 || { tail -40 "$WORK/build.log"; exit 1; }

@@ -31,10 +31,10 @@ run() {
   echo "  build: $(( $(date +%s) - start )) s"
 }
 
-run main-job sample-project/pom.xml
+run main-job sample-project/classifier/pom.xml
 for preset in $PRESETS; do
   # the main job's recipe with the preset instead of its own layers
   sed -e '/<layers>/,/<\/layers>/d' -e "s|<datasetUrl>file:///usr/share/datasets/fashion-mnist/</datasetUrl>|&<network>$preset</network>|" \
-      sample-project/pom.xml > "$WORK/$preset.xml"
+      sample-project/classifier/pom.xml > "$WORK/$preset.xml"
   run "$preset" "$WORK/$preset.xml"
 done

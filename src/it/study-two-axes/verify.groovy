@@ -36,6 +36,10 @@ def metadata = new ZipFile(new File(out, 'model.zip')).withCloseable { zip ->
 assert metadata.fingerprint == study.winnerFingerprint
 assert log.contains("The model is the winner of the study of this configuration: '${study.winner}'")
 assert log.contains('Model is up to date (fingerprint ' + study.winnerFingerprint)
+// the winner is exported to ONNX once, by the study; train finds that export current
+assert log.count('Exporting the model to ONNX') == 1
+assert log.contains('ONNX model is up to date: ')
+assert new File(out, 'model.onnx').isFile()
 
 // evaluate tests the winner once; no variant was ever tested
 assert log.contains("Using the winner of the study, '${study.winner}' (4 variants compared on validation")

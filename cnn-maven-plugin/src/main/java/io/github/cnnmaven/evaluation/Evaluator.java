@@ -146,7 +146,8 @@ public final class Evaluator {
                 .map(i -> new EvaluationResult.Prediction(names.get(i), p[i])).toList();
     }
 
-    static BufferedImage thumbnail(ImageSet set, int index) {
+    /** One image of the set as an RGB picture (grey repeated in the three channels). */
+    public static BufferedImage thumbnail(ImageSet set, int index) {
         BufferedImage image = new BufferedImage(set.width(), set.height(), BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < set.height(); y++) {
             for (int x = 0; x < set.width(); x++) {

@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import javax.imageio.ImageIO;
-import java.awt.image.BufferedImage;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +62,7 @@ class PredictorTest {
         Files.createDirectories(images.resolve("sub"));
         for (int i = 0; i < test.size(); i++) {
             Path file = (i % 2 == 0 ? images : images.resolve("sub")).resolve(String.format("%03d.png", i));
-            ImageIO.write(png(test, i), "png", file.toFile());
+            ImageIO.write(Evaluator.thumbnail(test, i), "png", file.toFile());
         }
         Files.writeString(images.resolve("broken.png"), "not a PNG");
         Files.writeString(images.resolve("notes.txt"), "ignored: not an image file name");
@@ -146,18 +145,5 @@ class PredictorTest {
         assertEquals("model.onnx was exported from another other.zip", OnnxExport.staleness(other, onnx));
         Files.write(onnx, java.util.Arrays.copyOf(Files.readAllBytes(onnx), 100));
         assertTrue(OnnxExport.staleness(model, onnx).startsWith("model.onnx is unreadable"), OnnxExport.staleness(model, onnx));
-    }
-
-    private static BufferedImage png(ImageSet set, int index) {
-        BufferedImage image = new BufferedImage(set.width(), set.height(), BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < set.height(); y++) {
-            for (int x = 0; x < set.width(); x++) {
-                int r = set.pixel(index, 0, y, x);
-                int g = set.channels() == 3 ? set.pixel(index, 1, y, x) : r;
-                int b = set.channels() == 3 ? set.pixel(index, 2, y, x) : r;
-                image.setRGB(x, y, (r << 16) | (g << 8) | b);
-            }
-        }
-        return image;
     }
 }

@@ -2,6 +2,7 @@ package it.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.cnnmaven.sample.ImageClassifier;
 import org.junit.jupiter.api.Test;
 
 import javax.imageio.ImageIO;

@@ -1,4 +1,4 @@
-package it.app;
+package io.github.cnnmaven.sample;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Parity with PyTorch: the main job's recipe (sample-project/classifier, profile fashion-mnist-local)
+# trained for EPOCHS epochs (default 5, no time budget) by the plugin and by PyTorch
+# (scripts/parity/fashion_mnist_torch.py: the same data, split, normaliser, layers, initialisation,
+# AdamW, 1cycle, flips, batch and best-epoch choice). Prints both test accuracies and their
+# difference; exits 1 when they differ by more than 0.5 points. Installs Debian's python3-torch
+# (1.13, CPU) when it is missing. Linux x86-64; about 2 x EPOCHS x 1.3 minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+EPOCHS="${EPOCHS:-5}"
+[ -f /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ] || {
+  echo "Needs Debian's dataset-fashion-mnist (sample-project/run-offline.sh installs it)"; exit 1; }
+if ! python3 -c 'import torch' 2>/dev/null; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq python3-torch
+fi
+mvn -B -q install -Dmaven.test.skip=true -DskipITs
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cp sample-project/classifier/pom.xml "$WORK/pom.xml"
+
+echo "== cnn-maven-plugin ($EPOCHS epochs)"
+mvn -B -f "$WORK/pom.xml" -Pfashion-mnist-local verify -Dcnn.epochs="$EPOCHS" -Dcnn.maxMinutes=0 -Dcnn.minAccuracy=0 \
+  > "$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log"; exit 1; }
+grep -E "Epoch [0-9]+/|Kept the best epoch|Test accuracy" "$WORK/build.log" | sed 's/^\[INFO\] /  /'
+PLUGIN=$(sed -n 's/.*Test accuracy \([0-9.]*\),.*/\1/p' "$WORK/build.log")
+
+echo "== PyTorch $(python3 -c 'import torch; print(torch.__version__)') ($EPOCHS epochs)"
+python3 scripts/parity/fashion_mnist_torch.py --epochs "$EPOCHS" | tee "$WORK/torch.log" | sed 's/^/  /'
+TORCH=$(sed -n 's/^PyTorch test accuracy \([0-9.]*\)/\1/p' "$WORK/torch.log")
+
+python3 - "$PLUGIN" "$TORCH" <<'PY'
+import sys
+plugin, torch = float(sys.argv[1]), float(sys.argv[2])
+diff = (plugin - torch) * 100
+print(f"== test accuracy: cnn-maven-plugin {plugin:.4f}, PyTorch {torch:.4f}, difference {diff:+.2f} points"
+      f" ({'within' if abs(diff) <= 0.5 else 'NOT within'} 0.5 points)")
+sys.exit(0 if abs(diff) <= 0.5 else 1)
+PY

@@ -17,9 +17,10 @@ cp -r sample-project/.mvn "$WORK/"
 # One run: the POM given, in its own folder; prints the table.
 run() {
   local name="$1" pom="$2" dir="$WORK/$1"
-  mkdir -p "$dir" && cp -r "$WORK/.mvn" "$dir/" && cp "$pom" "$dir/pom.xml"
+  # no gate (the POM's own <minAccuracy> would win over -Dcnn.minAccuracy): every run reports its figures
+  mkdir -p "$dir" && cp -r "$WORK/.mvn" "$dir/" && sed -e 's|<minAccuracy>[0-9.]*</minAccuracy>||' "$pom" > "$dir/pom.xml"
   local start=$(date +%s)
-  mvn -B -f "$dir/pom.xml" -Pfashion-mnist-local verify -Dcnn.minAccuracy=0 "${@:3}" > "$dir/build.log" 2>&1 \
+  mvn -B -f "$dir/pom.xml" -Pfashion-mnist-local verify "${@:3}" > "$dir/build.log" 2>&1 \
     || { tail -30 "$dir/build.log"; return 1; }
   echo "== $name"
   grep -E "total: .* parameters|Time budget" "$dir/build.log" | sed 's/^\[INFO\] /  /'

@@ -1,6 +1,7 @@
 package io.github.cnnmaven.config;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 
 import java.lang.reflect.RecordComponent;
@@ -42,7 +43,9 @@ public record TrainingConfig(
         Balance balance,
         int earlyStopping,
         int maxMinutes,
-        Integer overfit) {
+        Integer overfit,
+        // absent when 0: configurations from before fine-tuning keep their fingerprint
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int freezeEpochs) {
 
     public static final Set<String> PRESETS = Set.of("lenet5", "alexnet-cifar", "alexnet", "vgg11", "vgg13", "vgg16",
             "vgg19", "nin", "googlenet", "resnet20", "resnet18", "resnet34", "resnet50");
@@ -134,6 +137,10 @@ public record TrainingConfig(
         if (maxMinutes < 0) {
             throw InvalidConfigurationException.of("cnn.maxMinutes", maxMinutes, "use 0 (no limit) or a number of minutes");
         }
+        if (freezeEpochs < 0) {
+            throw InvalidConfigurationException.of("cnn.freezeEpochs", freezeEpochs, "use 0 (off) or a number of epochs"
+                    + " that train only the new classifier of a pretrained network");
+        }
         if (overfit != null && overfit < 1) {
             throw InvalidConfigurationException.of("cnn.overfit", overfit, "use a positive number of examples, such as 64");
         }
@@ -215,6 +222,7 @@ public record TrainingConfig(
         private int earlyStopping;
         private int maxMinutes;
         private Integer overfit;
+        private int freezeEpochs;
 
         private Builder() {
         }
@@ -246,6 +254,7 @@ public record TrainingConfig(
             earlyStopping = c.earlyStopping;
             maxMinutes = c.maxMinutes;
             overfit = c.overfit;
+            freezeEpochs = c.freezeEpochs;
         }
 
         public Builder network(String v) { network = v; return this; }
@@ -274,6 +283,7 @@ public record TrainingConfig(
         public Builder earlyStopping(int v) { earlyStopping = v; return this; }
         public Builder maxMinutes(int v) { maxMinutes = v; return this; }
         public Builder overfit(Integer v) { overfit = v; return this; }
+        public Builder freezeEpochs(int v) { freezeEpochs = v; return this; }
 
         /**
          * Sets one property from its text, as a POM element or a study axis writes it ({@code 0.3},
@@ -309,6 +319,7 @@ public record TrainingConfig(
                     case "earlyStopping" -> earlyStopping = Integer.parseInt(v);
                     case "maxMinutes" -> maxMinutes = Integer.parseInt(v);
                     case "overfit" -> overfit = v.isEmpty() ? null : Integer.parseInt(v);
+                    case "freezeEpochs" -> freezeEpochs = Integer.parseInt(v);
                     default -> throw InvalidConfigurationException.of(where, v, "not a training property: use one of "
                             + String.join(", ", PROPERTIES));
                 }
@@ -348,7 +359,8 @@ public record TrainingConfig(
         public TrainingConfig build() {
             return new TrainingConfig(network, layers, kernelSize, epochs, batchSize, seed, validationSplit, optimizer,
                     learningRate, momentum, weightDecay, schedule, stepSize, milestones, gamma, patience, warmupEpochs,
-                    dropout, batchNorm, labelSmoothing, gradientClip, augment, balance, earlyStopping, maxMinutes, overfit);
+                    dropout, batchNorm, labelSmoothing, gradientClip, augment, balance, earlyStopping, maxMinutes, overfit,
+                    freezeEpochs);
         }
     }
 }

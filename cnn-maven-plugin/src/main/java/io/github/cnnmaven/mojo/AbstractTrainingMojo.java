@@ -127,6 +127,18 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     @Parameter(property = "cnn.overfit")
     protected Integer overfit;
 
+    /**
+     * Fine-tune from another build's model: the path of a {@code model.zip}, or the
+     * {@code groupId:artifactId:version} of an installed model (type zip, classifier model). The
+     * network must be the same; every layer but the classifier starts from its weights.
+     */
+    @Parameter(property = "cnn.pretrained")
+    protected String pretrained;
+
+    /** With {@code cnn.pretrained}: the first epochs that train only the new classifier (then every layer). */
+    @Parameter(property = "cnn.freezeEpochs", defaultValue = "0")
+    protected int freezeEpochs;
+
     /** Run the learning-rate range test even when the learning rate is given. */
     @Parameter(property = "cnn.findLr", defaultValue = "false")
     protected boolean findLr;
@@ -152,7 +164,6 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
         return learningRate != null && learningRate.trim().equalsIgnoreCase("auto");
     }
 
-    /** The training goals' request: dataset, configuration and find-lr settings as parameters give them (checked later). */
     /**
      * Attaches {@code model.zip} (type zip) and {@code model.onnx} (type onnx), classifier model, once
      * per build: a study followed by train in one build produce the same files, attached by the first.
@@ -174,10 +185,11 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
         projectHelper.attachArtifact(project, type, MODEL_CLASSIFIER, file.toFile());
     }
 
+    /** The training goals' request: dataset, configuration and find-lr settings as parameters give them (checked later). */
     protected TrainingSetup trainingSetup() throws InvalidConfigurationException {
         return new TrainingSetup(datasetSpec(), trainingConfig(), autoLearningRate(),
                 new LrFinder.Settings(lrStart, lrEnd, lrSteps, Choice.parse(LrMethod.class, lrMethod, "cnn.lrMethod")),
-                findLr, fresh, isInteractive());
+                findLr, fresh, isInteractive(), ModelArtifactResolver.resolve(pretrained, repositorySystem, session, project));
     }
 
     /** The configuration with the configured rate; with {@code auto}, a placeholder that find-lr's sweep replaces. */
@@ -186,7 +198,7 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
                 .epochs(epochs).batchSize(batchSize).seed(seed).validationSplit(validationSplit).momentum(momentum)
                 .weightDecay(weightDecay).stepSize(stepSize).gamma(gamma).patience(patience).warmupEpochs(warmupEpochs)
                 .dropout(dropout).batchNorm(batchNorm).labelSmoothing(labelSmoothing).gradientClip(gradientClip)
-                .earlyStopping(earlyStopping).maxMinutes(maxMinutes).overfit(overfit)
+                .earlyStopping(earlyStopping).maxMinutes(maxMinutes).overfit(overfit).freezeEpochs(freezeEpochs)
                 .optimizer(Choice.parse(Optimizer.class, optimizer, "cnn.optimizer"))
                 .schedule(Choice.parse(Schedule.class, schedule, "cnn.schedule"))
                 .balance(Choice.parse(Balance.class, balance == null ? "none" : balance, "cnn.balance"))

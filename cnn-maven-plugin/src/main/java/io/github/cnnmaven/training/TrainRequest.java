@@ -16,9 +16,17 @@ import java.nio.file.Path;
  * @param fresh       ignore checkpoints ({@code cnn.fresh})
  * @param interactive log progress within epochs (not in {@code -B} mode)
  * @param gpus        {@code cnn.gpus}: devices to train on at once; null for all
+ * @param pretrained  {@code cnn.pretrained}: the model.zip whose weights the network starts from; null for none
  */
 public record TrainRequest(PreparedDataset dataset, DatasetSpec datasetSpec, TrainingConfig config, Path outputDirectory,
-                           String fingerprint, boolean fresh, boolean interactive, int threads, Integer gpus) {
+                           String fingerprint, boolean fresh, boolean interactive, int threads, Integer gpus,
+                           Path pretrained) {
+
+    /** A request that trains from scratch. */
+    public TrainRequest(PreparedDataset dataset, DatasetSpec datasetSpec, TrainingConfig config, Path outputDirectory,
+                        String fingerprint, boolean fresh, boolean interactive, int threads, Integer gpus) {
+        this(dataset, datasetSpec, config, outputDirectory, fingerprint, fresh, interactive, threads, gpus, null);
+    }
 
     /** A request for every device the backend sees. */
     public TrainRequest(PreparedDataset dataset, DatasetSpec datasetSpec, TrainingConfig config, Path outputDirectory,

@@ -20,6 +20,7 @@ import io.github.cnnmaven.output.OutputDirectory;
 import io.github.cnnmaven.output.RunRecord;
 import io.github.cnnmaven.output.TrainingHistory;
 import io.github.cnnmaven.training.callback.BatchEnd;
+import io.github.cnnmaven.training.callback.FrozenBackbone;
 import io.github.cnnmaven.network.Schedules;
 import io.github.cnnmaven.training.callback.BestModelKeeper;
 import io.github.cnnmaven.training.callback.BudgetPlanner;
@@ -154,6 +155,21 @@ public final class Trainer {
         } else {
             graph = new ComputationGraph(built.configuration());
             graph.init();
+            if (request.pretrained() != null) {
+                Pretrained.Loaded loaded = Pretrained.load(graph, request.pretrained());
+                console.info("Fine-tuning from " + request.pretrained() + " (cnn.pretrained: " + loaded.source().network()
+                        + ", fingerprint " + loaded.source().fingerprint() + ", trained on " + loaded.source().classes().size()
+                        + " classes): the weights of " + loaded.layers() + " layers loaded; the classifier " + loaded.classifier()
+                        + " is new, for " + train.numClasses() + " classes");
+            }
+        }
+        if (config.freezeEpochs() > 0 && request.pretrained() != null) {
+            FrozenBackbone frozen = new FrozenBackbone(config.freezeEpochs(), Pretrained.classifier(graph), graph);
+            callbacks.add(0, frozen);
+            if (frozen.frozen(firstEpoch)) {
+                console.info("Epochs 1-" + config.freezeEpochs() + " train only the classifier " + Pretrained.classifier(graph)
+                        + " (cnn.freezeEpochs: every other layer keeps its pretrained weights); then every layer trains");
+            }
         }
         int fastBatchNorm = FastBatchNormHelper.install(graph);
         ModelSummary summary = built.summarize(graph);

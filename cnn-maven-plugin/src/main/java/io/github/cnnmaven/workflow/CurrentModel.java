@@ -26,7 +26,7 @@ record CurrentModel(PreparedDataset prepared, TrainingConfig config) {
         }
         PreparedDataset prepared = datasets.prepare(setup.dataset());
         TrainingConfig config = new FindLearningRate(datasets, forks, output, console).configFor(setup, prepared, false);
-        Freshness.ModelState state = Freshness.model(output, Freshness.fingerprint(config, prepared, setup.dataset()));
+        Freshness.ModelState state = Freshness.model(output, Freshness.fingerprint(config, prepared, setup));
         switch (state.status()) {
             case CURRENT -> { }
             case STUDY_WINNER -> console.info("Using the winner of the study, '" + state.study().winner() + "' ("

@@ -1,6 +1,7 @@
 package io.github.cnnmaven.workflow;
 
 import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.common.ZipIntegrity;
 import io.github.cnnmaven.config.Fingerprint;
 import io.github.cnnmaven.config.TrainingConfig;
@@ -56,6 +57,17 @@ public final class Freshness {
     /** The fingerprint every output of training this configuration on this data carries. */
     public static String fingerprint(TrainingConfig config, PreparedDataset prepared, DatasetSpec spec) {
         return Fingerprint.of(config, dataIdentity(prepared, spec));
+    }
+
+    /**
+     * The fingerprint of a setup's model: a fine-tuned one also depends on the model it started from
+     * (its fingerprint, so moving or re-installing the same model changes nothing).
+     */
+    public static String fingerprint(TrainingConfig config, PreparedDataset prepared, TrainingSetup setup)
+            throws InvalidConfigurationException {
+        ModelMetadata pretrained = setup.pretrainedModel();
+        String data = dataIdentity(prepared, setup.dataset());
+        return Fingerprint.of(config, pretrained == null ? data : data + "|pretrained:" + pretrained.fingerprint());
     }
 
     /** What a find-lr result is valid for: everything but the learning rate, plus the sweep's settings. */

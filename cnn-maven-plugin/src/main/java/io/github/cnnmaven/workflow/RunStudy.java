@@ -41,6 +41,10 @@ public final class RunStudy {
         setup.validate();
         forks.settings().validate();
         plan(setup.config(), study, "check"); // bad axes fail before any download
+        if (setup.pretrained() != null) {
+            throw new InvalidConfigurationException("cnn.pretrained is not supported by the study goal yet: fine-tune with"
+                    + " the train goal, or study without it");
+        }
         try (ProcessLock lock = output.lock("study", console)) {
             study(setup, study);
             if (!Files.isRegularFile(output.modelFile())) {

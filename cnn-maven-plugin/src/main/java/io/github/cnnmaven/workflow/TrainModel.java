@@ -42,7 +42,7 @@ public final class TrainModel {
     private ModelArtifacts train(TrainingSetup setup) throws CnnException {
         PreparedDataset prepared = datasets.prepare(setup.dataset());
         TrainingConfig config = new FindLearningRate(datasets, forks, output, console).configFor(setup, prepared, true);
-        String fingerprint = Freshness.fingerprint(config, prepared, setup.dataset());
+        String fingerprint = Freshness.fingerprint(config, prepared, setup);
         Freshness.ModelState state = config.isOverfitCheck() || setup.fresh() ? null : Freshness.model(output, fingerprint);
         if (state != null && state.upToDate()) {
             if (state.status() == Freshness.Status.STUDY_WINNER) {
@@ -57,7 +57,7 @@ public final class TrainModel {
             }
             forks.run(output, "train", TrainMain.class.getName(), new TrainRequest(prepared, setup.dataset(), config,
                     output.root(), fingerprint, setup.fresh(), setup.interactive(), forks.settings().threadCount(),
-                    forks.settings().gpus()));
+                    forks.settings().gpus(), setup.pretrained()));
         }
         if (config.isOverfitCheck() || !Files.isRegularFile(output.modelFile())) {
             return null;

@@ -7,6 +7,11 @@ import io.github.cnnmaven.lrfinder.LrFinder;
 import io.github.cnnmaven.network.InputShape;
 import io.github.cnnmaven.network.NetworkBuilder;
 import io.github.cnnmaven.network.NetworkDefinitionException;
+import io.github.cnnmaven.output.ModelMetadata;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * What the training goals (find-lr, train, evaluate, study) are asked to work on, checked: the
@@ -18,9 +23,16 @@ import io.github.cnnmaven.network.NetworkDefinitionException;
  * @param findLr           {@code cnn.findLr}: run the range test even with a given rate
  * @param fresh            {@code cnn.fresh}: ignore checkpoints and up-to-date outputs
  * @param interactive      a person watches (not {@code -B}): progress within epochs
+ * @param pretrained       {@code cnn.pretrained}, resolved: the {@code model.zip} to fine-tune from, or null
  */
 public record TrainingSetup(DatasetSpec dataset, TrainingConfig config, boolean autoLearningRate, LrFinder.Settings finder,
-                            boolean findLr, boolean fresh, boolean interactive) {
+                            boolean findLr, boolean fresh, boolean interactive, Path pretrained) {
+
+    /** A setup that trains from scratch. */
+    public TrainingSetup(DatasetSpec dataset, TrainingConfig config, boolean autoLearningRate, LrFinder.Settings finder,
+                         boolean findLr, boolean fresh, boolean interactive) {
+        this(dataset, config, autoLearningRate, finder, findLr, fresh, interactive, null);
+    }
 
     /** The rate that stands in for {@code auto} until find-lr has suggested one. */
     public static final double AUTO_PLACEHOLDER = 1.0;
@@ -33,6 +45,7 @@ public record TrainingSetup(DatasetSpec dataset, TrainingConfig config, boolean 
         dataset.validate();
         config.validate();
         LrFinder.validate(finder);
+        pretrainedModel();
         try {
             NetworkBuilder.check(config, expectedInput(dataset));
         } catch (NetworkDefinitionException e) {
@@ -47,6 +60,40 @@ public record TrainingSetup(DatasetSpec dataset, TrainingConfig config, boolean 
      * folders and archives (whose class count is known only once read; the output layer's size does
      * not change whether the layers fit).
      */
+    /**
+     * The metadata of the model to fine-tune from, checked before anything is downloaded: it exists, it
+     * was written by train, and it is the same network. Null without {@code cnn.pretrained}.
+     */
+    public ModelMetadata pretrainedModel() throws InvalidConfigurationException {
+        if (pretrained == null) {
+            if (config.freezeEpochs() > 0) {
+                throw InvalidConfigurationException.of("cnn.freezeEpochs", config.freezeEpochs(), "it freezes the pretrained"
+                        + " layers, so it needs cnn.pretrained (a model.zip or the coordinates of an installed model)");
+            }
+            return null;
+        }
+        if (!Files.isRegularFile(pretrained)) {
+            throw InvalidConfigurationException.of("cnn.pretrained", pretrained, "a model.zip written by the train goal,"
+                    + " or the groupId:artifactId:version of an installed model");
+        }
+        ModelMetadata metadata;
+        try {
+            metadata = ModelMetadata.read(pretrained);
+        } catch (IOException | RuntimeException e) {
+            metadata = null;
+        }
+        if (metadata == null) {
+            throw new InvalidConfigurationException("cnn.pretrained " + pretrained + " is not a model written by the train"
+                    + " goal (no readable cnn/metadata.json)");
+        }
+        if (!config.networkName().equals(metadata.network())) {
+            throw new InvalidConfigurationException("cnn.pretrained " + pretrained + " is a " + metadata.network()
+                    + " network, but this build trains " + config.networkName() + ": fine-tuning needs the same network"
+                    + " (cnn.network, or the same <layers>)");
+        }
+        return metadata;
+    }
+
     static InputShape expectedInput(DatasetSpec spec) {
         return switch (spec.kind()) {
             case CIFAR10 -> new InputShape(3, 32, 32, 10);

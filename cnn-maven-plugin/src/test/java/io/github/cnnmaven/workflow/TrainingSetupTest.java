@@ -1,0 +1,84 @@
+package io.github.cnnmaven.workflow;
+
+import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.common.Json;
+import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.dataset.DatasetKind;
+import io.github.cnnmaven.dataset.DatasetSpec;
+import io.github.cnnmaven.dataset.PreparedDataset;
+import io.github.cnnmaven.lrfinder.LrFinder;
+import io.github.cnnmaven.lrfinder.LrMethod;
+import io.github.cnnmaven.output.ModelMetadata;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** cnn.pretrained and cnn.freezeEpochs are checked before anything is downloaded; the fingerprint covers the pretrained model. */
+class TrainingSetupTest {
+
+    @TempDir
+    Path temp;
+
+    private final TrainingConfig lenet5 = TrainingConfig.builder().network("lenet5").epochs(2).build();
+    private final PreparedDataset prepared = new PreparedDataset(DatasetKind.CIFAR10, Path.of("."), "synthetic", "memory");
+
+    @Test
+    void pretrainedAndFreezeEpochsAreCheckedFirst() throws Exception {
+        assertEquals("Invalid value '2' for cnn.freezeEpochs: it freezes the pretrained layers, so it needs cnn.pretrained"
+                + " (a model.zip or the coordinates of an installed model)", assertThrows(InvalidConfigurationException.class,
+                () -> setup(lenet5.toBuilder().freezeEpochs(2).build(), null).validate()).getMessage());
+        Path missing = temp.resolve("missing.zip");
+        assertEquals("Invalid value '" + missing + "' for cnn.pretrained: a model.zip written by the train goal, or the"
+                + " groupId:artifactId:version of an installed model", assertThrows(InvalidConfigurationException.class,
+                () -> setup(lenet5, missing).validate()).getMessage());
+        Path foreign = Files.writeString(temp.resolve("foreign.zip"), "not a zip");
+        assertEquals("cnn.pretrained " + foreign + " is not a model written by the train goal (no readable cnn/metadata.json)",
+                assertThrows(InvalidConfigurationException.class, () -> setup(lenet5, foreign).validate()).getMessage());
+        Path resnet = model("resnet.zip", "resnet20", "fp-resnet");
+        assertEquals("cnn.pretrained " + resnet + " is a resnet20 network, but this build trains lenet5: fine-tuning needs"
+                + " the same network (cnn.network, or the same <layers>)", assertThrows(InvalidConfigurationException.class,
+                () -> setup(lenet5, resnet).validate()).getMessage());
+    }
+
+    @Test
+    void theFingerprintCoversThePretrainedModelNotWhereItLies() throws Exception {
+        Path a = model("a.zip", "lenet5", "fp-a");
+        Path aMoved = Files.copy(a, temp.resolve("elsewhere.zip"));
+        Path b = model("b.zip", "lenet5", "fp-b");
+        String scratch = Freshness.fingerprint(lenet5, prepared, setup(lenet5, null));
+        String fromA = Freshness.fingerprint(lenet5, prepared, setup(lenet5, a));
+        assertEquals(Freshness.fingerprint(lenet5, prepared, setup(lenet5, null).dataset()), scratch,
+                "without cnn.pretrained the fingerprint is what it always was");
+        assertNotEquals(scratch, fromA);
+        assertEquals(fromA, Freshness.fingerprint(lenet5, prepared, setup(lenet5, aMoved)));
+        assertNotEquals(fromA, Freshness.fingerprint(lenet5, prepared, setup(lenet5, b)));
+    }
+
+    private TrainingSetup setup(TrainingConfig config, Path pretrained) {
+        DatasetSpec spec = new DatasetSpec(DatasetKind.CIFAR10, null, null, null, 32, false, temp, DatasetSpec.ALL,
+                DatasetSpec.ALL, 0.2, 42, false);
+        return new TrainingSetup(spec, config, false, new LrFinder.Settings(1e-7, 10, 100, LrMethod.VALLEY), false, false,
+                false, pretrained);
+    }
+
+    /** A model.zip as far as Maven's side reads it: its metadata entry. */
+    private Path model(String name, String network, String fingerprint) throws Exception {
+        Path file = temp.resolve(name);
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(file))) {
+            zip.putNextEntry(new ZipEntry(ModelMetadata.ENTRY));
+            zip.write(Json.bytes(new ModelMetadata(fingerprint, network, List.of("a", "b"), 3, 32, 32, new double[] {0.5, 0.5,
+                    0.5}, new double[] {0.2, 0.2, 0.2}, 3, 0.9)));
+            zip.closeEntry();
+        }
+        return file;
+    }
+}

@@ -1,0 +1,3 @@
+assert new File(itFixtures, 'shapes-few/train/plus').isDirectory()
+assert !new File(itFixtures, 'shapes-few/train/square').exists()
+return true

@@ -169,11 +169,12 @@ public final class OnnxExporter {
             if (in.size() != 1) {
                 throw unsupported(name, "a layer with " + in.size() + " inputs");
             }
+            InputPreProcessor pre = lv.getPreProcessor();
             InputType inType = typeOf.get(from.get(0));
-            String input = preprocess(name, lv.getPreProcessor(), in.get(0), from.get(0));
-            if (!input.equals(in.get(0))) {
-                InputType.InputTypeConvolutional c = (InputType.InputTypeConvolutional) inType;
-                inType = InputType.feedForward(c.getChannels() * c.getHeight() * c.getWidth());
+            String input = in.get(0);
+            if (pre != null) {
+                input = flatten(name, pre, input, from.get(0));
+                inType = pre.getOutputType(inType);
             }
             tensorOf.put(name, layer(name, lv.getLayerConf().getLayer(), input, inType));
         } else {
@@ -181,10 +182,8 @@ public final class OnnxExporter {
         }
     }
 
-    private String preprocess(String name, InputPreProcessor pre, String input, String from) throws CnnException {
-        if (pre == null) {
-            return input;
-        }
+    /** The one preprocessor the plugin's graphs have: CNN output flattened for a dense layer. */
+    private String flatten(String name, InputPreProcessor pre, String input, String from) throws CnnException {
         if (pre instanceof CnnToFeedForwardPreProcessor p && p.getFormat() == CNN2DFormat.NCHW) {
             // DL4J flattens channels, then rows, then columns: ONNX Flatten of an NCHW tensor does the same.
             return node("Flatten", List.of(input), name + ".flat", Map.of("axis", 1L));
@@ -276,12 +275,8 @@ public final class OnnxExporter {
             int[] inSize = {(int) in.getHeight(), (int) in.getWidth()};
             int[] outSize = {(inSize[0] + stride[0] - 1) / stride[0], (inSize[1] + stride[1] - 1) / stride[1]};
             int[] topLeft = ConvolutionUtils.getSameModeTopLeftPadding(outSize, inSize, kernel, stride, dilation);
-            long[] total = new long[2];
-            for (int i = 0; i < 2; i++) {
-                long effectiveKernel = (long) (kernel[i] - 1) * dilation[i] + 1;
-                total[i] = Math.max(0, (outSize[i] - 1L) * stride[i] + effectiveKernel - inSize[i]);
-            }
-            pads = new long[] {topLeft[0], topLeft[1], total[0] - topLeft[0], total[1] - topLeft[1]};
+            int[] bottomRight = ConvolutionUtils.getSameModeBottomRightPadding(outSize, inSize, kernel, stride, dilation);
+            pads = new long[] {topLeft[0], topLeft[1], bottomRight[0], bottomRight[1]};
         } else {
             pads = new long[] {padding[0], padding[1], padding[0], padding[1]};
         }

@@ -117,10 +117,7 @@ public final class Predictor {
             return List.of(images);
         }
         try (Stream<Path> walk = Files.walk(images)) {
-            return walk.filter(Files::isRegularFile).filter(p -> {
-                String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-                return n.endsWith(".png") || n.endsWith(".jpg") || n.endsWith(".jpeg");
-            }).sorted().toList();
+            return walk.filter(ImageFolderReader::isImage).sorted().toList();
         }
     }
 

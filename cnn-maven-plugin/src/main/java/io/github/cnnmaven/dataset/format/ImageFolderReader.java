@@ -58,7 +58,8 @@ public final class ImageFolderReader {
         return classes;
     }
 
-    static boolean isImage(Path file) {
+    /** A PNG or JPEG by its name (not a hidden file): what folder datasets, and predict, read. */
+    public static boolean isImage(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         return Files.isRegularFile(file) && !name.startsWith(".")
                 && (name.endsWith(".png") || name.endsWith(".jpg") || name.endsWith(".jpeg"));

@@ -15,7 +15,22 @@ public enum Augment implements Choice {
     /** Random brightness and contrast. */
     JITTER,
     /** One square of a quarter of the side set to the mean. */
-    CUTOUT;
+    CUTOUT,
+    /**
+     * Images are resized to {@code cnn.resizeTo} and cropped to the input size at a random place
+     * (the centre at validation and evaluation). Image folders only.
+     */
+    RESIZECROP,
+    /**
+     * A random region of 8-100 % of the area with an aspect ratio from 3/4 to 4/3 (torchvision's
+     * defaults), resized to the input size; the centre crop at validation and evaluation.
+     */
+    RANDOMRESIZEDCROP;
+
+    /** Whether this augmentation takes the input out of a larger stored image. */
+    public boolean crops() {
+        return this == RESIZECROP || this == RANDOMRESIZEDCROP;
+    }
 
     @JsonCreator
     public static Augment fromJson(String value) {

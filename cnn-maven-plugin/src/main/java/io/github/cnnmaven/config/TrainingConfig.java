@@ -45,7 +45,10 @@ public record TrainingConfig(
         int maxMinutes,
         Integer overfit,
         // absent when 0: configurations from before fine-tuning keep their fingerprint
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int freezeEpochs) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int freezeEpochs,
+        // the side image-folder images are stored at before resizecrop/randomresizedcrop take the
+        // input out of them; 0: the preset ratio 8/7 of cnn.imageSize (256 for 224). Absent when 0.
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int resizeTo) {
 
     public static final Set<String> PRESETS = Set.of("lenet5", "alexnet-cifar", "alexnet", "vgg11", "vgg13", "vgg16",
             "vgg19", "nin", "googlenet", "resnet20", "resnet18", "resnet34", "resnet50");
@@ -141,6 +144,19 @@ public record TrainingConfig(
             throw InvalidConfigurationException.of("cnn.freezeEpochs", freezeEpochs, "use 0 (off) or a number of epochs"
                     + " that train only the new classifier of a pretrained network");
         }
+        List<Augment> crops = augment.stream().filter(Augment::crops).toList();
+        if (crops.size() > 1) {
+            throw InvalidConfigurationException.of("cnn.augment", crops.get(0) + "," + crops.get(1),
+                    "use one of resizecrop and randomresizedcrop, not both");
+        }
+        if (resizeTo < 0 || resizeTo > 2048) {
+            throw InvalidConfigurationException.of("cnn.resizeTo", resizeTo, "use 0 (8/7 of cnn.imageSize) or a side length"
+                    + " in pixels, such as 256 for cnn.imageSize=224");
+        }
+        if (resizeTo > 0 && crops.isEmpty()) {
+            throw InvalidConfigurationException.of("cnn.resizeTo", resizeTo, "it applies with cnn.augment=resizecrop or"
+                    + " randomresizedcrop: add one of them, or remove cnn.resizeTo");
+        }
         if (overfit != null && overfit < 1) {
             throw InvalidConfigurationException.of("cnn.overfit", overfit, "use a positive number of examples, such as 64");
         }
@@ -188,6 +204,12 @@ public record TrainingConfig(
         return toBuilder().learningRate(rate).build();
     }
 
+    /** The augmentation that takes the input out of a larger stored image, or null. */
+    @JsonIgnore
+    public Augment cropping() {
+        return augment.stream().filter(Augment::crops).findFirst().orElse(null);
+    }
+
     /** The display name of the network: the preset, or "custom". */
     @JsonIgnore
     public String networkName() {
@@ -204,7 +226,8 @@ public record TrainingConfig(
         private long seed = 42;
         private double validationSplit = 0.1;
         private Optimizer optimizer = Optimizer.ADAM;
-        private double learningRate = 0.001;
+        /** Not set: the optimizer's default ({@link Optimizer#defaultLearningRate()}). */
+        private double learningRate = Double.NaN;
         private double momentum = 0.9;
         private double weightDecay = 0.0005;
         private Schedule schedule = Schedule.CONSTANT;
@@ -223,6 +246,7 @@ public record TrainingConfig(
         private int maxMinutes;
         private Integer overfit;
         private int freezeEpochs;
+        private int resizeTo;
 
         private Builder() {
         }
@@ -255,6 +279,7 @@ public record TrainingConfig(
             maxMinutes = c.maxMinutes;
             overfit = c.overfit;
             freezeEpochs = c.freezeEpochs;
+            resizeTo = c.resizeTo;
         }
 
         public Builder network(String v) { network = v; return this; }
@@ -284,6 +309,7 @@ public record TrainingConfig(
         public Builder maxMinutes(int v) { maxMinutes = v; return this; }
         public Builder overfit(Integer v) { overfit = v; return this; }
         public Builder freezeEpochs(int v) { freezeEpochs = v; return this; }
+        public Builder resizeTo(int v) { resizeTo = v; return this; }
 
         /**
          * Sets one property from its text, as a POM element or a study axis writes it ({@code 0.3},
@@ -320,6 +346,7 @@ public record TrainingConfig(
                     case "maxMinutes" -> maxMinutes = Integer.parseInt(v);
                     case "overfit" -> overfit = v.isEmpty() ? null : Integer.parseInt(v);
                     case "freezeEpochs" -> freezeEpochs = Integer.parseInt(v);
+                    case "resizeTo" -> resizeTo = Integer.parseInt(v);
                     default -> throw InvalidConfigurationException.of(where, v, "not a training property: use one of "
                             + String.join(", ", PROPERTIES));
                 }
@@ -357,10 +384,11 @@ public record TrainingConfig(
         }
 
         public TrainingConfig build() {
+            double rate = Double.isNaN(learningRate) ? (optimizer == null ? 0.001 : optimizer.defaultLearningRate()) : learningRate;
             return new TrainingConfig(network, layers, kernelSize, epochs, batchSize, seed, validationSplit, optimizer,
-                    learningRate, momentum, weightDecay, schedule, stepSize, milestones, gamma, patience, warmupEpochs,
+                    rate, momentum, weightDecay, schedule, stepSize, milestones, gamma, patience, warmupEpochs,
                     dropout, batchNorm, labelSmoothing, gradientClip, augment, balance, earlyStopping, maxMinutes, overfit,
-                    freezeEpochs);
+                    freezeEpochs, resizeTo);
         }
     }
 }

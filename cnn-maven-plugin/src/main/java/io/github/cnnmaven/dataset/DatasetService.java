@@ -74,8 +74,10 @@ public final class DatasetService {
                 case FOLDER -> loadFolder(prepared, prepared.location(), spec);
                 case ARCHIVE -> loadFolder(prepared, archiveRoot(prepared.location()), spec);
             };
-            console.info(String.format("%s: %d training and %d test images, %s, %d classes", prepared.kind().displayName(),
-                    loaded.train().size(), loaded.test().size(), loaded.train().shape(), loaded.train().numClasses()));
+            console.info(String.format("%s: %d training and %d test images, %s, %d classes%s", prepared.kind().displayName(),
+                    loaded.train().size(), loaded.test().size(), loaded.train().shape(), loaded.train().numClasses(),
+                    loaded.inputSide() == loaded.train().height() ? "" : "; the input is " + loaded.inputSide() + "x"
+                            + loaded.inputSide() + ", cropped out of them"));
             return loaded;
         } catch (IOException e) {
             throw new CnnException("Could not read the " + prepared.kind().displayName() + " files in "
@@ -155,9 +157,10 @@ public final class DatasetService {
         // "The first N" of a class-sorted listing would be a few classes only: take a seeded sample instead.
         trainFiles = sample(trainFiles, spec.trainLimit(), spec.seed());
         testFiles = sample(testFiles, spec.testLimit(), spec.seed());
-        ImageSet train = ImageFolderReader.read(trainFiles, classNames, spec.imageSize());
-        ImageSet test = ImageFolderReader.read(testFiles, classNames, spec.imageSize());
-        return new LoadedDataset(prepared, train, test);
+        // stored at cnn.resizeTo (as bytes) when the input is cropped out of them on the prefetch thread
+        ImageSet train = ImageFolderReader.read(trainFiles, classNames, spec.storedSide());
+        ImageSet test = ImageFolderReader.read(testFiles, classNames, spec.storedSide());
+        return new LoadedDataset(prepared, train, test, spec.imageSize());
     }
 
     private static List<Map.Entry<Path, Integer>> sample(List<Map.Entry<Path, Integer>> files, int limit, long seed) {

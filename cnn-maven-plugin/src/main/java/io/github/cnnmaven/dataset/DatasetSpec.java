@@ -12,10 +12,31 @@ import java.nio.file.Path;
  * @param directory  {@code cnn.datasetDir}, for {@link DatasetKind#FOLDER}
  * @param trainLimit {@code cnn.trainLimit}; {@link Integer#MAX_VALUE} for all
  * @param offline    Maven's {@code -o}: only the cache and {@code file:} URLs may be read
+ * @param resizeTo   the side folder images are stored at for resizecrop and randomresizedcrop to take
+ *                   the {@code imageSize} input out of; 0 to store them at {@code imageSize}
  */
 public record DatasetSpec(DatasetKind kind, String url, String sha256, Path directory, int imageSize,
                           boolean cifar100Coarse, Path cacheDirectory, int trainLimit, int testLimit,
-                          double testSplit, long seed, boolean offline) {
+                          double testSplit, long seed, boolean offline, int resizeTo) {
+
+    /** Images stored at the input size. */
+    public DatasetSpec(DatasetKind kind, String url, String sha256, Path directory, int imageSize,
+                       boolean cifar100Coarse, Path cacheDirectory, int trainLimit, int testLimit,
+                       double testSplit, long seed, boolean offline) {
+        this(kind, url, sha256, directory, imageSize, cifar100Coarse, cacheDirectory, trainLimit, testLimit, testSplit, seed,
+                offline, 0);
+    }
+
+    /** The same, with folder images stored at {@code side} (0: at {@code imageSize}). */
+    public DatasetSpec withResizeTo(int side) {
+        return new DatasetSpec(kind, url, sha256, directory, imageSize, cifar100Coarse, cacheDirectory, trainLimit, testLimit,
+                testSplit, seed, offline, side);
+    }
+
+    /** The side folder images are decoded at. */
+    public int storedSide() {
+        return resizeTo > 0 ? resizeTo : imageSize;
+    }
 
     public static final int ALL = Integer.MAX_VALUE;
 

@@ -8,6 +8,7 @@ import io.github.cnnmaven.dataset.ImageSet;
 import io.github.cnnmaven.dataset.LoadedDataset;
 import io.github.cnnmaven.network.InferenceGraph;
 import io.github.cnnmaven.training.ChannelNormalizer;
+import io.github.cnnmaven.training.Framing;
 import io.github.cnnmaven.training.ImageBatches;
 import io.github.cnnmaven.training.ModelFile;
 import io.github.cnnmaven.output.EvaluationResult;
@@ -51,7 +52,7 @@ public final class Evaluator {
             }
             ImageSet test = data.test();
             if (!metadata.classes().equals(test.classNames()) || metadata.channels() != test.channels()
-                    || metadata.height() != test.height() || metadata.width() != test.width()) {
+                    || metadata.height() != data.inputSide() || metadata.width() != data.inputSide()) {
                 throw new CnnException(request.modelFile() + " was trained on " + metadata.classes().size() + " classes of "
                         + metadata.height() + "x" + metadata.width() + "x" + metadata.channels() + " images, but the test set has "
                         + test.numClasses() + " classes of " + test.shape() + ": retrain (mvn cnn:train) for this dataset");
@@ -65,7 +66,9 @@ public final class Evaluator {
             int k = test.numClasses();
             Evaluation evaluation = k > 5 ? new Evaluation(test.classNames(), 5) : new Evaluation(test.classNames());
             int[] all = IntStream.range(0, test.size()).toArray();
-            ImageBatches batches = new ImageBatches(test, all, 256, ChannelNormalizer.of(metadata), null, 0, 0);
+            // the deterministic path: the centre of images stored larger than the input (resizecrop)
+            ImageBatches batches = new ImageBatches(test, all, 256, ChannelNormalizer.of(metadata), null, 0, 0,
+                    Framing.forEvaluation(test.height(), metadata.height()));
             List<EvaluationResult.Misclassified> wrong = new ArrayList<>();
             Path thumbnails = request.outputDirectory().resolve("misclassified");
             AtomicFiles.deleteRecursively(thumbnails);

@@ -56,7 +56,7 @@ public final class LrFinder {
     /** Runs the sweep and writes {@code lr-finder.json}; {@code fingerprint} identifies what it was run for. */
     public LrFinderResult find(TrainingConfig config, LoadedDataset data, Settings settings, String fingerprint, Path outputDirectory)
             throws CnnException {
-        TrainingInputs inputs = TrainingInputs.of(config, data.train());
+        TrainingInputs inputs = TrainingInputs.of(config, data.train(), data.inputSide());
         NetworkBuilder.Built built = NetworkBuilder.build(config, inputs.shape(), inputs.iterationsPerEpoch());
         ComputationGraph graph = new ComputationGraph(built.configuration());
         graph.init();

@@ -54,8 +54,8 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     @Parameter(property = "cnn.optimizer", defaultValue = "adam")
     protected String optimizer;
 
-    /** A number, or auto for find-lr's suggestion. */
-    @Parameter(property = "cnn.learningRate", defaultValue = "0.001")
+    /** A number, or auto for find-lr's suggestion; unset: 0.001 for adam, adamw and rmsprop, 0.01 for sgd and nesterov. */
+    @Parameter(property = "cnn.learningRate")
     protected String learningRate;
 
     @Parameter(property = "cnn.momentum", defaultValue = "0.9")
@@ -139,6 +139,13 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     @Parameter(property = "cnn.freezeEpochs", defaultValue = "0")
     protected int freezeEpochs;
 
+    /**
+     * With {@code cnn.augment=resizecrop} or {@code randomresizedcrop}: the side folder images are resized
+     * to before the input is cropped out of them; 0 for 8/7 of {@code cnn.imageSize}.
+     */
+    @Parameter(property = "cnn.resizeTo", defaultValue = "0")
+    protected int resizeTo;
+
     /** Run the learning-rate range test even when the learning rate is given. */
     @Parameter(property = "cnn.findLr", defaultValue = "false")
     protected boolean findLr;
@@ -199,6 +206,7 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
                 .weightDecay(weightDecay).stepSize(stepSize).gamma(gamma).patience(patience).warmupEpochs(warmupEpochs)
                 .dropout(dropout).batchNorm(batchNorm).labelSmoothing(labelSmoothing).gradientClip(gradientClip)
                 .earlyStopping(earlyStopping).maxMinutes(maxMinutes).overfit(overfit).freezeEpochs(freezeEpochs)
+                .resizeTo(resizeTo)
                 .optimizer(Choice.parse(Optimizer.class, optimizer, "cnn.optimizer"))
                 .schedule(Choice.parse(Schedule.class, schedule, "cnn.schedule"))
                 .balance(Choice.parse(Balance.class, balance == null ? "none" : balance, "cnn.balance"))
@@ -206,8 +214,8 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
                 .milestones(TrainingConfig.Builder.parseEpochs(milestones, "cnn.milestones"));
         if (autoLearningRate()) {
             b.learningRate(TrainingSetup.AUTO_PLACEHOLDER);
-        } else {
-            b.set("learningRate", learningRate == null ? "0.001" : learningRate, "cnn.learningRate");
+        } else if (learningRate != null && !learningRate.isBlank()) {
+            b.set("learningRate", learningRate, "cnn.learningRate");
         }
         return b.build();
     }

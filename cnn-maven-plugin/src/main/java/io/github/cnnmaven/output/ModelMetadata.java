@@ -1,5 +1,7 @@
 package io.github.cnnmaven.output;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.github.cnnmaven.common.Json;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,9 +16,18 @@ import java.util.zip.ZipFile;
  *
  * @param mean per-channel means of the training split, in 0..1 pixel units
  * @param std  per-channel standard deviations, likewise
+ * @param resizeTo the side images were resized to before the input's centre was cropped out of them
+ *                 (resizecrop, randomresizedcrop); 0 when the input is the whole image
  */
 public record ModelMetadata(String fingerprint, String network, List<String> classes, int channels, int height,
-                            int width, double[] mean, double[] std, int epoch, double validationAccuracy) {
+                            int width, double[] mean, double[] std, int epoch, double validationAccuracy,
+                            @JsonInclude(JsonInclude.Include.NON_DEFAULT) int resizeTo) {
+
+    /** A model whose input is the whole image, resized to {@code height}×{@code width}. */
+    public ModelMetadata(String fingerprint, String network, List<String> classes, int channels, int height, int width,
+                         double[] mean, double[] std, int epoch, double validationAccuracy) {
+        this(fingerprint, network, classes, channels, height, width, mean, std, epoch, validationAccuracy, 0);
+    }
 
     /** The zip entry that holds it. */
     public static final String ENTRY = "cnn/metadata.json";

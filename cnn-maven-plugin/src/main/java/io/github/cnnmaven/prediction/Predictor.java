@@ -13,6 +13,7 @@ import io.github.cnnmaven.network.InferenceGraph;
 import io.github.cnnmaven.output.EvaluationResult;
 import io.github.cnnmaven.output.ModelMetadata;
 import io.github.cnnmaven.training.ChannelNormalizer;
+import io.github.cnnmaven.training.Framing;
 import io.github.cnnmaven.training.ImageBatches;
 import io.github.cnnmaven.training.ModelFile;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -58,13 +59,15 @@ public final class Predictor {
                 throw new CnnException(request.modelFile() + " has no cnn/metadata.json: it was not written by the train goal");
             }
             List<Path> files = imageFiles(request.images());
-            int imageBytes = metadata.channels() * metadata.height() * metadata.width();
+            // decoded as the training images were: at cnn.resizeTo when the input is their centre
+            int side = metadata.resizeTo() > 0 ? metadata.resizeTo() : metadata.height();
+            int imageBytes = metadata.channels() * side * side;
             List<String> names = new ArrayList<>();
             List<String> unreadable = new ArrayList<>();
             byte[] pixels = new byte[files.size() * imageBytes];
             for (Path file : files) {
                 try {
-                    ImageFolderReader.decode(file, metadata.channels(), metadata.height(), metadata.width(), pixels,
+                    ImageFolderReader.decode(file, metadata.channels(), side, side, pixels,
                             names.size() * imageBytes);
                     names.add(displayName(request.images(), file));
                 } catch (DatasetFormatException e) {
@@ -76,7 +79,7 @@ public final class Predictor {
                 throw new CnnException("No image in " + request.images() + " could be classified: " + (files.isEmpty()
                         ? "it holds no .png, .jpg or .jpeg file" : files.size() + " unreadable (named above)"));
             }
-            ImageSet images = new ImageSet(metadata.channels(), metadata.height(), metadata.width(),
+            ImageSet images = new ImageSet(metadata.channels(), side, side,
                     java.util.Arrays.copyOf(pixels, names.size() * imageBytes), new int[names.size()], metadata.classes());
             List<Prediction> predictions = classify(request.modelFile(), metadata, images, names);
             writeCsv(request.predictionsFile(), predictions);
@@ -99,7 +102,7 @@ public final class Predictor {
             throws IOException {
         ComputationGraph graph = InferenceGraph.fold(ModelFile.readGraph(modelFile, false)).graph();
         ImageBatches batches = new ImageBatches(images, IntStream.range(0, images.size()).toArray(), BATCH,
-                ChannelNormalizer.of(metadata), null, 0, 0);
+                ChannelNormalizer.of(metadata), null, 0, 0, Framing.forEvaluation(images.height(), metadata.height()));
         List<Prediction> predictions = new ArrayList<>();
         while (batches.hasNext()) {
             INDArray output = graph.outputSingle(false, batches.next().getFeatures());

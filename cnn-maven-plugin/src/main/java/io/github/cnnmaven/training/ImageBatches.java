@@ -28,6 +28,7 @@ public final class ImageBatches implements DataSetIterator {
     private final Augmentation augmentation;
     private final Random random;
     private final float labelSmoothing;
+    private final Framing framing;
     private float[] features = new float[0];
     private float[] labels = new float[0];
     private int cursor;
@@ -40,6 +41,13 @@ public final class ImageBatches implements DataSetIterator {
      */
     public ImageBatches(ImageSet images, int[] order, int batchSize, ChannelNormalizer normalizer,
                         Augmentation augmentation, long seed, double labelSmoothing) {
+        this(images, order, batchSize, normalizer, augmentation, seed, labelSmoothing, Framing.whole(images.height()));
+    }
+
+    /** The same, with the input taken out of each stored image as {@code framing} says. */
+    public ImageBatches(ImageSet images, int[] order, int batchSize, ChannelNormalizer normalizer,
+                        Augmentation augmentation, long seed, double labelSmoothing, Framing framing) {
+        this.framing = framing;
         this.images = images;
         this.order = order;
         this.batchSize = batchSize;
@@ -67,10 +75,9 @@ public final class ImageBatches implements DataSetIterator {
     public DataSet next(int num) {
         int n = Math.min(num, order.length - cursor);
         int c = images.channels();
-        int h = images.height();
-        int w = images.width();
-        int plane = h * w;
-        int imageSize = c * plane;
+        int side = framing.side();
+        int imageSize = c * side * side;
+        int stored = images.imageBytes();
         int k = images.numClasses();
         if (features.length != n * imageSize) {
             features = new float[n * imageSize];
@@ -82,21 +89,15 @@ public final class ImageBatches implements DataSetIterator {
         java.util.Arrays.fill(labels, off);
         for (int b = 0; b < n; b++) {
             int index = order[cursor + b];
-            int src = index * imageSize;
             int dst = b * imageSize;
-            for (int ch = 0; ch < c; ch++) {
-                float[] table = tables[ch];
-                for (int p = 0; p < plane; p++) {
-                    features[dst + ch * plane + p] = table[px[src + ch * plane + p] & 0xff];
-                }
-            }
+            framing.write(px, index * stored, c, images.height(), images.width(), tables, random, features, dst);
             if (augmentation != null) {
-                augmentation.apply(features, dst, c, h, w, random, black);
+                augmentation.apply(features, dst, c, side, side, random, black);
             }
             labels[b * k + images.label(index)] = on;
         }
         cursor += n;
-        INDArray f = Nd4j.create(features, new long[] {n, c, h, w}, 'c');
+        INDArray f = Nd4j.create(features, new long[] {n, c, side, side}, 'c');
         INDArray l = Nd4j.create(labels, new long[] {n, k}, 'c');
         DataSet ds = new DataSet(f, l);
         if (preProcessor != null) {
@@ -107,7 +108,7 @@ public final class ImageBatches implements DataSetIterator {
 
     @Override
     public int inputColumns() {
-        return images.imageBytes();
+        return images.channels() * framing.side() * framing.side();
     }
 
     @Override

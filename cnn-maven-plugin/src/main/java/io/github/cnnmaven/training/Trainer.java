@@ -98,7 +98,7 @@ public final class Trainer {
         long started = System.nanoTime();
         TrainingConfig config = request.config().isOverfitCheck() ? request.config().forOverfitCheck() : request.config();
         ImageSet train = data.train();
-        TrainingInputs inputs = TrainingInputs.of(config, train);
+        TrainingInputs inputs = TrainingInputs.of(config, train, data.inputSide());
         Splits.Split split = inputs.split();
         if (config.isOverfitCheck()) {
             console.info("Sanity check: training on " + split.train().length + " examples without augmentation or"
@@ -189,9 +189,10 @@ public final class Trainer {
             double trainLoss = fitEpoch(graph, inputs, plan, order, epoch, request.interactive(), callbacks, nativeMemory);
             graph.incrementEpochCount(); // epoch-based schedules read it
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
-            double[] trainEval = evaluate(graph, train, trainSample, inputs.normalizer(), config.batchSize());
+            double[] trainEval = evaluate(graph, train, trainSample, inputs.normalizer(), config.batchSize(),
+                    inputs.evaluationFraming());
             double[] valEval = hasValidation ? evaluate(graph, train, split.validation(), inputs.normalizer(),
-                    config.batchSize()) : new double[] {Double.NaN, Double.NaN};
+                    config.batchSize(), inputs.evaluationFraming()) : new double[] {Double.NaN, Double.NaN};
             double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
             EpochRecord record = new EpochRecord(epoch, trainLoss, trainEval[1], valEval[0],
                     valEval[1], graph.getLearningRate(firstLayer), epochSeconds, order.length / trainSeconds);
@@ -305,9 +306,10 @@ public final class Trainer {
     }
 
     /** Mean cross-entropy and accuracy (DL4J's Evaluation) over the given images, without augmentation. */
-    static double[] evaluate(ComputationGraph graph, ImageSet images, int[] indices, ChannelNormalizer normalizer, int batchSize) {
+    static double[] evaluate(ComputationGraph graph, ImageSet images, int[] indices, ChannelNormalizer normalizer, int batchSize,
+                             Framing framing) {
         Evaluation evaluation = new Evaluation(images.numClasses());
-        ImageBatches batches = new ImageBatches(images, indices, batchSize, normalizer, null, 0, 0);
+        ImageBatches batches = new ImageBatches(images, indices, batchSize, normalizer, null, 0, 0, framing);
         double lossSum = 0;
         while (batches.hasNext()) {
             DataSet batch = batches.next();
@@ -351,7 +353,8 @@ public final class Trainer {
                                           ChannelNormalizer normalizer, int epoch, double validationAccuracy) {
         ImageSet train = data.train();
         return new ModelMetadata(request.fingerprint(), config.networkName(), train.classNames(), train.channels(),
-                train.height(), train.width(), normalizer.mean(), normalizer.std(), epoch, validationAccuracy);
+                data.inputSide(), data.inputSide(), normalizer.mean(), normalizer.std(), epoch, validationAccuracy,
+                data.inputSide() == train.height() ? 0 : train.height());
     }
 
     private static RunRecord runRecord(TrainRequest request, LoadedDataset data, ModelSummary summary, int epochsRun,

@@ -15,7 +15,16 @@ import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
 public record TrainingInputs(TrainingConfig config, ImageSet images, Splits.Split split, ChannelNormalizer normalizer,
                              int iterationsPerEpoch, InputShape shape) {
 
+    /** Inputs that are the stored images as they are. */
     public static TrainingInputs of(TrainingConfig config, ImageSet train) {
+        return of(config, train, train.height());
+    }
+
+    /**
+     * Inputs of {@code inputSide} pixels, taken out of larger stored images (resizecrop,
+     * randomresizedcrop) when it is smaller than theirs.
+     */
+    public static TrainingInputs of(TrainingConfig config, ImageSet train, int inputSide) {
         int classes = train.numClasses();
         Splits.Split split = config.isOverfitCheck()
                 ? new Splits.Split(Splits.balancedSubset(train.labels(), classes, config.overfit()), new int[0])
@@ -24,7 +33,7 @@ public record TrainingInputs(TrainingConfig config, ImageSet images, Splits.Spli
         int epochSize = order(config, train, split, 0).length;
         int iterations = (epochSize + config.batchSize() - 1) / config.batchSize();
         return new TrainingInputs(config, train, split, normalizer, iterations,
-                new InputShape(train.channels(), train.height(), train.width(), classes));
+                new InputShape(train.channels(), inputSide, inputSide, classes));
     }
 
     /** The shuffled (and, with oversampling, balanced) order of one epoch. */
@@ -49,6 +58,12 @@ public record TrainingInputs(TrainingConfig config, ImageSet images, Splits.Spli
     /** The same batches, prepared on the caller's thread, of {@code batchSize} images (a worker's share on several devices). */
     public ImageBatches batchesInPlace(int[] order, int epoch, int batchSize) {
         return new ImageBatches(images, order, batchSize, normalizer, new Augmentation(config.augment()),
-                config.seed() * 31 + epoch, config.labelSmoothing());
+                config.seed() * 31 + epoch, config.labelSmoothing(),
+                Framing.forTraining(config.cropping(), images.height(), shape.height()));
+    }
+
+    /** How validation images become inputs: the centre when they are stored larger. */
+    public Framing evaluationFraming() {
+        return Framing.forEvaluation(images.height(), shape.height());
     }
 }

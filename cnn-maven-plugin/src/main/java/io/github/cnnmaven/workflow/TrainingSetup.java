@@ -1,7 +1,9 @@
 package io.github.cnnmaven.workflow;
 
 import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.config.Augment;
 import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.dataset.DatasetKind;
 import io.github.cnnmaven.dataset.DatasetSpec;
 import io.github.cnnmaven.lrfinder.LrFinder;
 import io.github.cnnmaven.network.InputShape;
@@ -28,6 +30,10 @@ import java.nio.file.Path;
 public record TrainingSetup(DatasetSpec dataset, TrainingConfig config, boolean autoLearningRate, LrFinder.Settings finder,
                             boolean findLr, boolean fresh, boolean interactive, Path pretrained) {
 
+    public TrainingSetup {
+        dataset = dataset == null || config == null ? dataset : framed(dataset, config);
+    }
+
     /** A setup that trains from scratch. */
     public TrainingSetup(DatasetSpec dataset, TrainingConfig config, boolean autoLearningRate, LrFinder.Settings finder,
                          boolean findLr, boolean fresh, boolean interactive) {
@@ -44,6 +50,16 @@ public record TrainingSetup(DatasetSpec dataset, TrainingConfig config, boolean 
     public TrainingSetup validate() throws InvalidConfigurationException {
         dataset.validate();
         config.validate();
+        boolean folders = dataset.kind() == DatasetKind.FOLDER || dataset.kind() == DatasetKind.ARCHIVE;
+        if (!folders && (config.cropping() == Augment.RESIZECROP || config.resizeTo() > 0)) {
+            throw new InvalidConfigurationException((config.resizeTo() > 0 ? "cnn.resizeTo" : "cnn.augment=resizecrop")
+                    + " resizes the images of folders and archives, but " + dataset.kind().displayName() + " images have a"
+                    + " fixed size: use crop4 or randomresizedcrop");
+        }
+        if (folders && dataset.resizeTo() > 0 && dataset.resizeTo() < dataset.imageSize()) {
+            throw InvalidConfigurationException.of("cnn.resizeTo", dataset.resizeTo(), "the input (cnn.imageSize="
+                    + dataset.imageSize() + ") is cropped out of the resized image: use at least " + dataset.imageSize());
+        }
         LrFinder.validate(finder);
         pretrainedModel();
         try {
@@ -92,6 +108,18 @@ public record TrainingSetup(DatasetSpec dataset, TrainingConfig config, boolean 
                     + " (cnn.network, or the same <layers>)");
         }
         return metadata;
+    }
+
+    /**
+     * Folder images are stored at {@code cnn.resizeTo} when resizecrop or randomresizedcrop takes the
+     * input out of them: by default 8/7 of the input (256 for 224, as ImageNet training does).
+     */
+    static DatasetSpec framed(DatasetSpec spec, TrainingConfig config) {
+        boolean folders = spec.kind() == DatasetKind.FOLDER || spec.kind() == DatasetKind.ARCHIVE;
+        if (!folders || config.cropping() == null) {
+            return spec;
+        }
+        return spec.withResizeTo(config.resizeTo() > 0 ? config.resizeTo() : Math.round(spec.imageSize() * 8f / 7));
     }
 
     static InputShape expectedInput(DatasetSpec spec) {

@@ -36,8 +36,30 @@ class TrainingConfigTest {
         assertTrue(message(with("lenet5", 0.001, 0.1, Schedule.STEP, 0)).contains("cnn.stepSize"));
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> Augment.parseList("crop4, rotate"));
-        assertEquals("Invalid value 'rotate' for cnn.augment: use a comma list of crop4, flip, jitter, cutout (or none)",
-                e.getMessage());
+        assertEquals("Invalid value 'rotate' for cnn.augment: use a comma list of crop4, flip, jitter, cutout,"
+                + " resizecrop, randomresizedcrop (or none)", e.getMessage());
+    }
+
+    @Test
+    void theDefaultLearningRateFollowsTheOptimizer() {
+        assertEquals(0.001, TrainingConfig.defaults().learningRate());
+        assertEquals(0.001, TrainingConfig.builder().optimizer(Optimizer.ADAMW).build().learningRate());
+        assertEquals(0.01, TrainingConfig.builder().optimizer(Optimizer.SGD).build().learningRate());
+        assertEquals(0.01, TrainingConfig.builder().optimizer(Optimizer.NESTEROV).build().learningRate());
+        assertEquals(0.2, TrainingConfig.builder().optimizer(Optimizer.SGD).learningRate(0.2).build().learningRate(),
+                "a rate that is set wins");
+    }
+
+    @Test
+    void resizeToGoesWithACropAugmentationAndOneCropAtATime() throws Exception {
+        TrainingConfig.Builder b = TrainingConfig.builder().network("resnet50");
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> b.resizeTo(110).build().validate()).getMessage()
+                .startsWith("Invalid value '110' for cnn.resizeTo: it applies with cnn.augment=resizecrop or randomresizedcrop"));
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> b.augment(Augment.parseList("resizecrop,randomresizedcrop"))
+                .build().validate()).getMessage().contains("use one of resizecrop and randomresizedcrop, not both"));
+        TrainingConfig ok = b.augment(Augment.parseList("resizecrop,flip")).build().validate();
+        assertEquals(Augment.RESIZECROP, ok.cropping());
+        assertEquals(null, TrainingConfig.defaults().cropping());
     }
 
     @Test

@@ -50,6 +50,8 @@ public final class ItFixtures {
         // predict: a few of its test images plus one file that only claims to be a PNG.
         Path shapes = dir.resolve("shapes");
         SyntheticDatasets.writeImageFolder(shapes, 32, 60, 10, 11);
+        // Larger images for the resizecrop IT: 110 px PNGs, stored at 110 and cropped to a 96 px input.
+        SyntheticDatasets.writeImageFolder(dir.resolve("shapes-110"), 110, 12, 4, 13);
         Path predict = dir.resolve("predict-images");
         Files.createDirectories(predict);
         for (String name : List.of("square/00000.png", "disc/00001.png", "triangle/00002.png")) {

@@ -193,4 +193,26 @@ class TrainerTest {
             assertTrue(e.trainLoss() > 0 && e.trainLoss() < Math.log(10) + 0.5, "a cross-entropy of 10 classes: " + e);
         }
     }
+
+    /** Images stored at 40 px with a 32 px input: resizecrop trains on random crops, validation and evaluation take the centre. */
+    @Test
+    void resizeCropTrainsOnCropsOfLargerStoredImagesAndEvaluatesTheirCentre() throws Exception {
+        LoadedDataset stored40 = new LoadedDataset(SHAPES.prepared(), SyntheticDatasets.generate(40, 40, 3, 1),
+                SyntheticDatasets.generate(5, 40, 3, 2), 32);
+        TrainingConfig config = config(4, Optimizer.ADAM, 0.003, null).toBuilder()
+                .augment(io.github.cnnmaven.config.Augment.parseList("resizecrop,flip")).build();
+        TrainRequest request = request(config, "crops");
+        Trainer.Result result = trainer().train(request, stored40, null);
+        assertTrue(result.finished());
+        EpochRecord last = result.history().get(3);
+        assertTrue(last.trainLoss() < result.history().get(0).trainLoss() && last.validationAccuracy() > 0.25,
+                "learns from the crops (chance is 0.1): " + result.history());
+        ModelMetadata metadata = ModelMetadata.read(request.modelFile());
+        assertEquals(32, metadata.height(), "the network's input is the crop");
+        assertEquals(40, metadata.resizeTo(), "evaluation and predict resize to 40 and take the centre");
+        io.github.cnnmaven.output.EvaluationResult evaluation = new io.github.cnnmaven.evaluation.Evaluator(
+                Console.of(log::add, log::add)).evaluate(new io.github.cnnmaven.evaluation.EvaluateRequest(stored40.prepared(),
+                null, request.modelFile(), temp.resolve("eval"), 0), stored40);
+        assertTrue(evaluation.accuracy() > 0.25, "the centre crops of the test set are classified: " + evaluation.accuracy());
+    }
 }

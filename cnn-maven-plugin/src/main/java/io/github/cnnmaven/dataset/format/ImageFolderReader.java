@@ -73,7 +73,13 @@ public final class ImageFolderReader {
     public static ImageSet read(List<Map.Entry<Path, Integer>> files, List<String> classNames, int side)
             throws DatasetFormatException {
         int imageBytes = 3 * side * side;
-        byte[] pixels = new byte[files.size() * imageBytes];
+        long total = (long) files.size() * imageBytes;
+        if (total > Integer.MAX_VALUE - 16) { // one Java array holds the images' bytes
+            throw new DatasetFormatException(files.get(0).getKey().getParent().getParent(), String.format(Locale.ROOT,
+                    "%,d images of %dx%d pixels take %.1f GB as bytes, more than the 2 GB one set of images can hold:"
+                    + " lower cnn.imageSize (or cnn.resizeTo), or cnn.trainLimit", files.size(), side, side, total / 1e9));
+        }
+        byte[] pixels = new byte[(int) total];
         int[] labels = new int[files.size()];
         AtomicReference<DatasetFormatException> failure = new AtomicReference<>();
         IntStream.range(0, files.size()).parallel().forEach(i -> {

@@ -105,4 +105,18 @@ class ImageFolderReaderTest {
             assertEquals(200, three[c * 8 + 7] & 0xff, "channel " + c);
         }
     }
+
+    /** 6,000 images at 512 px do not fit one byte array: a clear message before any file is decoded, not an overflow. */
+    @Test
+    void imagesTooLargeToHoldAreRefusedWithTheSettingsToLower() {
+        Path dir = Path.of("/data/birds/train");
+        java.util.List<java.util.Map.Entry<Path, Integer>> files = new java.util.ArrayList<>();
+        for (int i = 0; i < 6000; i++) {
+            files.add(java.util.Map.entry(dir.resolve("a/" + i + ".jpg"), 0));
+        }
+        DatasetFormatException e = assertThrows(DatasetFormatException.class,
+                () -> ImageFolderReader.read(files, java.util.List.of("a"), 512));
+        assertEquals("/data/birds/train: 6,000 images of 512x512 pixels take 4.7 GB as bytes, more than the 2 GB one set of"
+                + " images can hold: lower cnn.imageSize (or cnn.resizeTo), or cnn.trainLimit", e.getMessage());
+    }
 }

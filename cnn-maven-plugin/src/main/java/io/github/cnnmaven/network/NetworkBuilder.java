@@ -127,8 +127,10 @@ public final class NetworkBuilder {
                 g.subsample(PoolingType.MAX, 2, 2, ConvolutionMode.Truncate);
                 g.convBlock(256, k, 1, ConvolutionMode.Truncate);
                 g.convBlock(64, 1, 1, ConvolutionMode.Truncate);
-                g.dense(384, rate(c, 0.5));
-                g.dense(192, rate(c, 0.5));
+                // dropout 0.2 by default (was 0.5): on the synthetic shapes 0.5 reached 0.74 validation accuracy
+                // after 5 epochs where 0.2 reached 0.78 and none 0.79 (scripts/benchmark-defaults.sh)
+                g.dense(384, rate(c, 0.2));
+                g.dense(192, rate(c, 0.2));
             }
             case "vgg11", "vgg13", "vgg16", "vgg19" -> {
                 for (int[] stage : vggStages(c.network())) {

@@ -102,7 +102,9 @@ public final class OnnxExporter {
         properties.put(OnnxModelInfo.NETWORK, metadata.network());
         properties.put(OnnxModelInfo.MODEL_SHA256, modelSha256);
         properties.put(OnnxModelInfo.INPUT_DESCRIPTION, "float32 [batch, " + metadata.channels() + ", " + metadata.height() + ", "
-                + metadata.width() + "] raw pixels 0-255, channels first (RGB or grey); normalised inside the model");
+                + metadata.width() + "] raw pixels 0-255, channels first (RGB or grey); normalised inside the model"
+                + (metadata.resizeTo() > 0 ? "; resize images to " + metadata.resizeTo() + "x" + metadata.resizeTo()
+                + " and take the centre " + metadata.height() + "x" + metadata.width() + ", as training did" : ""));
         Onnx.ModelProto.Builder model = Onnx.ModelProto.newBuilder()
                 .setIrVersion(IR_VERSION)
                 .setProducerName("cnn-maven-plugin")

@@ -12,6 +12,8 @@ import io.github.cnnmaven.common.Json;
  */
 public final class Fingerprint {
 
+    private static final String ALEXNET_CIFAR = "alexnet-cifar";
+
     private Fingerprint() {
     }
 
@@ -22,6 +24,10 @@ public final class Fingerprint {
     public static String of(TrainingConfig config, String dataIdentity) {
         ObjectNode node = Json.CANONICAL.valueToTree(config);
         node.remove("maxMinutes"); // a time budget changes when training stops, not what an epoch does
+        if (config.dropout() == null && !config.hasCustomLayers() && ALEXNET_CIFAR.equals(config.network())) {
+            // its default dropout went from 0.5 to 0.2: a model trained with the old default is stale
+            node.put("presetDropout", 0.2);
+        }
         node.put("data", dataIdentity);
         try {
             return Hashes.sha256Hex(Json.CANONICAL.writeValueAsBytes(node)).substring(0, 16);

@@ -12,8 +12,6 @@ import io.github.cnnmaven.common.Json;
  */
 public final class Fingerprint {
 
-    private static final String ALEXNET_CIFAR = "alexnet-cifar";
-
     private Fingerprint() {
     }
 
@@ -24,9 +22,9 @@ public final class Fingerprint {
     public static String of(TrainingConfig config, String dataIdentity) {
         ObjectNode node = Json.CANONICAL.valueToTree(config);
         node.remove("maxMinutes"); // a time budget changes when training stops, not what an epoch does
-        if (config.dropout() == null && !config.hasCustomLayers() && ALEXNET_CIFAR.equals(config.network())) {
-            // its default dropout went from 0.5 to 0.2: a model trained with the old default is stale
-            node.put("presetDropout", 0.2);
+        Double changedDefault = PresetDefaults.changedDropout(config);
+        if (changedDefault != null) {
+            node.put("presetDropout", changedDefault);
         }
         node.put("data", dataIdentity);
         try {

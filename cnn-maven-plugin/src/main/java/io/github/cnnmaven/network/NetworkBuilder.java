@@ -3,6 +3,7 @@ package io.github.cnnmaven.network;
 import io.github.cnnmaven.output.ModelSummary;
 
 import io.github.cnnmaven.config.LayerSpec;
+import io.github.cnnmaven.config.PresetDefaults;
 import io.github.cnnmaven.config.TrainingConfig;
 import org.deeplearning4j.exception.DL4JInvalidConfigException;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -127,10 +128,10 @@ public final class NetworkBuilder {
                 g.subsample(PoolingType.MAX, 2, 2, ConvolutionMode.Truncate);
                 g.convBlock(256, k, 1, ConvolutionMode.Truncate);
                 g.convBlock(64, 1, 1, ConvolutionMode.Truncate);
-                // dropout 0.2 by default (was 0.5): on the synthetic shapes 0.5 reached 0.74 validation accuracy
-                // after 5 epochs where 0.2 reached 0.78 and none 0.79 (scripts/benchmark-defaults.sh)
-                g.dense(384, rate(c, 0.2));
-                g.dense(192, rate(c, 0.2));
+                // dropout 0.2 by default (was 0.5; PresetDefaults): on the synthetic shapes 0.5 reached 0.74
+                // validation accuracy after 5 epochs where 0.2 reached 0.78 and none 0.79 (benchmarks.md)
+                g.dense(384, rate(c));
+                g.dense(192, rate(c));
             }
             case "vgg11", "vgg13", "vgg16", "vgg19" -> {
                 for (int[] stage : vggStages(c.network())) {
@@ -139,19 +140,19 @@ public final class NetworkBuilder {
                     }
                     g.pool(2);
                 }
-                g.dense(512, rate(c, 0.5));
+                g.dense(512, rate(c));
             }
             case "nin" -> {
                 g.convBlock(192, 5, 1);
                 g.convBlock(160, 1, 1);
                 g.convBlock(96, 1, 1);
                 g.pool(3, 2);
-                g.dropout(rate(c, 0.5));
+                g.dropout(rate(c));
                 g.convBlock(192, 5, 1);
                 g.convBlock(192, 1, 1);
                 g.convBlock(192, 1, 1);
                 g.pool(3, 2);
-                g.dropout(rate(c, 0.5));
+                g.dropout(rate(c));
                 g.convBlock(192, 3, 1);
                 g.convBlock(192, 1, 1);
                 g.convBlock(g.classes, 1, 1);
@@ -167,8 +168,9 @@ public final class NetworkBuilder {
         }
     }
 
-    private static Double rate(TrainingConfig c, double presetDefault) {
-        return c.dropout() != null ? c.dropout() : presetDefault;
+    /** cnn.dropout, or the preset's default rate. */
+    private static Double rate(TrainingConfig c) {
+        return c.dropout() != null ? c.dropout() : PresetDefaults.dropout(c.network());
     }
 
     private static List<int[]> vggStages(String name) {
@@ -216,8 +218,8 @@ public final class NetworkBuilder {
         g.convBnRelu(256, 3, 1, 1);
         g.convBnRelu(256, 3, 1, 1);
         g.poolIfFits(3, 2);
-        g.dropout(rate(c, 0.5));
-        g.dense(4096, rate(c, 0.5));
+        g.dropout(rate(c));
+        g.dense(4096, rate(c));
         g.dense(4096, null);
     }
 
@@ -281,7 +283,7 @@ public final class NetworkBuilder {
         g.inception(256, 160, 320, 32, 128, 128);
         g.inception(384, 192, 384, 48, 128, 128);
         g.globalAvgPool();
-        g.dropout(rate(c, 0.4));
+        g.dropout(rate(c));
     }
 
     private static void custom(Graph g, List<LayerSpec> layers) throws NetworkDefinitionException {

@@ -15,11 +15,6 @@ import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
 public record TrainingInputs(TrainingConfig config, ImageSet images, Splits.Split split, ChannelNormalizer normalizer,
                              int iterationsPerEpoch, InputShape shape) {
 
-    /** Inputs that are the stored images as they are. */
-    public static TrainingInputs of(TrainingConfig config, ImageSet train) {
-        return of(config, train, train.height());
-    }
-
     /**
      * Inputs of {@code inputSide} pixels, taken out of larger stored images (resizecrop,
      * randomresizedcrop) when it is smaller than theirs.

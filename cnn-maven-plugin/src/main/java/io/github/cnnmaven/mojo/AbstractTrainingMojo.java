@@ -196,7 +196,8 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     protected TrainingSetup trainingSetup() throws InvalidConfigurationException {
         return new TrainingSetup(datasetSpec(), trainingConfig(), autoLearningRate(),
                 new LrFinder.Settings(lrStart, lrEnd, lrSteps, Choice.parse(LrMethod.class, lrMethod, "cnn.lrMethod")),
-                findLr, fresh, isInteractive(), ModelArtifactResolver.resolve(pretrained, repositorySystem, session, project));
+                findLr, fresh, isInteractive(), ModelArtifactResolver.resolve(pretrained, repositorySystem, session, project),
+                learningRate == null || learningRate.isBlank());
     }
 
     /** The configuration with the configured rate; with {@code auto}, a placeholder that find-lr's sweep replaces. */

@@ -53,8 +53,19 @@ public final class StudyPlan {
         return TrainingConfig.PROPERTIES.stream().filter(n -> !NOT_AXES.containsKey(n)).sorted().toList();
     }
 
-    /** The variants of {@code spec} around {@code base}, with their fingerprints for {@code dataIdentity}. */
+    /** The variants of a base whose learning rate was given. */
     public static List<StudyVariant> expand(TrainingConfig base, StudySpec spec, String dataIdentity)
+            throws InvalidConfigurationException {
+        return expand(base, spec, dataIdentity, false);
+    }
+
+    /**
+     * The variants of {@code spec} around {@code base}, with their fingerprints for {@code dataIdentity}.
+     * With {@code rateFromOptimizer} (the base's rate is its optimizer's default, cnn.learningRate unset),
+     * a variant that changes the optimizer but not the rate takes the new optimizer's default: sgd at
+     * adam's 0.001 would barely move, and is not what training sgd alone would do.
+     */
+    public static List<StudyVariant> expand(TrainingConfig base, StudySpec spec, String dataIdentity, boolean rateFromOptimizer)
             throws InvalidConfigurationException {
         checkAxesApply(base, spec);
         List<Map<String, String>> settings = new ArrayList<>();
@@ -83,7 +94,7 @@ public final class StudyPlan {
         Set<TrainingConfig> seen = new HashSet<>();
         Set<String> directories = new HashSet<>();
         for (Map<String, String> s : settings) {
-            TrainingConfig config = apply(base, s);
+            TrainingConfig config = apply(base, s, rateFromOptimizer);
             if (!seen.add(config)) {
                 continue; // the base's own value, or a repeat: trained once
             }
@@ -130,11 +141,15 @@ public final class StudyPlan {
     }
 
     /** The base with the given axis values set, validated; a bad value names the axis and the variant. */
-    static TrainingConfig apply(TrainingConfig base, Map<String, String> settings) throws InvalidConfigurationException {
+    static TrainingConfig apply(TrainingConfig base, Map<String, String> settings, boolean rateFromOptimizer)
+            throws InvalidConfigurationException {
         if (settings.isEmpty()) {
             return base;
         }
         TrainingConfig.Builder builder = base.toBuilder();
+        if (rateFromOptimizer && !settings.containsKey("learningRate")) {
+            builder.learningRate(Double.NaN); // resolved again by build(), for the variant's optimizer
+        }
         for (Map.Entry<String, String> s : settings.entrySet()) {
             builder.set(s.getKey(), s.getValue(), StudySpec.AXES_ELEMENT + "<" + s.getKey() + ">");
         }

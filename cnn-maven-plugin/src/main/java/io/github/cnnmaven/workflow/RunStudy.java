@@ -40,7 +40,7 @@ public final class RunStudy {
     public ModelArtifacts run(TrainingSetup setup, StudySpec study) throws CnnException {
         setup.validate();
         forks.settings().validate();
-        plan(setup.config(), study, "check"); // bad axes fail before any download
+        plan(setup.config(), study, "check", setup.rateFromOptimizer()); // bad axes fail before any download
         if (setup.pretrained() != null) {
             throw new InvalidConfigurationException("cnn.pretrained is not supported by the study goal yet: fine-tune with"
                     + " the train goal, or study without it");
@@ -57,7 +57,8 @@ public final class RunStudy {
     private void study(TrainingSetup setup, StudySpec study) throws CnnException {
         PreparedDataset prepared = datasets.prepare(setup.dataset());
         TrainingConfig config = new FindLearningRate(datasets, forks, output, console).configFor(setup, prepared, true);
-        List<StudyVariant> variants = plan(config, study, Freshness.dataIdentity(prepared, setup.dataset()));
+        List<StudyVariant> variants = plan(config, study, Freshness.dataIdentity(prepared, setup.dataset()),
+                setup.rateFromOptimizer());
         console.info(String.format(Locale.ROOT, "Study, %s over %s: %d variants, each %d epochs with seed %d on the same"
                         + " validation split (%.2f of the training set); compared on validation accuracy only",
                 study.mode().id(), study.axes().entrySet().stream().map(e -> e.getKey() + " (" + String.join(", ",
@@ -68,8 +69,9 @@ public final class RunStudy {
                 forks.settings().threadCount()));
     }
 
-    /** The variants to train, checked. */
-    public static List<StudyVariant> plan(TrainingConfig config, StudySpec spec, String dataIdentity) throws InvalidConfigurationException {
+    /** The variants to train, checked; {@code rateFromOptimizer}: see {@link StudyPlan#expand}. */
+    public static List<StudyVariant> plan(TrainingConfig config, StudySpec spec, String dataIdentity, boolean rateFromOptimizer)
+            throws InvalidConfigurationException {
         if (config.isOverfitCheck()) {
             throw InvalidConfigurationException.of("cnn.overfit", config.overfit(), "the overfit sanity check is not a"
                     + " study: unset cnn.overfit for the study goal");
@@ -78,6 +80,6 @@ public final class RunStudy {
             throw InvalidConfigurationException.of("cnn.validationSplit", config.validationSplit(), "a study compares"
                     + " variants on validation accuracy: use a positive split, such as 0.1");
         }
-        return StudyPlan.expand(config, spec, dataIdentity);
+        return StudyPlan.expand(config, spec, dataIdentity, rateFromOptimizer);
     }
 }

@@ -26,12 +26,20 @@ import java.nio.file.Path;
  * @param fresh            {@code cnn.fresh}: ignore checkpoints and up-to-date outputs
  * @param interactive      a person watches (not {@code -B}): progress within epochs
  * @param pretrained       {@code cnn.pretrained}, resolved: the {@code model.zip} to fine-tune from, or null
+ * @param rateFromOptimizer {@code cnn.learningRate} is not set: the rate is the optimizer's default, so a
+ *                         study variant with another optimizer takes that optimizer's default
  */
 public record TrainingSetup(DatasetSpec dataset, TrainingConfig config, boolean autoLearningRate, LrFinder.Settings finder,
-                            boolean findLr, boolean fresh, boolean interactive, Path pretrained) {
+                            boolean findLr, boolean fresh, boolean interactive, Path pretrained, boolean rateFromOptimizer) {
 
     public TrainingSetup {
         dataset = dataset == null || config == null ? dataset : framed(dataset, config);
+    }
+
+    /** A setup whose learning rate is given (or auto). */
+    public TrainingSetup(DatasetSpec dataset, TrainingConfig config, boolean autoLearningRate, LrFinder.Settings finder,
+                         boolean findLr, boolean fresh, boolean interactive, Path pretrained) {
+        this(dataset, config, autoLearningRate, finder, findLr, fresh, interactive, pretrained, false);
     }
 
     /** A setup that trains from scratch. */

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static org.apache.maven.api.plugin.testing.MojoExtension.getVariableValueFromObject;
 import static org.apache.maven.api.plugin.testing.MojoExtension.setVariableValueToObject;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -38,7 +39,7 @@ class StudyMojoTest {
         assertEquals(StudyMode.GRID, spec.mode());
         assertEquals(List.of("schedule", "dropout", "augment"), List.copyOf(spec.axes().keySet()));
         assertEquals(List.of("none", "crop4,flip"), spec.axes().get("augment"));
-        List<StudyVariant> variants = RunStudy.plan(mojo.trainingConfig(), spec, "data");
+        List<StudyVariant> variants = RunStudy.plan(mojo.trainingConfig(), spec, "data", mojo.trainingSetup().rateFromOptimizer());
         assertEquals(8, variants.size());
         assertEquals("schedule=constant, dropout=0.1, augment=none", variants.get(0).name());
         assertEquals(4, variants.get(7).config().epochs(), "the base's epoch budget, for every variant");
@@ -46,9 +47,27 @@ class StudyMojoTest {
 
     @Test
     @InjectMojo(goal = "study", pom = POM)
+    void anOptimizerAxisTakesEachOptimizersDefaultRateUnlessTheRateIsSet(StudyMojo mojo) throws Exception {
+        Object declaration = getVariableValueFromObject(mojo, "study");
+        setVariableValueToObject(declaration, "mode", null);
+        setVariableValueToObject(declaration, "axes", new java.util.LinkedHashMap<>(java.util.Map.of("optimizer", "adam,sgd")));
+        assertTrue(mojo.trainingSetup().rateFromOptimizer(), "the test POM sets no cnn.learningRate");
+        List<StudyVariant> variants = RunStudy.plan(mojo.trainingConfig(), mojo.studySpec(), "data",
+                mojo.trainingSetup().rateFromOptimizer());
+        assertEquals(List.of(0.001, 0.01), variants.stream().map(v -> v.config().learningRate()).toList());
+
+        setVariableValueToObject(mojo, "learningRate", "0.002");
+        assertFalse(mojo.trainingSetup().rateFromOptimizer());
+        variants = RunStudy.plan(mojo.trainingConfig(), mojo.studySpec(), "data", mojo.trainingSetup().rateFromOptimizer());
+        assertEquals(List.of(0.002, 0.002), variants.stream().map(v -> v.config().learningRate()).toList(),
+                "a rate the POM gives is every variant's");
+    }
+
+    @Test
+    @InjectMojo(goal = "study", pom = POM)
     void withoutAStudyOrValidationTheGoalSaysWhatToDeclare(StudyMojo mojo) throws Exception {
         setVariableValueToObject(mojo, "validationSplit", 0.0);
-        assertTrue(assertThrows(InvalidConfigurationException.class, () -> RunStudy.plan(mojo.trainingConfig(), mojo.studySpec(), "data"))
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> RunStudy.plan(mojo.trainingConfig(), mojo.studySpec(), "data", false))
                 .getMessage().startsWith("Invalid value '0.0' for cnn.validationSplit: a study compares variants on validation"));
         setVariableValueToObject(mojo, "validationSplit", 0.1);
         setVariableValueToObject(mojo, "study", null);

@@ -57,6 +57,24 @@ class StudyPlanTest {
     }
 
     @Test
+    void anOptimizerVariantTakesItsOwnDefaultRateOnlyWhenTheBasesRateIsTheDefault() throws Exception {
+        TrainingConfig defaulted = BASE.toBuilder().learningRate(Double.NaN).build();
+        assertEquals(0.001, defaulted.learningRate());
+        StudySpec spec = StudySpec.parse("grid", axes("optimizer", "sgd,nesterov,adamw", "weightDecay", "0,0.001"));
+        List<StudyVariant> variants = StudyPlan.expand(defaulted, spec, "data", true);
+        assertEquals(6, variants.size());
+        for (StudyVariant v : variants) {
+            assertEquals(v.config().optimizer().defaultLearningRate(), v.config().learningRate(), v.name());
+        }
+        assertEquals(0.01, variants.get(0).config().learningRate(), "sgd's default, not adam's 0.001");
+        assertEquals(0.001, StudyPlan.expand(defaulted, spec, "data", false).get(0).config().learningRate(),
+                "a rate the POM gave stays, whatever the optimizer");
+        List<StudyVariant> both = StudyPlan.expand(defaulted, StudySpec.parse("grid",
+                axes("optimizer", "sgd", "learningRate", "0.2")), "data", true);
+        assertEquals(0.2, both.get(0).config().learningRate(), "a rate on an axis wins");
+    }
+
+    @Test
     void gridTrainsEveryCombination() throws Exception {
         List<StudyVariant> variants = plan("grid", "dropout", "0.1,0.5", "schedule", "constant,cosine", "optimizer", "adam,sgd");
         assertEquals(8, variants.size());

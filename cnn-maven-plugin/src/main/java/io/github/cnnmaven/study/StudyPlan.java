@@ -109,6 +109,20 @@ public final class StudyPlan {
         return variants;
     }
 
+    /** The axes that change which layers the network has or their shapes, which a pretrained model fixes. */
+    static final List<String> SHAPE_AXES = List.of("network", "kernelSize", "batchNorm");
+
+    /** With cnn.pretrained every variant fine-tunes the same network: an axis that reshapes it is refused. */
+    public static void checkFineTuning(StudySpec study) throws InvalidConfigurationException {
+        for (String axis : SHAPE_AXES) {
+            if (study.axes().containsKey(axis)) {
+                throw InvalidConfigurationException.of(StudySpec.AXES_ELEMENT, axis, "every variant fine-tunes the network"
+                        + " of cnn.pretrained, whose layers " + axis + " would change: study the other hyperparameters, or"
+                        + " unset cnn.pretrained");
+            }
+        }
+    }
+
     /** The base's value of a property, as a study table shows it ({@code default} where unset). */
     public static String valueOf(TrainingConfig config, String property) {
         JsonNode v = Json.MAPPER.valueToTree(config).get(property);

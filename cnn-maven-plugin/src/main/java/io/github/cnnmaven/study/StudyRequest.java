@@ -12,9 +12,17 @@ import java.util.List;
  *
  * @param baseFingerprint the fingerprint of the configuration as declared, which {@code train} and
  *                        {@code evaluate} compute; {@code study.json} maps it to the winner
+ * @param pretrained      {@code cnn.pretrained}: the model.zip every variant fine-tunes from; null for none
  */
 public record StudyRequest(PreparedDataset dataset, DatasetSpec datasetSpec, StudySpec spec, List<StudyVariant> variants,
-                           String baseFingerprint, Path outputDirectory, boolean fresh, boolean interactive, int threads) {
+                           String baseFingerprint, Path outputDirectory, boolean fresh, boolean interactive, int threads,
+                           Path pretrained) {
+
+    /** A study that trains every variant from scratch. */
+    public StudyRequest(PreparedDataset dataset, DatasetSpec datasetSpec, StudySpec spec, List<StudyVariant> variants,
+                        String baseFingerprint, Path outputDirectory, boolean fresh, boolean interactive, int threads) {
+        this(dataset, datasetSpec, spec, variants, baseFingerprint, outputDirectory, fresh, interactive, threads, null);
+    }
 
     public Path studyDirectory() {
         return outputDirectory.resolve("study");

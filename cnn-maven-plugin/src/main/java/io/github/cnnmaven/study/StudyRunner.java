@@ -74,7 +74,7 @@ public final class StudyRunner {
             String label = String.format(Locale.ROOT, "Study variant %d/%d '%s'", i + 1, planned.size(), variant.name());
             TrainRequest train = new TrainRequest(request.dataset(), request.datasetSpec(), variant.config(),
                     request.studyDirectory().resolve(variant.directory()), variant.fingerprint(), request.fresh(),
-                    request.interactive(), request.threads());
+                    request.interactive(), request.threads(), null, request.pretrained());
             StudyResult.Variant result = request.fresh() ? null : finished(variant, train);
             if (result != null) {
                 console.info(label + (result.diverged() ? ": already tried, it diverged" : ": already trained") + " (fingerprint "

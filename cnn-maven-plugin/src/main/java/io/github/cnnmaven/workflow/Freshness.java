@@ -65,9 +65,14 @@ public final class Freshness {
      */
     public static String fingerprint(TrainingConfig config, PreparedDataset prepared, TrainingSetup setup)
             throws InvalidConfigurationException {
+        return Fingerprint.of(config, startIdentity(prepared, setup));
+    }
+
+    /** What training starts from besides the configuration: the data, and the pretrained model's fingerprint if any. */
+    public static String startIdentity(PreparedDataset prepared, TrainingSetup setup) throws InvalidConfigurationException {
         ModelMetadata pretrained = setup.pretrainedModel();
         String data = dataIdentity(prepared, setup.dataset());
-        return Fingerprint.of(config, pretrained == null ? data : data + "|pretrained:" + pretrained.fingerprint());
+        return pretrained == null ? data : data + "|pretrained:" + pretrained.fingerprint();
     }
 
     /** What a find-lr result is valid for: everything but the learning rate, plus the sweep's settings. */

@@ -42,8 +42,7 @@ public final class RunStudy {
         forks.settings().validate();
         plan(setup.config(), study, "check", setup.rateFromOptimizer()); // bad axes fail before any download
         if (setup.pretrained() != null) {
-            throw new InvalidConfigurationException("cnn.pretrained is not supported by the study goal yet: fine-tune with"
-                    + " the train goal, or study without it");
+            StudyPlan.checkFineTuning(study);
         }
         try (ProcessLock lock = output.lock("study", console)) {
             study(setup, study);
@@ -57,7 +56,7 @@ public final class RunStudy {
     private void study(TrainingSetup setup, StudySpec study) throws CnnException {
         PreparedDataset prepared = datasets.prepare(setup.dataset());
         TrainingConfig config = new FindLearningRate(datasets, forks, output, console).configFor(setup, prepared, true);
-        List<StudyVariant> variants = plan(config, study, Freshness.dataIdentity(prepared, setup.dataset()),
+        List<StudyVariant> variants = plan(config, study, Freshness.startIdentity(prepared, setup),
                 setup.rateFromOptimizer());
         console.info(String.format(Locale.ROOT, "Study, %s over %s: %d variants, each %d epochs with seed %d on the same"
                         + " validation split (%.2f of the training set); compared on validation accuracy only",
@@ -65,8 +64,8 @@ public final class RunStudy {
                         e.getValue()) + ")").collect(Collectors.joining(", ")), variants.size(), config.epochs(),
                 config.seed(), config.validationSplit()));
         forks.run(output, "study", StudyMain.class.getName(), new StudyRequest(prepared, setup.dataset(), study, variants,
-                Freshness.fingerprint(config, prepared, setup.dataset()), output.root(), setup.fresh(), setup.interactive(),
-                forks.settings().threadCount()));
+                Freshness.fingerprint(config, prepared, setup), output.root(), setup.fresh(), setup.interactive(),
+                forks.settings().threadCount(), setup.pretrained()));
     }
 
     /** The variants to train, checked; {@code rateFromOptimizer}: see {@link StudyPlan#expand}. */

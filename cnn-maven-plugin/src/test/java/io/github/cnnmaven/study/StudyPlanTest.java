@@ -75,6 +75,19 @@ class StudyPlanTest {
     }
 
     @Test
+    void fineTuningRefusesTheAxesThatReshapeTheNetwork() throws Exception {
+        for (String axis : List.of("network", "kernelSize", "batchNorm")) {
+            InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                    () -> StudyPlan.checkFineTuning(StudySpec.parse(null, axes("dropout", "0.1", axis, "x"))));
+            assertEquals("Invalid value '" + axis + "' for <study><axes>: every variant fine-tunes the network of"
+                    + " cnn.pretrained, whose layers " + axis + " would change: study the other hyperparameters, or unset"
+                    + " cnn.pretrained", e.getMessage());
+        }
+        StudyPlan.checkFineTuning(StudySpec.parse("grid", axes("dropout", "0.1,0.3", "learningRate", "0.001,0.003",
+                "freezeEpochs", "0,1")));
+    }
+
+    @Test
     void gridTrainsEveryCombination() throws Exception {
         List<StudyVariant> variants = plan("grid", "dropout", "0.1,0.5", "schedule", "constant,cosine", "optimizer", "adam,sgd");
         assertEquals(8, variants.size());

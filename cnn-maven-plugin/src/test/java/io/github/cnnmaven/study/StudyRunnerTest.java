@@ -102,4 +102,24 @@ class StudyRunnerTest {
         assertEquals(1, count("Study variant 3/3 'learningRate=1e6': already tried, it diverged"), log.toString());
         assertEquals(0, count("Epoch "), log.toString());
     }
+
+    /** cnn.pretrained in a study: every variant starts from the pretrained weights, frozen as configured. */
+    @Test
+    void everyVariantFineTunesThePretrainedModel() throws Exception {
+        io.github.cnnmaven.training.TrainRequest source = new io.github.cnnmaven.training.TrainRequest(SHAPES.prepared(),
+                null, TrainingFixtures.lenet5(1, Optimizer.ADAM, 0.003, null), out.resolve("source"), "source-fp", false,
+                false, 2);
+        new io.github.cnnmaven.training.Trainer(Console.silent()).train(source, SHAPES, null);
+        TrainingConfig base = TrainingFixtures.lenet5(1, Optimizer.ADAM, 0.003, null).toBuilder().freezeEpochs(1).build();
+        StudySpec spec = StudySpec.parse(null, Map.of("learningRate", "0.001"));
+        List<StudyVariant> variants = StudyPlan.expand(base, spec, "synthetic|pretrained:source-fp");
+        StudyResult study = runner().run(new StudyRequest(SHAPES.prepared(), null, spec, variants,
+                variants.get(0).fingerprint(), out.resolve("study-out"), false, false, 2, source.modelFile()), SHAPES, null);
+
+        assertEquals(2, study.variants().size());
+        assertEquals(2, count("Fine-tuning from " + source.modelFile() + " (cnn.pretrained: lenet5, fingerprint source-fp"),
+                log.toString());
+        assertEquals(2, count("Epochs 1-1 train only the classifier "), log.toString());
+        assertNotNull(study.winnerVariant());
+    }
 }

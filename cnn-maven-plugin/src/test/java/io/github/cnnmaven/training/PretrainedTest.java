@@ -95,12 +95,34 @@ class PretrainedTest {
                 + " keeps its pretrained weights); then every layer trains"), log.toString());
     }
 
+    /** cnn.gpus=2: every worker's replica keeps the pretrained backbone, so their average does too. */
+    @Test
+    void frozenEpochsHoldWithDataParallelWorkers() throws Exception {
+        List<String> log = new ArrayList<>();
+        ComputationGraph frozen = fineTune("frozen-parallel", 1, 1, log, 2);
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("Data-parallel training on 2 CPU workers")), log.toString());
+        String classifier = Pretrained.classifier(frozen);
+        for (Layer layer : frozen.getLayers()) {
+            String name = layer.conf().getLayer().getLayerName();
+            if (layer.numParams() == 0 || name.equals(classifier)) {
+                continue;
+            }
+            assertEquals(source.getLayer(name).params(), layer.params(), name + " kept its pretrained weights while frozen");
+        }
+        assertNotEquals(source.getLayer(classifier).params(), frozen.getLayer(classifier).params(), "the classifier learns");
+    }
+
     private static ComputationGraph fineTune(String name, int epochs, int freezeEpochs, List<String> log) throws Exception {
+        return fineTune(name, epochs, freezeEpochs, log, null);
+    }
+
+    private static ComputationGraph fineTune(String name, int epochs, int freezeEpochs, List<String> log, Integer gpus)
+            throws Exception {
         Path dir = Files.createDirectories(temp.resolve(name));
         TrainingConfig config = TrainingFixtures.lenet5(epochs, Optimizer.ADAM, 0.003, null).toBuilder()
                 .freezeEpochs(freezeEpochs).validationSplit(0).augment(List.of()).build();
         TrainRequest request = new TrainRequest(TrainingFixtures.SHAPES.prepared(), null, config, dir, "fine-" + name, false,
-                false, 2, null, pretrained);
+                false, 2, gpus, pretrained);
         new Trainer(Console.of(log::add, log::add)).train(request, TrainingFixtures.SHAPES, null);
         return ModelFile.readGraph(request.modelFile(), false);
     }

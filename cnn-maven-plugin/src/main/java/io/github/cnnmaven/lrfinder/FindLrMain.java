@@ -12,6 +12,6 @@ public final class FindLrMain {
     public static void main(String[] args) {
         ForkMain.run(args, FindLrRequest.class, "find-lr", (request, console) -> new LrFinder(console).find(request.config(),
                 new DatasetService(null, console).load(request.dataset(), request.datasetSpec()), request.settings(),
-                request.fingerprint(), request.outputDirectory()));
+                request.fingerprint(), request.outputDirectory(), request.pretrained()));
     }
 }

@@ -6,7 +6,17 @@ import io.github.cnnmaven.dataset.PreparedDataset;
 
 import java.nio.file.Path;
 
-/** What the forked find-lr JVM needs ({@link FindLrMain}). */
+/**
+ * What the forked find-lr JVM needs ({@link FindLrMain}).
+ *
+ * @param pretrained {@code cnn.pretrained}: the model.zip the sweep starts from, as training does; null for none
+ */
 public record FindLrRequest(PreparedDataset dataset, DatasetSpec datasetSpec, TrainingConfig config, LrFinder.Settings settings,
-                            String fingerprint, Path outputDirectory) {
+                            String fingerprint, Path outputDirectory, Path pretrained) {
+
+    /** A sweep from a freshly initialised network. */
+    public FindLrRequest(PreparedDataset dataset, DatasetSpec datasetSpec, TrainingConfig config, LrFinder.Settings settings,
+                         String fingerprint, Path outputDirectory) {
+        this(dataset, datasetSpec, config, settings, fingerprint, outputDirectory, null);
+    }
 }

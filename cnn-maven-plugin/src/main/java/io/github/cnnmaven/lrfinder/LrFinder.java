@@ -13,6 +13,9 @@ import io.github.cnnmaven.output.LrFinderResult.Point;
 import io.github.cnnmaven.output.OutputDirectory;
 import io.github.cnnmaven.training.TrainingInputs;
 import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
+import io.github.cnnmaven.training.Pretrained;
+import io.github.cnnmaven.training.callback.BatchEnd;
+import io.github.cnnmaven.training.callback.FrozenBackbone;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -53,13 +56,34 @@ public final class LrFinder {
         this.console = console;
     }
 
-    /** Runs the sweep and writes {@code lr-finder.json}; {@code fingerprint} identifies what it was run for. */
+    /** Runs the sweep from a freshly initialised network. */
     public LrFinderResult find(TrainingConfig config, LoadedDataset data, Settings settings, String fingerprint, Path outputDirectory)
             throws CnnException {
+        return find(config, data, settings, fingerprint, outputDirectory, null);
+    }
+
+    /**
+     * Runs the sweep and writes {@code lr-finder.json}; {@code fingerprint} identifies what it was run for.
+     * With {@code pretrained} the network starts from that model's weights, as fine-tuning does, and
+     * with {@code cnn.freezeEpochs} only the new classifier learns during the sweep, as in those first
+     * epochs (fastai's {@code lr_find} on a frozen learner): the rate suits what it will train.
+     */
+    public LrFinderResult find(TrainingConfig config, LoadedDataset data, Settings settings, String fingerprint, Path outputDirectory,
+                               Path pretrained) throws CnnException {
         TrainingInputs inputs = TrainingInputs.of(config, data.train(), data.inputSide());
         NetworkBuilder.Built built = NetworkBuilder.build(config, inputs.shape(), inputs.iterationsPerEpoch());
         ComputationGraph graph = new ComputationGraph(built.configuration());
         graph.init();
+        FrozenBackbone frozen = null;
+        if (pretrained != null) {
+            Pretrained.Loaded loaded = Pretrained.load(graph, pretrained);
+            if (config.freezeEpochs() > 0) {
+                frozen = new FrozenBackbone(config.freezeEpochs(), loaded.classifier(), graph);
+            }
+            console.info("find-lr: sweeping from the weights of " + pretrained + " (cnn.pretrained; " + loaded.layers()
+                    + " layers loaded, the classifier " + loaded.classifier() + " new)" + (frozen == null ? ""
+                    : ", training only the classifier as the frozen epochs do (cnn.freezeEpochs)"));
+        }
         FastBatchNormHelper.install(graph); // the same arithmetic as training
         NativeMemory nativeMemory = NativeMemory.fromSystemProperties(); // and the same memory
         LrSweep sweep = new LrSweep(settings.start(), settings.end(), settings.steps());
@@ -75,6 +99,9 @@ public final class LrFinder {
                 while (going && batches.hasNext()) {
                     graph.setLearningRate(sweep.rate(sweep.points().size()));
                     graph.fit(batches.next());
+                    if (frozen != null) {
+                        frozen.afterBatch(new BatchEnd(1, sweep.points().size() + 1, graph.score(), graph));
+                    }
                     nativeMemory.maybeTrim();
                     going = sweep.record(graph.score());
                 }

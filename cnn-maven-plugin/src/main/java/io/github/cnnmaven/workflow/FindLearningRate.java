@@ -42,7 +42,7 @@ public final class FindLearningRate {
         forks.settings().validate();
         try (ProcessLock lock = output.lock("find-lr", console)) {
             PreparedDataset prepared = datasets.prepare(setup.dataset());
-            String fingerprint = Freshness.lrFinderFingerprint(setup.config(), prepared, setup.dataset(), setup.finder());
+            String fingerprint = Freshness.lrFinderFingerprint(setup.config(), prepared, setup);
             LrFinderResult earlier = current(fingerprint);
             if (!setup.fresh() && earlier != null) {
                 console.info(String.format(Locale.ROOT, "find-lr is up to date: suggestion %.3g (%s)", earlier.suggestion(),
@@ -62,7 +62,7 @@ public final class FindLearningRate {
         if (!setup.autoLearningRate()) {
             return config.learningRate();
         }
-        String fingerprint = Freshness.lrFinderFingerprint(config, prepared, setup.dataset(), setup.finder());
+        String fingerprint = Freshness.lrFinderFingerprint(config, prepared, setup);
         LrFinderResult result = current(fingerprint);
         if (result == null) {
             if (!mayRunFinder) {
@@ -94,7 +94,7 @@ public final class FindLearningRate {
 
     private LrFinderResult sweep(TrainingSetup setup, PreparedDataset prepared, String fingerprint) throws CnnException {
         forks.run(output, "find-lr", FindLrMain.class.getName(), new FindLrRequest(prepared, setup.dataset(), setup.config(),
-                setup.finder(), fingerprint, output.root()));
+                setup.finder(), fingerprint, output.root(), setup.pretrained()));
         LrFinderResult result = output.lrFinder();
         if (result == null) {
             throw new CnnException("find-lr wrote no " + output.lrFinderFile());

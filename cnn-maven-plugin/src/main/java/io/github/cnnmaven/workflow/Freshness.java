@@ -75,10 +75,14 @@ public final class Freshness {
         return pretrained == null ? data : data + "|pretrained:" + pretrained.fingerprint();
     }
 
-    /** What a find-lr result is valid for: everything but the learning rate, plus the sweep's settings. */
-    public static String lrFinderFingerprint(TrainingConfig config, PreparedDataset prepared, DatasetSpec spec,
-                                             LrFinder.Settings settings) {
-        return Fingerprint.of(config.withLearningRate(TrainingSetup.AUTO_PLACEHOLDER), dataIdentity(prepared, spec) + "|" + settings);
+    /**
+     * What a find-lr result is valid for: everything but the learning rate, what training starts from
+     * (the pretrained model, if any), plus the sweep's settings.
+     */
+    public static String lrFinderFingerprint(TrainingConfig config, PreparedDataset prepared, TrainingSetup setup)
+            throws InvalidConfigurationException {
+        return Fingerprint.of(config.withLearningRate(TrainingSetup.AUTO_PLACEHOLDER), startIdentity(prepared, setup) + "|"
+                + setup.finder());
     }
 
     /**

@@ -48,6 +48,29 @@ class LrFinderTest {
         assertTrue(r.suggestion() >= 1e-4 && r.suggestion() <= 1, "suggestion " + r.suggestion());
     }
 
+    /** With cnn.pretrained the sweep starts from the pretrained weights (a different network is refused, naming its layer). */
+    @Test
+    void sweepsFromThePretrainedWeights() throws Exception {
+        TrainRequest source = new TrainRequest(TrainingFixtures.SHAPES.prepared(), null,
+                TrainingFixtures.lenet5(3, Optimizer.ADAM, 0.003, null), temp.resolve("source"), "source-fp", false, false, 2);
+        new Trainer(Console.silent()).train(source, TrainingFixtures.SHAPES, null);
+        java.util.List<String> log = new java.util.ArrayList<>();
+        TrainingConfig frozen = TrainingFixtures.lenet5(1, Optimizer.ADAM, 1.0, null).toBuilder().freezeEpochs(1).build();
+
+        LrFinderResult r = new LrFinder(Console.of(log::add, log::add)).find(frozen, TrainingFixtures.SHAPES, SWEEP, "fp",
+                temp.resolve("sweep"), source.modelFile());
+
+        assertTrue(r.suggestion() >= 1e-5 && r.suggestion() <= 1, "suggestion " + r.suggestion());
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("find-lr: sweeping from the weights of " + source.modelFile()
+                + " (cnn.pretrained; ") && l.endsWith(", training only the classifier as the frozen epochs do"
+                + " (cnn.freezeEpochs)")), log.toString());
+        TrainingConfig otherKernel = frozen.toBuilder().kernelSize(5).build();
+        io.github.cnnmaven.common.CnnException e = org.junit.jupiter.api.Assertions.assertThrows(
+                io.github.cnnmaven.common.CnnException.class, () -> new LrFinder(Console.silent()).find(otherKernel,
+                        TrainingFixtures.SHAPES, SWEEP, "fp", temp.resolve("other"), source.modelFile()));
+        assertTrue(e.getMessage().startsWith("Layer conv1 differs from the pretrained model's"), e.getMessage());
+    }
+
     /** The sweep runs on its own copy: training afterwards is exactly training alone. */
     @Test
     void sweepingFirstLeavesTrainingUntouched() throws Exception {

@@ -62,6 +62,13 @@ class TrainingSetupTest {
         assertNotEquals(scratch, fromA);
         assertEquals(fromA, Freshness.fingerprint(lenet5, prepared, setup(lenet5, aMoved)));
         assertNotEquals(fromA, Freshness.fingerprint(lenet5, prepared, setup(lenet5, b)));
+
+        // find-lr's result is for what the sweep started from too
+        String sweepScratch = Freshness.lrFinderFingerprint(lenet5, prepared, setup(lenet5, null));
+        String sweepFromA = Freshness.lrFinderFingerprint(lenet5, prepared, setup(lenet5, a));
+        assertNotEquals(sweepScratch, sweepFromA);
+        assertEquals(sweepFromA, Freshness.lrFinderFingerprint(lenet5, prepared, setup(lenet5, aMoved)));
+        assertNotEquals(sweepFromA, Freshness.lrFinderFingerprint(lenet5, prepared, setup(lenet5, b)));
     }
 
     @Test

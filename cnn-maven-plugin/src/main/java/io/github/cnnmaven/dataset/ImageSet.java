@@ -1,36 +1,67 @@
 package io.github.cnnmaven.dataset;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * Labelled images held as unsigned bytes, channel-major per image (C×H×W, the CIFAR record layout
  * and what a CNN consumes), with no dependency on ND4J so readers stay cheap to test. 60,000
- * CIFAR images take 184 MB.
+ * CIFAR images take 184 MB. A set larger than one Java array can hold (2 GB, such as 11,788 birds
+ * at 512 pixels: 9.3 GB) is held in chunks of whole images; {@link #chunk} and {@link #offset}
+ * locate an image either way.
  */
 public final class ImageSet {
+
+    /** The most bytes one chunk holds: Java arrays stop short of 2 GB. */
+    public static final int CHUNK_BYTES = 1 << 30;
 
     private final int size;
     private final int channels;
     private final int height;
     private final int width;
-    private final byte[] pixels;
+    private final byte[][] chunks;
+    private final int imagesPerChunk;
     private final int[] labels;
     private final List<String> classNames;
 
+    /** A set in one array. */
     public ImageSet(int channels, int height, int width, byte[] pixels, int[] labels, List<String> classNames) {
+        this(channels, height, width, new byte[][] {Objects.requireNonNull(pixels)}, Math.max(1, labels.length), labels,
+                classNames);
+    }
+
+    /**
+     * A set in chunks: image {@code i} is in {@code chunks[i / imagesPerChunk]}; every chunk but the
+     * last holds {@code imagesPerChunk} images (see {@link #allocate}).
+     */
+    public ImageSet(int channels, int height, int width, byte[][] chunks, int imagesPerChunk, int[] labels,
+                    List<String> classNames) {
         if (channels <= 0 || height <= 0 || width <= 0) {
             throw new IllegalArgumentException("shape must be positive: " + channels + "x" + height + "x" + width);
         }
         this.size = labels.length;
-        if ((long) size * channels * height * width != pixels.length) {
-            throw new IllegalArgumentException(pixels.length + " pixel bytes do not hold " + size + " images of "
+        long imageBytes = (long) channels * height * width;
+        long held = 0;
+        for (int i = 0; i < chunks.length; i++) {
+            long expected = imageBytes * (i < chunks.length - 1 ? imagesPerChunk
+                    : size - (long) imagesPerChunk * (chunks.length - 1));
+            if (chunks[i].length != expected) {
+                throw new IllegalArgumentException((chunks.length == 1 ? "" : "chunk " + i + ": ") + chunks[i].length
+                        + " pixel bytes do not hold " + (expected / imageBytes) + " images of " + channels + "x" + height
+                        + "x" + width);
+            }
+            held += chunks[i].length;
+        }
+        if (held != imageBytes * size) {
+            throw new IllegalArgumentException(held + " pixel bytes do not hold " + size + " images of "
                     + channels + "x" + height + "x" + width);
         }
         this.channels = channels;
         this.height = height;
         this.width = width;
-        this.pixels = Objects.requireNonNull(pixels);
+        this.chunks = chunks;
+        this.imagesPerChunk = imagesPerChunk;
         this.labels = labels;
         this.classNames = List.copyOf(classNames);
         for (int i = 0; i < size; i++) {
@@ -39,6 +70,22 @@ public final class ImageSet {
                         + (classNames.size() - 1));
             }
         }
+    }
+
+    /** How many images of {@code imageBytes} one chunk of at most {@code chunkBytes} holds. */
+    public static int imagesPerChunk(int imageBytes, int chunkBytes) {
+        return Math.max(1, chunkBytes / imageBytes);
+    }
+
+    /** Empty chunks for {@code count} images of {@code imageBytes}, as the chunked constructor lays them out. */
+    public static byte[][] allocate(int count, int imageBytes, int imagesPerChunk) {
+        int n = Math.max(1, (count + imagesPerChunk - 1) / imagesPerChunk);
+        byte[][] chunks = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            int images = i < n - 1 ? imagesPerChunk : count - imagesPerChunk * (n - 1);
+            chunks[i] = new byte[Math.multiplyExact(images, imageBytes)];
+        }
+        return chunks;
     }
 
     public int size() {
@@ -61,9 +108,25 @@ public final class ImageSet {
         return channels * height * width;
     }
 
-    /** The backing array; image {@code i} starts at {@code i * imageBytes()}. Not copied: do not modify. */
+    /**
+     * The backing array of a set held in one; image {@code i} starts at {@code i * imageBytes()}. Not
+     * copied: do not modify. A chunked set has none: use {@link #chunk} and {@link #offset}.
+     */
     public byte[] pixels() {
-        return pixels;
+        if (chunks.length != 1) {
+            throw new IllegalStateException("a set of " + size + " images held in " + chunks.length + " chunks");
+        }
+        return chunks[0];
+    }
+
+    /** The array that holds image {@code i} (from {@link #offset}); not copied: do not modify. */
+    public byte[] chunk(int image) {
+        return chunks[image / imagesPerChunk];
+    }
+
+    /** Where image {@code i} starts in {@link #chunk}. */
+    public int offset(int image) {
+        return (image % imagesPerChunk) * imageBytes();
     }
 
     public int label(int i) {
@@ -85,7 +148,7 @@ public final class ImageSet {
 
     /** Unsigned value of one pixel. */
     public int pixel(int image, int channel, int y, int x) {
-        return pixels[image * imageBytes() + (channel * height + y) * width + x] & 0xff;
+        return chunk(image)[offset(image) + (channel * height + y) * width + x] & 0xff;
     }
 
     /** Number of images of each class. */
@@ -97,16 +160,17 @@ public final class ImageSet {
         return counts;
     }
 
-    /** The images at {@code indices}, in that order. */
+    /** The images at {@code indices}, in that order (chunked as this set is). */
     public ImageSet select(int[] indices) {
         int bytes = imageBytes();
-        byte[] p = new byte[indices.length * bytes];
+        byte[][] out = allocate(indices.length, bytes, imagesPerChunk);
         int[] l = new int[indices.length];
         for (int i = 0; i < indices.length; i++) {
-            System.arraycopy(pixels, indices[i] * bytes, p, i * bytes, bytes);
+            System.arraycopy(chunk(indices[i]), offset(indices[i]), out[i / imagesPerChunk], (i % imagesPerChunk) * bytes,
+                    bytes);
             l[i] = labels[indices[i]];
         }
-        return new ImageSet(channels, height, width, p, l, classNames);
+        return new ImageSet(channels, height, width, out, imagesPerChunk, l, classNames);
     }
 
     /** The first {@code n} images, or this set when it has no more than {@code n}. */
@@ -114,9 +178,9 @@ public final class ImageSet {
         if (n >= size) {
             return this;
         }
-        int bytes = imageBytes();
-        return new ImageSet(channels, height, width, java.util.Arrays.copyOf(pixels, n * bytes),
-                java.util.Arrays.copyOf(labels, n), classNames);
+        int[] first = new int[n];
+        Arrays.setAll(first, i -> i);
+        return select(first);
     }
 
     public String shape() {

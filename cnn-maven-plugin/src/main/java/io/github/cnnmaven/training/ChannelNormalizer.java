@@ -20,9 +20,9 @@ public record ChannelNormalizer(double[] mean, double[] std) {
         int plane = set.height() * set.width();
         double[] sum = new double[c];
         double[] sumSq = new double[c];
-        byte[] px = set.pixels();
         for (int i : indices) {
-            int base = i * set.imageBytes();
+            byte[] px = set.chunk(i);
+            int base = set.offset(i);
             for (int ch = 0; ch < c; ch++) {
                 long s = 0;
                 long sq = 0;

@@ -77,20 +77,18 @@ public final class ImageBatches implements DataSetIterator {
         int c = images.channels();
         int side = framing.side();
         int imageSize = c * side * side;
-        int stored = images.imageBytes();
         int k = images.numClasses();
         if (features.length != n * imageSize) {
             features = new float[n * imageSize];
             labels = new float[n * k];
         }
-        byte[] px = images.pixels();
         float off = labelSmoothing / k;
         float on = 1 - labelSmoothing + off;
         java.util.Arrays.fill(labels, off);
         for (int b = 0; b < n; b++) {
             int index = order[cursor + b];
             int dst = b * imageSize;
-            framing.write(px, index * stored, c, images.height(), images.width(), tables, random, features, dst);
+            framing.write(images.chunk(index), images.offset(index), c, images.height(), images.width(), tables, random, features, dst);
             if (augmentation != null) {
                 augmentation.apply(features, dst, c, side, side, random, black);
             }

@@ -66,20 +66,32 @@ public final class ImageFolderReader {
     }
 
     /**
-     * Decodes the files (in parallel: decoding dominates) into {@code side}×{@code side} RGB images.
+     * Decodes the files (in parallel: decoding dominates) into {@code side}×{@code side} RGB images,
+     * held as bytes in chunks, so a set may exceed one array's 2 GB: what bounds it is the heap.
      *
      * @param files      each file with its label, an index into {@code classNames}
      */
     public static ImageSet read(List<Map.Entry<Path, Integer>> files, List<String> classNames, int side)
             throws DatasetFormatException {
+        Runtime rt = Runtime.getRuntime();
+        return read(files, classNames, side, rt.maxMemory() - rt.totalMemory() + rt.freeMemory(), ImageSet.CHUNK_BYTES);
+    }
+
+    /** The same, within {@code heapBytes} of free heap, in chunks of at most {@code chunkBytes}. */
+    static ImageSet read(List<Map.Entry<Path, Integer>> files, List<String> classNames, int side, long heapBytes,
+                         int chunkBytes) throws DatasetFormatException {
         int imageBytes = 3 * side * side;
         long total = (long) files.size() * imageBytes;
-        if (total > Integer.MAX_VALUE - 16) { // one Java array holds the images' bytes
+        // what the rest of training keeps on the heap is small (ND4J's arrays live off it); leave a fifth
+        if (total > heapBytes * 0.8) {
             throw new DatasetFormatException(files.get(0).getKey().getParent().getParent(), String.format(Locale.ROOT,
-                    "%,d images of %dx%d pixels take %.1f GB as bytes, more than the 2 GB one set of images can hold:"
-                    + " lower cnn.imageSize (or cnn.resizeTo), or cnn.trainLimit", files.size(), side, side, total / 1e9));
+                    "%,d images of %dx%d pixels take %.1f GB as bytes, more than fits in the training JVM's free heap"
+                    + " (%.1f GB): give it more with cnn.argLine (such as -Xmx%dg), or lower cnn.imageSize (or"
+                    + " cnn.resizeTo), or cnn.trainLimit", files.size(), side, side, total / 1e9, heapBytes / 1e9,
+                    (long) Math.ceil(total / 0.8 / (1L << 30)) + 1));
         }
-        byte[] pixels = new byte[(int) total];
+        int perChunk = ImageSet.imagesPerChunk(imageBytes, chunkBytes);
+        byte[][] chunks = ImageSet.allocate(files.size(), imageBytes, perChunk);
         int[] labels = new int[files.size()];
         AtomicReference<DatasetFormatException> failure = new AtomicReference<>();
         IntStream.range(0, files.size()).parallel().forEach(i -> {
@@ -88,7 +100,7 @@ public final class ImageFolderReader {
             }
             Path file = files.get(i).getKey();
             try {
-                decodeInto(file, side, pixels, i * imageBytes);
+                decodeInto(file, side, chunks[i / perChunk], (i % perChunk) * imageBytes);
                 labels[i] = files.get(i).getValue();
             } catch (DatasetFormatException e) {
                 failure.compareAndSet(null, e);
@@ -97,7 +109,7 @@ public final class ImageFolderReader {
         if (failure.get() != null) {
             throw failure.get();
         }
-        return new ImageSet(3, side, side, pixels, labels, classNames);
+        return new ImageSet(3, side, side, chunks, perChunk, labels, classNames);
     }
 
     /** Convenience: every image below {@code root}, labelled by its class folder. */

@@ -108,15 +108,55 @@ class ImageFolderReaderTest {
 
     /** 6,000 images at 512 px do not fit one byte array: a clear message before any file is decoded, not an overflow. */
     @Test
-    void imagesTooLargeToHoldAreRefusedWithTheSettingsToLower() {
+    void imagesTooLargeForTheHeapAreRefusedWithTheSettingsToChange() {
         Path dir = Path.of("/data/birds/train");
         java.util.List<java.util.Map.Entry<Path, Integer>> files = new java.util.ArrayList<>();
         for (int i = 0; i < 6000; i++) {
             files.add(java.util.Map.entry(dir.resolve("a/" + i + ".jpg"), 0));
         }
         DatasetFormatException e = assertThrows(DatasetFormatException.class,
-                () -> ImageFolderReader.read(files, java.util.List.of("a"), 512));
-        assertEquals("/data/birds/train: 6,000 images of 512x512 pixels take 4.7 GB as bytes, more than the 2 GB one set of"
-                + " images can hold: lower cnn.imageSize (or cnn.resizeTo), or cnn.trainLimit", e.getMessage());
+                () -> ImageFolderReader.read(files, java.util.List.of("a"), 512, 2L << 30, ImageSet.CHUNK_BYTES));
+        assertEquals("/data/birds/train: 6,000 images of 512x512 pixels take 4.7 GB as bytes, more than fits in the"
+                + " training JVM's free heap (2.1 GB): give it more with cnn.argLine (such as -Xmx7g), or lower"
+                + " cnn.imageSize (or cnn.resizeTo), or cnn.trainLimit", e.getMessage());
+    }
+
+    /** A set larger than one array holds is read in chunks of whole images: the same images, the same batches. */
+    @Test
+    void aChunkedSetHoldsTheSameImages() throws Exception {
+        SyntheticDatasets.writeImageFolder(temp, 40, 2, 0, 1);
+        java.util.Map<String, java.util.List<Path>> classes = ImageFolderReader.listClasses(temp.resolve("train"));
+        java.util.List<String> names = new java.util.ArrayList<>(classes.keySet());
+        java.util.List<java.util.Map.Entry<Path, Integer>> files = ImageFolderReader.label(classes, names);
+        ImageSet whole = ImageFolderReader.read(files, names, 16, 1L << 30, ImageSet.CHUNK_BYTES);
+        int imageBytes = 3 * 16 * 16;
+        ImageSet chunked = ImageFolderReader.read(files, names, 16, 1L << 30, 3 * imageBytes + 5); // 3 images a chunk
+
+        assertEquals(20, chunked.size());
+        assertThrows(IllegalStateException.class, chunked::pixels, "a chunked set has no single array");
+        for (int i = 0; i < 20; i++) {
+            assertEquals(whole.label(i), chunked.label(i));
+            assertEquals(i % 3 * imageBytes, chunked.offset(i));
+            assertArrayEquals(java.util.Arrays.copyOfRange(whole.pixels(), i * imageBytes, (i + 1) * imageBytes),
+                    java.util.Arrays.copyOfRange(chunked.chunk(i), chunked.offset(i), chunked.offset(i) + imageBytes),
+                    "image " + i);
+        }
+        int[] picks = {19, 0, 7, 7, 12};
+        ImageSet picked = chunked.select(picks);
+        assertArrayEquals(whole.select(picks).pixels(), ImageFolderReader.read(files, names, 16, 1L << 30,
+                ImageSet.CHUNK_BYTES).select(picks).pixels());
+        for (int i = 0; i < picks.length; i++) {
+            assertEquals(whole.pixel(picks[i], 2, 5, 9), picked.pixel(i, 2, 5, 9));
+        }
+        assertEquals(whole.limit(7).pixel(6, 1, 3, 3), chunked.limit(7).pixel(6, 1, 3, 3));
+
+        int[] all = java.util.stream.IntStream.range(0, 20).toArray();
+        io.github.cnnmaven.training.ChannelNormalizer norm = io.github.cnnmaven.training.ChannelNormalizer.fit(whole, all);
+        assertArrayEquals(norm.mean(), io.github.cnnmaven.training.ChannelNormalizer.fit(chunked, all).mean());
+        assertArrayEquals(norm.std(), io.github.cnnmaven.training.ChannelNormalizer.fit(chunked, all).std());
+        org.nd4j.linalg.dataset.DataSet a = new io.github.cnnmaven.training.ImageBatches(whole, all, 20, norm, null, 0, 0).next();
+        org.nd4j.linalg.dataset.DataSet b = new io.github.cnnmaven.training.ImageBatches(chunked, all, 20, norm, null, 0, 0).next();
+        assertEquals(a.getFeatures(), b.getFeatures());
+        assertEquals(a.getLabels(), b.getLabels());
     }
 }

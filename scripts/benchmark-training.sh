@@ -2,6 +2,9 @@
 # Training throughput: ND4J out of the box vs. the plugin's training JVM on this host (oneDNN build
 # for the CPU, DL4J layer helpers on). Prints train/inference images/s of alexnet-cifar and resnet20
 # at batch 128, sgemm GFLOP/s, the input pipeline's images/s and peak RSS. Linux x86-64.
+# Unless PEER=0, also the peer in the same command: the same networks in DJL 0.35.1 on PyTorch 2.7.1's
+# CPU build (benchmarks/djl-peer, a project of its own: its 110 MB native jar never reaches the
+# plugin), with each figure's ratio to the peer's and both sides' parameter counts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="${MAVEN_REPO:-$HOME/.m2/repository}"  # the local repository, where the native jars are fetched
@@ -10,5 +13,11 @@ for v in onednn-avx512 onednn-avx2 onednn; do
   mvn -B -q dependency:get -Dartifact=org.nd4j:nd4j-native:1.0.0-M2.1:jar:linux-x86_64-$v -Dtransitive=false
 done
 CP=$(cd cnn-maven-plugin && mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)
+PEER_CP=()
+if [ "${PEER:-1}" = 1 ]; then
+  mvn -B -q -f benchmarks/djl-peer/pom.xml compile
+  PEER_CP=("benchmarks/djl-peer/target/classes:$(mvn -B -q -f benchmarks/djl-peer/pom.xml dependency:build-classpath \
+      -Dmdep.includeScope=runtime -Dmdep.outputFile=/dev/stdout | sed 's/\x1b\[[0-9;]*m//g')")
+fi
 java -cp "cnn-maven-plugin/target/test-classes:cnn-maven-plugin/target/classes:$CP" \
-    io.github.cnnmaven.benchmark.BenchmarkRunner "$REPO"
+    io.github.cnnmaven.benchmark.BenchmarkRunner "$REPO" "${PEER_CP[@]}"

@@ -24,7 +24,12 @@ import java.util.Map;
  * batch-norm-folded graph) — and prints one table with every figure as a
  * percentage of that run's sgemm and the speed-up between the two.
  *
- * <p>Args: the local Maven repository (where the script fetched the native jars).
+ * <p>With a peer's classpath (benchmarks/djl-peer: DJL on PyTorch's CPU build, the same networks,
+ * batch, data, optimiser and thread count) it runs that too, in the same command, and adds each
+ * figure's ratio to the peer's, and both sides' trainable parameter counts, which must agree.
+ *
+ * <p>Args: the local Maven repository (where the script fetched the native jars); optionally the
+ * peer's classpath.
  */
 public final class BenchmarkRunner {
 
@@ -46,26 +51,49 @@ public final class BenchmarkRunner {
 
         // The plugin's configuration first: out of the box, RSS climbs past 10 GB, and the VM reclaiming
         // that memory afterwards slowed a following run by a quarter.
-        Map<String, Double> plugin = run(plus(base, tunedJar.toString()), tuned.jvmOptions(), "plugin", "plugin ("
-                + tunedJar.getFileName() + ", helpers on, batch norm folded for inference)");
-        Map<String, Double> outOfTheBox = run(plus(base, generic), List.of(), "baseline", "out of the box ("
-                + new File(generic).getName() + ")");
+        Map<String, Double> plugin = run(plus(base, tunedJar.toString()), tuned.jvmOptions(), List.of(
+                TrainingBenchmark.class.getName(), "plugin"), "plugin (" + tunedJar.getFileName()
+                + ", helpers on, batch norm folded for inference)");
+        Map<String, Double> peer = args.length > 1 ? run(List.of(args[1]), List.of(), List.of(PEER,
+                String.valueOf(Runtime.getRuntime().availableProcessors())), "peer (DJL 0.35.1 + PyTorch 2.7.1 CPU, the same"
+                + " networks, batch, data, Adam and threads)") : Map.of();
+        Map<String, Double> outOfTheBox = run(plus(base, generic), List.of(), List.of(TrainingBenchmark.class.getName(),
+                "baseline"), "out of the box (" + new File(generic).getName() + ")");
 
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-22s %18s %18s %9s%n", "figure", "out of the box", "plugin", "speed-up");
+        boolean withPeer = !peer.isEmpty();
+        System.out.printf(Locale.ROOT, "%-22s %18s %18s %9s" + (withPeer ? " %18s %11s" : "") + "%n", "figure",
+                "out of the box", "plugin", "speed-up", "peer", "plugin/peer");
         for (String key : plugin.keySet()) {
-            if (key.endsWith(".macs")) {
+            if (key.endsWith(".macs") || key.endsWith(".params")) {
                 continue;
             }
             double a = outOfTheBox.getOrDefault(key, Double.NaN);
             double b = plugin.get(key);
-            String pa = key.endsWith(".train") || key.endsWith(".infer") ? percent(a, key, outOfTheBox) : "";
-            String pb = key.endsWith(".train") || key.endsWith(".infer") ? percent(b, key, plugin) : "";
-            System.out.printf(Locale.ROOT, "%-22s %10.1f %7s %10.1f %7s %8.2fx%n", key, a, pa, b, pb,
-                    key.equals("peakRssMb") ? a / b : b / a);
+            boolean network = key.endsWith(".train") || key.endsWith(".infer");
+            String pa = network ? percent(a, key, outOfTheBox) : "";
+            String pb = network ? percent(b, key, plugin) : "";
+            boolean lowerIsBetter = key.equals("peakRssMb");
+            System.out.printf(Locale.ROOT, "%-22s %10.1f %7s %10.1f %7s %8.2fx", key, a, pa, b, pb,
+                    lowerIsBetter ? a / b : b / a);
+            if (withPeer && peer.containsKey(key)) {
+                double c = peer.get(key);
+                String pc = network ? percent(c, key, plugin) : ""; // against the plugin run's sgemm: the same machine
+                System.out.printf(Locale.ROOT, " %10.1f %7s %10.2fx", c, pc, lowerIsBetter ? c / b : b / c);
+            }
+            System.out.println();
         }
         System.out.println("(img/s, GFLOP/s, MB; in brackets: the network's FLOP rate as a share of that run's sgemm,"
-                + " counting a training step as 3 × the forward multiply-adds × 2)");
+                + " counting a training step as 3 × the forward multiply-adds × 2" + (withPeer ? "; the peer's against"
+                + " the plugin run's sgemm" : "") + ")");
+        if (withPeer) {
+            for (String network : List.of("alexnet-cifar", "resnet20")) {
+                long ours = Math.round(plugin.getOrDefault(network + ".params", Double.NaN));
+                long theirs = Math.round(peer.getOrDefault(network + ".params", Double.NaN));
+                System.out.printf(Locale.ROOT, "%s trainable parameters: plugin %,d, peer %,d (%s)%n", network, ours, theirs,
+                        ours == theirs ? "the same network" : "DIFFERENT networks: the ratios compare unlike things");
+            }
+        }
     }
 
     /** Training counts forward + backward ≈ 3× the forward multiply-adds; FLOPs per image from the model summary. */
@@ -87,13 +115,17 @@ public final class BenchmarkRunner {
         return repository.resolve(p[0].replace('.', '/')).resolve(p[1]).resolve(p[2]).resolve(file);
     }
 
-    private static Map<String, Double> run(List<String> classpath, List<String> options, String mode, String label)
+    /** The peer's main class (benchmarks/djl-peer), run by name: it is not on this classpath. */
+    static final String PEER = "io.github.cnnmaven.peer.PeerBenchmark";
+
+    private static Map<String, Double> run(List<String> classpath, List<String> options, List<String> main, String label)
             throws Exception {
         System.out.println("== " + label);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx4g"));
         command.addAll(options);
-        command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath), TrainingBenchmark.class.getName(), mode));
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath)));
+        command.addAll(main);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         Map<String, Double> results = new LinkedHashMap<>();
         List<String> other = new ArrayList<>();
@@ -102,7 +134,7 @@ public final class BenchmarkRunner {
                 if (line.startsWith("RESULT ")) {
                     String[] f = line.split(" ");
                     results.put(f[1], Double.parseDouble(f[2]));
-                    if (!f[1].endsWith(".macs")) {
+                    if (!f[1].endsWith(".macs") && !f[1].endsWith(".params")) {
                         System.out.println("  " + f[1] + " " + f[2]);
                     }
                 } else {

@@ -52,6 +52,7 @@ public final class TrainingBenchmark {
                 FastBatchNormHelper.install(graph); // as the plugin's training does (a no-op without the oneDNN helpers)
             }
             result(network + ".macs", built.summarize(graph).multiplyAdds());
+            result(network + ".params", built.summarize(graph).parameters());
             DataSet ds = syntheticBatch(batch);
             INDArray x = ds.getFeatures();
             // Iteration times on this 2-core VM vary by ±25 %: time a window of many iterations after a

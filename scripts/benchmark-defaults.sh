@@ -3,7 +3,8 @@
 # 1. The synthetic shapes, in process (DefaultsBenchmark): per preset, validation accuracy per epoch
 #    with today's defaults and with the defaults before the re-tune written out (dropout 0.5 on
 #    alexnet-cifar), and SGD at its default rate (0.01) against 0.05 and the old 0.001.
-#    SYNTHETIC=0 skips this part.
+#    SYNTHETIC=0 skips this part; PRESETS (comma-separated) and RECIPES (space-separated) choose others,
+#    such as PRESETS=resnet20 RECIPES="defaults= nowd=weightDecay:0 sgd=optimizer:sgd ls=labelSmoothing:0.1".
 # 2. With FASHION=1 (needs Debian's dataset-fashion-mnist): alexnet-cifar for EPOCHS (default 3)
 #    epochs on the real Fashion-MNIST through the plugin, today's defaults against the old ones;
 #    prints the validation accuracy per epoch and the test accuracy. About 10 minutes on 2 cores.
@@ -12,10 +13,23 @@ cd "$(dirname "$0")/.."
 EPOCHS="${EPOCHS:-3}"
 if [ "${SYNTHETIC:-1}" = 1 ]; then
 mvn -B -q -pl cnn-maven-plugin -am test-compile
-CP=$(cd cnn-maven-plugin && mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)
-java -cp "cnn-maven-plugin/target/test-classes:cnn-maven-plugin/target/classes:$CP" \
-    io.github.cnnmaven.benchmark.DefaultsBenchmark 5 alexnet-cifar,lenet5 "defaults=" "before=dropout:0.5" \
-    "sgd=optimizer:sgd" "sgd-0.05=optimizer:sgd;learningRate:0.05" "sgd-0.001=optimizer:sgd;learningRate:0.001" 2>/dev/null
+CP=$(cd cnn-maven-plugin && mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout \
+    | sed 's/\x1b\[[0-9;]*m//g')
+# As the plugin's training JVM runs on x86-64 Linux: the oneDNN build for this CPU with DL4J's helpers on
+# (the generic build is several times slower, too slow for resnet20 here).
+OPTS=()
+if [ "$(uname -sm)" = "Linux x86_64" ]; then
+  EXT=-onednn; grep -qw avx2 /proc/cpuinfo && EXT=-onednn-avx2; grep -qw avx512f /proc/cpuinfo && EXT=-onednn-avx512
+  mvn -B -q dependency:get -Dartifact=org.nd4j:nd4j-native:1.0.0-M2.1:jar:linux-x86_64$EXT -Dtransitive=false
+  CP=${CP//nd4j-native-1.0.0-M2.1-linux-x86_64.jar/nd4j-native-1.0.0-M2.1-linux-x86_64$EXT.jar}
+  OPTS=(-Dorg.bytedeco.javacpp.platform.extension=$EXT -Dorg.eclipse.deeplearning4j.helpers.disable=false)
+fi
+# PRESETS and RECIPES (name=property:value;property:value ...) override what is swept
+# shellcheck disable=SC2086
+java "${OPTS[@]}" -cp "cnn-maven-plugin/target/test-classes:cnn-maven-plugin/target/classes:$CP" \
+    io.github.cnnmaven.benchmark.DefaultsBenchmark 5 "${PRESETS:-alexnet-cifar,lenet5}" ${RECIPES:-"defaults=" \
+    "before=dropout:0.5" "sgd=optimizer:sgd" "sgd-0.05=optimizer:sgd;learningRate:0.05" \
+    "sgd-0.001=optimizer:sgd;learningRate:0.001"} 2>/dev/null
 fi
 
 [ "${FASHION:-0}" = 1 ] || exit 0

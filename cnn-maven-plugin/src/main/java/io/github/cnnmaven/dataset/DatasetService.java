@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -78,6 +79,12 @@ public final class DatasetService {
                     loaded.train().size(), loaded.test().size(), loaded.train().shape(), loaded.train().numClasses(),
                     loaded.inputSide() == loaded.train().height() ? "" : "; the input is " + loaded.inputSide() + "x"
                             + loaded.inputSide() + ", cropped out of them"));
+            if (loaded.train().isDecodedPerImage() || loaded.test().isDecodedPerImage()) {
+                console.info(String.format(Locale.ROOT, "The images (%.1f GB as bytes) do not fit in this JVM's heap: each"
+                        + " is decoded from its file when a batch needs it. To hold them in memory, which is faster, give"
+                        + " the training JVM more heap with cnn.argLine (-Xmx)", (loaded.train().size()
+                        + (double) loaded.test().size()) * loaded.train().imageBytes() / 1e9));
+            }
             return loaded;
         } catch (IOException e) {
             throw new CnnException("Could not read the " + prepared.kind().displayName() + " files in "

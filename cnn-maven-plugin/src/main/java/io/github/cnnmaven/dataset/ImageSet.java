@@ -9,7 +9,8 @@ import java.util.Objects;
  * and what a CNN consumes), with no dependency on ND4J so readers stay cheap to test. 60,000
  * CIFAR images take 184 MB. A set larger than one Java array can hold (2 GB, such as 11,788 birds
  * at 512 pixels: 9.3 GB) is held in chunks of whole images; {@link #chunk} and {@link #offset}
- * locate an image either way.
+ * locate an image either way. A set too large for the heap is not held at all: it decodes each image
+ * from its file when asked ({@link #decodedPerImage}), into a buffer of the asking thread.
  */
 public final class ImageSet {
 
@@ -22,6 +23,16 @@ public final class ImageSet {
     private final int width;
     private final byte[][] chunks;
     private final int imagesPerChunk;
+    /** Decodes image i into a buffer at an offset; null when the set holds its bytes. */
+    private final Decoder decoder;
+    private final ThreadLocal<byte[]> decoded;
+
+    /** Decodes one image of a set that is not held in memory. */
+    @FunctionalInterface
+    public interface Decoder {
+        /** Writes image {@code image}'s C×H×W bytes into {@code target} at {@code offset}. */
+        void decode(int image, byte[] target, int offset);
+    }
     private final int[] labels;
     private final List<String> classNames;
 
@@ -62,6 +73,8 @@ public final class ImageSet {
         this.width = width;
         this.chunks = chunks;
         this.imagesPerChunk = imagesPerChunk;
+        this.decoder = null;
+        this.decoded = null;
         this.labels = labels;
         this.classNames = List.copyOf(classNames);
         for (int i = 0; i < size; i++) {
@@ -70,6 +83,43 @@ public final class ImageSet {
                         + (classNames.size() - 1));
             }
         }
+    }
+
+    /**
+     * A set that holds no pixels: {@link #chunk} decodes image {@code i} with {@code decoder} into a
+     * buffer of the calling thread, valid until that thread's next call.
+     */
+    public static ImageSet decodedPerImage(int channels, int height, int width, Decoder decoder, int[] labels,
+                                           List<String> classNames) {
+        return new ImageSet(channels, height, width, Objects.requireNonNull(decoder), labels, classNames);
+    }
+
+    private ImageSet(int channels, int height, int width, Decoder decoder, int[] labels, List<String> classNames) {
+        if (channels <= 0 || height <= 0 || width <= 0) {
+            throw new IllegalArgumentException("shape must be positive: " + channels + "x" + height + "x" + width);
+        }
+        this.size = labels.length;
+        this.channels = channels;
+        this.height = height;
+        this.width = width;
+        this.chunks = null;
+        this.imagesPerChunk = 1;
+        this.decoder = decoder;
+        int bytes = channels * height * width;
+        this.decoded = ThreadLocal.withInitial(() -> new byte[bytes]);
+        this.labels = labels;
+        this.classNames = List.copyOf(classNames);
+        for (int i = 0; i < size; i++) {
+            if (labels[i] < 0 || labels[i] >= classNames.size()) {
+                throw new IllegalArgumentException("label " + labels[i] + " of image " + i + " is outside 0.."
+                        + (classNames.size() - 1));
+            }
+        }
+    }
+
+    /** Whether the images are decoded from their files when asked for, not held. */
+    public boolean isDecodedPerImage() {
+        return decoder != null;
     }
 
     /** How many images of {@code imageBytes} one chunk of at most {@code chunkBytes} holds. */
@@ -113,20 +163,32 @@ public final class ImageSet {
      * copied: do not modify. A chunked set has none: use {@link #chunk} and {@link #offset}.
      */
     public byte[] pixels() {
+        if (chunks == null) {
+            throw new IllegalStateException("a set of " + size + " images decoded from their files when asked for");
+        }
         if (chunks.length != 1) {
             throw new IllegalStateException("a set of " + size + " images held in " + chunks.length + " chunks");
         }
         return chunks[0];
     }
 
-    /** The array that holds image {@code i} (from {@link #offset}); not copied: do not modify. */
+    /**
+     * The array that holds image {@code i} (from {@link #offset}); not copied: do not modify. For a set
+     * decoded per image, this thread's buffer with the image just decoded into it, valid until the
+     * thread's next call.
+     */
     public byte[] chunk(int image) {
+        if (decoder != null) {
+            byte[] buffer = decoded.get();
+            decoder.decode(image, buffer, 0);
+            return buffer;
+        }
         return chunks[image / imagesPerChunk];
     }
 
     /** Where image {@code i} starts in {@link #chunk}. */
     public int offset(int image) {
-        return (image % imagesPerChunk) * imageBytes();
+        return decoder != null ? 0 : (image % imagesPerChunk) * imageBytes();
     }
 
     public int label(int i) {
@@ -146,7 +208,7 @@ public final class ImageSet {
         return classNames.size();
     }
 
-    /** Unsigned value of one pixel. */
+    /** Unsigned value of one pixel (a set decoded per image decodes it for each call: loop over {@link #chunk}). */
     public int pixel(int image, int channel, int y, int x) {
         return chunk(image)[offset(image) + (channel * height + y) * width + x] & 0xff;
     }
@@ -160,8 +222,15 @@ public final class ImageSet {
         return counts;
     }
 
-    /** The images at {@code indices}, in that order (chunked as this set is). */
+    /** The images at {@code indices}, in that order (chunked, or decoded per image, as this set is). */
     public ImageSet select(int[] indices) {
+        if (decoder != null) {
+            int[] picked = indices.clone();
+            int[] l = new int[picked.length];
+            Arrays.setAll(l, i -> labels[picked[i]]);
+            return decodedPerImage(channels, height, width, (i, target, offset) -> decoder.decode(picked[i], target, offset),
+                    l, classNames);
+        }
         int bytes = imageBytes();
         byte[][] out = allocate(indices.length, bytes, imagesPerChunk);
         int[] l = new int[indices.length];

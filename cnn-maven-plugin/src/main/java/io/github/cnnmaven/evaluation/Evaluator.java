@@ -152,11 +152,16 @@ public final class Evaluator {
     /** One image of the set as an RGB picture (grey repeated in the three channels). */
     public static BufferedImage thumbnail(ImageSet set, int index) {
         BufferedImage image = new BufferedImage(set.width(), set.height(), BufferedImage.TYPE_INT_RGB);
+        byte[] px = set.chunk(index); // once: a set too large for the heap decodes the image on each call
+        int start = set.offset(index);
+        int plane = set.width() * set.height();
+        int greenOrGrey = set.channels() == 3 ? plane : 0;
         for (int y = 0; y < set.height(); y++) {
             for (int x = 0; x < set.width(); x++) {
-                int r = set.pixel(index, 0, y, x);
-                int g = set.channels() == 3 ? set.pixel(index, 1, y, x) : r;
-                int b = set.channels() == 3 ? set.pixel(index, 2, y, x) : r;
+                int p = start + y * set.width() + x;
+                int r = px[p] & 0xff;
+                int g = px[p + greenOrGrey] & 0xff;
+                int b = px[p + 2 * greenOrGrey] & 0xff;
                 image.setRGB(x, y, (r << 16) | (g << 8) | b);
             }
         }

@@ -67,7 +67,9 @@ public final class ImageFolderReader {
 
     /**
      * Decodes the files (in parallel: decoding dominates) into {@code side}×{@code side} RGB images,
-     * held as bytes in chunks, so a set may exceed one array's 2 GB: what bounds it is the heap.
+     * held as bytes in chunks, so a set may exceed one array's 2 GB. A set whose bytes do not fit in
+     * the heap is decoded from its files image by image when training asks for it (every file is
+     * decoded once here all the same, so a bad image fails now, not in the middle of training).
      *
      * @param files      each file with its label, an index into {@code classNames}
      */
@@ -82,26 +84,38 @@ public final class ImageFolderReader {
                          int chunkBytes) throws DatasetFormatException {
         int imageBytes = 3 * side * side;
         long total = (long) files.size() * imageBytes;
+        int[] labels = files.stream().mapToInt(Map.Entry::getValue).toArray();
         // what the rest of training keeps on the heap is small (ND4J's arrays live off it); leave a fifth
         if (total > heapBytes * 0.8) {
-            throw new DatasetFormatException(files.get(0).getKey().getParent().getParent(), String.format(Locale.ROOT,
-                    "%,d images of %dx%d pixels take %.1f GB as bytes, more than fits in the training JVM's free heap"
-                    + " (%.1f GB): give it more with cnn.argLine (such as -Xmx%dg), or lower cnn.imageSize (or"
-                    + " cnn.resizeTo), or cnn.trainLimit", files.size(), side, side, total / 1e9, heapBytes / 1e9,
-                    (long) Math.ceil(total / 0.8 / (1L << 30)) + 1));
+            forEachInParallel(files.size(), i -> decodeInto(files.get(i).getKey(), side, new byte[imageBytes], 0));
+            return ImageSet.decodedPerImage(3, side, side, (i, target, offset) -> {
+                try {
+                    decodeInto(files.get(i).getKey(), side, target, offset);
+                } catch (DatasetFormatException e) {
+                    throw new IllegalStateException(e.getMessage() + " (it was readable when training started)", e);
+                }
+            }, labels, classNames);
         }
         int perChunk = ImageSet.imagesPerChunk(imageBytes, chunkBytes);
         byte[][] chunks = ImageSet.allocate(files.size(), imageBytes, perChunk);
-        int[] labels = new int[files.size()];
+        forEachInParallel(files.size(), i -> decodeInto(files.get(i).getKey(), side, chunks[i / perChunk],
+                (i % perChunk) * imageBytes));
+        return new ImageSet(3, side, side, chunks, perChunk, labels, classNames);
+    }
+
+    private interface Decoding {
+        void decode(int image) throws DatasetFormatException;
+    }
+
+    /** Runs {@code decoding} for images 0..n-1 in parallel; the first failure is thrown. */
+    private static void forEachInParallel(int n, Decoding decoding) throws DatasetFormatException {
         AtomicReference<DatasetFormatException> failure = new AtomicReference<>();
-        IntStream.range(0, files.size()).parallel().forEach(i -> {
+        IntStream.range(0, n).parallel().forEach(i -> {
             if (failure.get() != null) {
                 return;
             }
-            Path file = files.get(i).getKey();
             try {
-                decodeInto(file, side, chunks[i / perChunk], (i % perChunk) * imageBytes);
-                labels[i] = files.get(i).getValue();
+                decoding.decode(i);
             } catch (DatasetFormatException e) {
                 failure.compareAndSet(null, e);
             }
@@ -109,7 +123,6 @@ public final class ImageFolderReader {
         if (failure.get() != null) {
             throw failure.get();
         }
-        return new ImageSet(3, side, side, chunks, perChunk, labels, classNames);
     }
 
     /** Convenience: every image below {@code root}, labelled by its class folder. */

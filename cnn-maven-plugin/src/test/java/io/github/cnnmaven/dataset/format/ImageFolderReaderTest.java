@@ -108,17 +108,44 @@ class ImageFolderReaderTest {
 
     /** 6,000 images at 512 px do not fit one byte array: a clear message before any file is decoded, not an overflow. */
     @Test
-    void imagesTooLargeForTheHeapAreRefusedWithTheSettingsToChange() {
-        Path dir = Path.of("/data/birds/train");
-        java.util.List<java.util.Map.Entry<Path, Integer>> files = new java.util.ArrayList<>();
-        for (int i = 0; i < 6000; i++) {
-            files.add(java.util.Map.entry(dir.resolve("a/" + i + ".jpg"), 0));
+    void imagesTooLargeForTheHeapAreDecodedPerImageAndBadOnesStillFailFirst() throws Exception {
+        SyntheticDatasets.writeImageFolder(temp, 40, 2, 0, 1);
+        java.util.Map<String, java.util.List<Path>> classes = ImageFolderReader.listClasses(temp.resolve("train"));
+        java.util.List<String> names = new java.util.ArrayList<>(classes.keySet());
+        java.util.List<java.util.Map.Entry<Path, Integer>> files = ImageFolderReader.label(classes, names);
+        ImageSet held = ImageFolderReader.read(files, names, 16, 1L << 30, ImageSet.CHUNK_BYTES);
+        int imageBytes = 3 * 16 * 16;
+        ImageSet decoded = ImageFolderReader.read(files, names, 16, 10L * imageBytes, ImageSet.CHUNK_BYTES); // room for 8
+
+        assertTrue(decoded.isDecodedPerImage() && !held.isDecodedPerImage());
+        assertThrows(IllegalStateException.class, decoded::pixels, "no pixels are held");
+        assertArrayEquals(held.labels(), decoded.labels());
+        for (int i = 0; i < 20; i++) {
+            assertArrayEquals(java.util.Arrays.copyOfRange(held.pixels(), i * imageBytes, (i + 1) * imageBytes),
+                    java.util.Arrays.copyOfRange(decoded.chunk(i), decoded.offset(i), decoded.offset(i) + imageBytes),
+                    "image " + i);
         }
+        int[] picks = {19, 0, 7, 7, 12};
+        ImageSet picked = decoded.select(picks);
+        assertTrue(picked.isDecodedPerImage());
+        for (int i = 0; i < picks.length; i++) {
+            assertArrayEquals(image(held, picks[i]), image(picked, i), "pick " + i);
+            assertEquals(held.label(picks[i]), picked.label(i));
+        }
+        assertArrayEquals(image(held, 3), image(decoded.limit(4), 3));
+
+        int[] all = java.util.stream.IntStream.range(0, 20).toArray();
+        io.github.cnnmaven.training.ChannelNormalizer norm = io.github.cnnmaven.training.ChannelNormalizer.fit(held, all);
+        assertArrayEquals(norm.mean(), io.github.cnnmaven.training.ChannelNormalizer.fit(decoded, all).mean());
+        org.nd4j.linalg.dataset.DataSet a = new io.github.cnnmaven.training.ImageBatches(held, all, 20, norm, null, 0, 0).next();
+        org.nd4j.linalg.dataset.DataSet b = new io.github.cnnmaven.training.ImageBatches(decoded, all, 20, norm, null, 0, 0).next();
+        assertEquals(a.getFeatures(), b.getFeatures());
+
+        Path bad = files.get(3).getKey();
+        Files.writeString(bad, "not an image any more");
         DatasetFormatException e = assertThrows(DatasetFormatException.class,
-                () -> ImageFolderReader.read(files, java.util.List.of("a"), 512, 2L << 30, ImageSet.CHUNK_BYTES));
-        assertEquals("/data/birds/train: 6,000 images of 512x512 pixels take 4.7 GB as bytes, more than fits in the"
-                + " training JVM's free heap (2.1 GB): give it more with cnn.argLine (such as -Xmx7g), or lower"
-                + " cnn.imageSize (or cnn.resizeTo), or cnn.trainLimit", e.getMessage());
+                () -> ImageFolderReader.read(files, names, 16, 10L * imageBytes, ImageSet.CHUNK_BYTES));
+        assertTrue(e.getMessage().startsWith(bad + ": unreadable image"), e.getMessage());
     }
 
     /** A set larger than one array holds is read in chunks of whole images: the same images, the same batches. */
@@ -158,5 +185,9 @@ class ImageFolderReaderTest {
         org.nd4j.linalg.dataset.DataSet b = new io.github.cnnmaven.training.ImageBatches(chunked, all, 20, norm, null, 0, 0).next();
         assertEquals(a.getFeatures(), b.getFeatures());
         assertEquals(a.getLabels(), b.getLabels());
+    }
+
+    private static byte[] image(ImageSet set, int i) {
+        return java.util.Arrays.copyOfRange(set.chunk(i), set.offset(i), set.offset(i) + set.imageBytes());
     }
 }

@@ -48,10 +48,50 @@ public final class ImageSet {
      */
     public ImageSet(int channels, int height, int width, byte[][] chunks, int imagesPerChunk, int[] labels,
                     List<String> classNames) {
+        this(channels, height, width, checked(chunks, imagesPerChunk, labels.length, channels, height, width), imagesPerChunk,
+                null, labels, classNames);
+    }
+
+    /**
+     * A set that holds no pixels: {@link #chunk} decodes image {@code i} with {@code decoder} into a
+     * buffer of the calling thread, valid until that thread's next call.
+     */
+    public static ImageSet decodedPerImage(int channels, int height, int width, Decoder decoder, int[] labels,
+                                           List<String> classNames) {
+        return new ImageSet(channels, height, width, null, 1, Objects.requireNonNull(decoder), labels, classNames);
+    }
+
+    private ImageSet(int channels, int height, int width, byte[][] chunks, int imagesPerChunk, Decoder decoder, int[] labels,
+                     List<String> classNames) {
+        checkShape(channels, height, width);
+        this.size = labels.length;
+        this.channels = channels;
+        this.height = height;
+        this.width = width;
+        this.chunks = chunks;
+        this.imagesPerChunk = imagesPerChunk;
+        this.decoder = decoder;
+        int bytes = channels * height * width;
+        this.decoded = decoder == null ? null : ThreadLocal.withInitial(() -> new byte[bytes]);
+        this.labels = labels;
+        this.classNames = List.copyOf(classNames);
+        for (int i = 0; i < size; i++) {
+            if (labels[i] < 0 || labels[i] >= classNames.size()) {
+                throw new IllegalArgumentException("label " + labels[i] + " of image " + i + " is outside 0.."
+                        + (classNames.size() - 1));
+            }
+        }
+    }
+
+    private static void checkShape(int channels, int height, int width) {
         if (channels <= 0 || height <= 0 || width <= 0) {
             throw new IllegalArgumentException("shape must be positive: " + channels + "x" + height + "x" + width);
         }
-        this.size = labels.length;
+    }
+
+    /** {@code chunks}, once checked to hold {@code size} images laid out as the chunked constructor says. */
+    private static byte[][] checked(byte[][] chunks, int imagesPerChunk, int size, int channels, int height, int width) {
+        checkShape(channels, height, width);
         long imageBytes = (long) channels * height * width;
         long held = 0;
         for (int i = 0; i < chunks.length; i++) {
@@ -68,53 +108,7 @@ public final class ImageSet {
             throw new IllegalArgumentException(held + " pixel bytes do not hold " + size + " images of "
                     + channels + "x" + height + "x" + width);
         }
-        this.channels = channels;
-        this.height = height;
-        this.width = width;
-        this.chunks = chunks;
-        this.imagesPerChunk = imagesPerChunk;
-        this.decoder = null;
-        this.decoded = null;
-        this.labels = labels;
-        this.classNames = List.copyOf(classNames);
-        for (int i = 0; i < size; i++) {
-            if (labels[i] < 0 || labels[i] >= classNames.size()) {
-                throw new IllegalArgumentException("label " + labels[i] + " of image " + i + " is outside 0.."
-                        + (classNames.size() - 1));
-            }
-        }
-    }
-
-    /**
-     * A set that holds no pixels: {@link #chunk} decodes image {@code i} with {@code decoder} into a
-     * buffer of the calling thread, valid until that thread's next call.
-     */
-    public static ImageSet decodedPerImage(int channels, int height, int width, Decoder decoder, int[] labels,
-                                           List<String> classNames) {
-        return new ImageSet(channels, height, width, Objects.requireNonNull(decoder), labels, classNames);
-    }
-
-    private ImageSet(int channels, int height, int width, Decoder decoder, int[] labels, List<String> classNames) {
-        if (channels <= 0 || height <= 0 || width <= 0) {
-            throw new IllegalArgumentException("shape must be positive: " + channels + "x" + height + "x" + width);
-        }
-        this.size = labels.length;
-        this.channels = channels;
-        this.height = height;
-        this.width = width;
-        this.chunks = null;
-        this.imagesPerChunk = 1;
-        this.decoder = decoder;
-        int bytes = channels * height * width;
-        this.decoded = ThreadLocal.withInitial(() -> new byte[bytes]);
-        this.labels = labels;
-        this.classNames = List.copyOf(classNames);
-        for (int i = 0; i < size; i++) {
-            if (labels[i] < 0 || labels[i] >= classNames.size()) {
-                throw new IllegalArgumentException("label " + labels[i] + " of image " + i + " is outside 0.."
-                        + (classNames.size() - 1));
-            }
-        }
+        return chunks;
     }
 
     /** Whether the images are decoded from their files when asked for, not held. */

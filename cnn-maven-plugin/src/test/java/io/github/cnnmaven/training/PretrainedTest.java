@@ -80,13 +80,7 @@ class PretrainedTest {
         ComputationGraph oneFrozen = fineTune("frozen", 1, 1, log);
         ComputationGraph thenAll = fineTune("thawed", 2, 1, new ArrayList<>());
         String classifier = Pretrained.classifier(oneFrozen);
-        for (Layer layer : oneFrozen.getLayers()) {
-            String name = layer.conf().getLayer().getLayerName();
-            if (layer.numParams() == 0 || name.equals(classifier)) {
-                continue;
-            }
-            assertEquals(source.getLayer(name).params(), layer.params(), name + " kept its pretrained weights while frozen");
-        }
+        assertBackboneIsPretrained(oneFrozen, classifier);
         assertNotEquals(source.getLayer("conv1").params(), thenAll.getLayer("conv1").params(), "conv1 learns once thawed");
         assertNotEquals(source.getLayer(classifier).params(), oneFrozen.getLayer(classifier).params(), "the classifier learns");
         assertTrue(log.stream().anyMatch(l -> l.startsWith("Fine-tuning from " + pretrained + " (cnn.pretrained: lenet5,"
@@ -102,14 +96,19 @@ class PretrainedTest {
         ComputationGraph frozen = fineTune("frozen-parallel", 1, 1, log, 2);
         assertTrue(log.stream().anyMatch(l -> l.startsWith("Data-parallel training on 2 CPU workers")), log.toString());
         String classifier = Pretrained.classifier(frozen);
-        for (Layer layer : frozen.getLayers()) {
+        assertBackboneIsPretrained(frozen, classifier);
+        assertNotEquals(source.getLayer(classifier).params(), frozen.getLayer(classifier).params(), "the classifier learns");
+    }
+
+    /** Every layer with parameters but the classifier holds the source's weights. */
+    private static void assertBackboneIsPretrained(ComputationGraph graph, String classifier) {
+        for (Layer layer : graph.getLayers()) {
             String name = layer.conf().getLayer().getLayerName();
             if (layer.numParams() == 0 || name.equals(classifier)) {
                 continue;
             }
             assertEquals(source.getLayer(name).params(), layer.params(), name + " kept its pretrained weights while frozen");
         }
-        assertNotEquals(source.getLayer(classifier).params(), frozen.getLayer(classifier).params(), "the classifier learns");
     }
 
     private static ComputationGraph fineTune(String name, int epochs, int freezeEpochs, List<String> log) throws Exception {

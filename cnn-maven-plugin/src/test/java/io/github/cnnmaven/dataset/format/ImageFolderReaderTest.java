@@ -106,16 +106,13 @@ class ImageFolderReaderTest {
         }
     }
 
-    /** 6,000 images at 512 px do not fit one byte array: a clear message before any file is decoded, not an overflow. */
+    /** A set whose bytes do not fit in the free heap is decoded image by image: the same images, the same batches. */
     @Test
     void imagesTooLargeForTheHeapAreDecodedPerImageAndBadOnesStillFailFirst() throws Exception {
-        SyntheticDatasets.writeImageFolder(temp, 40, 2, 0, 1);
-        java.util.Map<String, java.util.List<Path>> classes = ImageFolderReader.listClasses(temp.resolve("train"));
-        java.util.List<String> names = new java.util.ArrayList<>(classes.keySet());
-        java.util.List<java.util.Map.Entry<Path, Integer>> files = ImageFolderReader.label(classes, names);
-        ImageSet held = ImageFolderReader.read(files, names, 16, 1L << 30, ImageSet.CHUNK_BYTES);
+        Listed listed = twentyImages();
         int imageBytes = 3 * 16 * 16;
-        ImageSet decoded = ImageFolderReader.read(files, names, 16, 10L * imageBytes, ImageSet.CHUNK_BYTES); // room for 8
+        ImageSet held = listed.read(1L << 30, ImageSet.CHUNK_BYTES);
+        ImageSet decoded = listed.read(10L * imageBytes, ImageSet.CHUNK_BYTES); // room for 8 of the 20
 
         assertTrue(decoded.isDecodedPerImage() && !held.isDecodedPerImage());
         assertThrows(IllegalStateException.class, decoded::pixels, "no pixels are held");
@@ -141,23 +138,20 @@ class ImageFolderReaderTest {
         org.nd4j.linalg.dataset.DataSet b = new io.github.cnnmaven.training.ImageBatches(decoded, all, 20, norm, null, 0, 0).next();
         assertEquals(a.getFeatures(), b.getFeatures());
 
-        Path bad = files.get(3).getKey();
+        Path bad = listed.files().get(3).getKey();
         Files.writeString(bad, "not an image any more");
         DatasetFormatException e = assertThrows(DatasetFormatException.class,
-                () -> ImageFolderReader.read(files, names, 16, 10L * imageBytes, ImageSet.CHUNK_BYTES));
+                () -> listed.read(10L * imageBytes, ImageSet.CHUNK_BYTES));
         assertTrue(e.getMessage().startsWith(bad + ": unreadable image"), e.getMessage());
     }
 
     /** A set larger than one array holds is read in chunks of whole images: the same images, the same batches. */
     @Test
     void aChunkedSetHoldsTheSameImages() throws Exception {
-        SyntheticDatasets.writeImageFolder(temp, 40, 2, 0, 1);
-        java.util.Map<String, java.util.List<Path>> classes = ImageFolderReader.listClasses(temp.resolve("train"));
-        java.util.List<String> names = new java.util.ArrayList<>(classes.keySet());
-        java.util.List<java.util.Map.Entry<Path, Integer>> files = ImageFolderReader.label(classes, names);
-        ImageSet whole = ImageFolderReader.read(files, names, 16, 1L << 30, ImageSet.CHUNK_BYTES);
+        Listed listed = twentyImages();
         int imageBytes = 3 * 16 * 16;
-        ImageSet chunked = ImageFolderReader.read(files, names, 16, 1L << 30, 3 * imageBytes + 5); // 3 images a chunk
+        ImageSet whole = listed.read(1L << 30, ImageSet.CHUNK_BYTES);
+        ImageSet chunked = listed.read(1L << 30, 3 * imageBytes + 5); // 3 images a chunk
 
         assertEquals(20, chunked.size());
         assertThrows(IllegalStateException.class, chunked::pixels, "a chunked set has no single array");
@@ -170,9 +164,9 @@ class ImageFolderReaderTest {
         }
         int[] picks = {19, 0, 7, 7, 12};
         ImageSet picked = chunked.select(picks);
-        assertArrayEquals(whole.select(picks).pixels(), ImageFolderReader.read(files, names, 16, 1L << 30,
-                ImageSet.CHUNK_BYTES).select(picks).pixels());
+        assertEquals(imageBytes, picked.offset(4), "chunked as its set is: the fifth pick is second in the second chunk");
         for (int i = 0; i < picks.length; i++) {
+            assertArrayEquals(image(whole, picks[i]), image(picked, i), "pick " + i);
             assertEquals(whole.pixel(picks[i], 2, 5, 9), picked.pixel(i, 2, 5, 9));
         }
         assertEquals(whole.limit(7).pixel(6, 1, 3, 3), chunked.limit(7).pixel(6, 1, 3, 3));
@@ -189,5 +183,20 @@ class ImageFolderReaderTest {
 
     private static byte[] image(ImageSet set, int i) {
         return java.util.Arrays.copyOfRange(set.chunk(i), set.offset(i), set.offset(i) + set.imageBytes());
+    }
+
+    record Listed(java.util.List<String> names, java.util.List<java.util.Map.Entry<Path, Integer>> files) {
+        /** The images at 16 px, with {@code heapBytes} of free heap, in chunks of at most {@code chunkBytes}. */
+        ImageSet read(long heapBytes, int chunkBytes) throws DatasetFormatException {
+            return ImageFolderReader.read(files, names, 16, heapBytes, chunkBytes);
+        }
+    }
+
+    /** Twenty synthetic 40 px images in class folders, listed as the dataset service lists them. */
+    private Listed twentyImages() throws Exception {
+        SyntheticDatasets.writeImageFolder(temp, 40, 2, 0, 1);
+        java.util.Map<String, java.util.List<Path>> classes = ImageFolderReader.listClasses(temp.resolve("train"));
+        java.util.List<String> names = new java.util.ArrayList<>(classes.keySet());
+        return new Listed(names, ImageFolderReader.label(classes, names));
     }
 }

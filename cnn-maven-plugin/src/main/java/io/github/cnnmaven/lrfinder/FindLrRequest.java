@@ -13,10 +13,4 @@ import java.nio.file.Path;
  */
 public record FindLrRequest(PreparedDataset dataset, DatasetSpec datasetSpec, TrainingConfig config, LrFinder.Settings settings,
                             String fingerprint, Path outputDirectory, Path pretrained) {
-
-    /** A sweep from a freshly initialised network. */
-    public FindLrRequest(PreparedDataset dataset, DatasetSpec datasetSpec, TrainingConfig config, LrFinder.Settings settings,
-                         String fingerprint, Path outputDirectory) {
-        this(dataset, datasetSpec, config, settings, fingerprint, outputDirectory, null);
-    }
 }

@@ -56,12 +56,6 @@ public final class LrFinder {
         this.console = console;
     }
 
-    /** Runs the sweep from a freshly initialised network. */
-    public LrFinderResult find(TrainingConfig config, LoadedDataset data, Settings settings, String fingerprint, Path outputDirectory)
-            throws CnnException {
-        return find(config, data, settings, fingerprint, outputDirectory, null);
-    }
-
     /**
      * Runs the sweep and writes {@code lr-finder.json}; {@code fingerprint} identifies what it was run for.
      * With {@code pretrained} the network starts from that model's weights, as fine-tuning does, and

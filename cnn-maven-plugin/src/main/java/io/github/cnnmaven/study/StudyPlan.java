@@ -53,12 +53,6 @@ public final class StudyPlan {
         return TrainingConfig.PROPERTIES.stream().filter(n -> !NOT_AXES.containsKey(n)).sorted().toList();
     }
 
-    /** The variants of a base whose learning rate was given. */
-    public static List<StudyVariant> expand(TrainingConfig base, StudySpec spec, String dataIdentity)
-            throws InvalidConfigurationException {
-        return expand(base, spec, dataIdentity, false);
-    }
-
     /**
      * The variants of {@code spec} around {@code base}, with their fingerprints for {@code dataIdentity}.
      * With {@code rateFromOptimizer} (the base's rate is its optimizer's default, cnn.learningRate unset),

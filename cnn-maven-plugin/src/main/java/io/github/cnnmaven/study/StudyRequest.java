@@ -18,12 +18,6 @@ public record StudyRequest(PreparedDataset dataset, DatasetSpec datasetSpec, Stu
                            String baseFingerprint, Path outputDirectory, boolean fresh, boolean interactive, int threads,
                            Path pretrained) {
 
-    /** A study that trains every variant from scratch. */
-    public StudyRequest(PreparedDataset dataset, DatasetSpec datasetSpec, StudySpec spec, List<StudyVariant> variants,
-                        String baseFingerprint, Path outputDirectory, boolean fresh, boolean interactive, int threads) {
-        this(dataset, datasetSpec, spec, variants, baseFingerprint, outputDirectory, fresh, interactive, threads, null);
-    }
-
     public Path studyDirectory() {
         return outputDirectory.resolve("study");
     }

@@ -27,7 +27,7 @@ class LrFinderTest {
     static final LrFinder.Settings SWEEP = new LrFinder.Settings(1e-7, 10, 100, LrMethod.VALLEY);
 
     LrFinderResult find(TrainingConfig config, Path dir) throws Exception {
-        return new LrFinder(Console.silent()).find(config, TrainingFixtures.SHAPES, SWEEP, "fp", dir);
+        return new LrFinder(Console.silent()).find(config, TrainingFixtures.SHAPES, SWEEP, "fp", dir, null);
     }
 
     @Test

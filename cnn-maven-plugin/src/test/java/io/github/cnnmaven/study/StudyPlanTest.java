@@ -33,7 +33,7 @@ class StudyPlanTest {
     }
 
     static List<StudyVariant> plan(String mode, String... pairs) throws InvalidConfigurationException {
-        return StudyPlan.expand(BASE, StudySpec.parse(mode, axes(pairs)), "data");
+        return StudyPlan.expand(BASE, StudySpec.parse(mode, axes(pairs)), "data", false);
     }
 
     @Test
@@ -135,7 +135,7 @@ class StudyPlanTest {
     void kernelSizeNeedsAPresetWithAVariableKernel() {
         TrainingConfig resnet = TrainingConfig.builder().network("resnet20").epochs(3).batchSize(32).validationSplit(0.2).build();
         String message = assertThrows(InvalidConfigurationException.class, () -> StudyPlan.expand(resnet,
-                StudySpec.parse(null, axes("kernelSize", "3,5")), "data")).getMessage();
+                StudySpec.parse(null, axes("kernelSize", "3,5")), "data", false)).getMessage();
         assertTrue(message.contains("resnet20 has a fixed kernel size"), message);
     }
 

@@ -39,8 +39,8 @@ class StudyRunnerTest {
         axes.put("dropout", "0.3");
         axes.put("learningRate", "1e6"); // diverges: recorded, and it cannot win
         StudySpec spec = StudySpec.parse(null, axes);
-        List<StudyVariant> variants = StudyPlan.expand(base, spec, "synthetic");
-        return new StudyRequest(SHAPES.prepared(), null, spec, variants, variants.get(0).fingerprint(), out, false, false, 2);
+        List<StudyVariant> variants = StudyPlan.expand(base, spec, "synthetic", false);
+        return new StudyRequest(SHAPES.prepared(), null, spec, variants, variants.get(0).fingerprint(), out, false, false, 2, null);
     }
 
     StudyRunner runner() {
@@ -112,7 +112,7 @@ class StudyRunnerTest {
         new io.github.cnnmaven.training.Trainer(Console.silent()).train(source, SHAPES, null);
         TrainingConfig base = TrainingFixtures.lenet5(1, Optimizer.ADAM, 0.003, null).toBuilder().freezeEpochs(1).build();
         StudySpec spec = StudySpec.parse(null, Map.of("learningRate", "0.001"));
-        List<StudyVariant> variants = StudyPlan.expand(base, spec, "synthetic|pretrained:source-fp");
+        List<StudyVariant> variants = StudyPlan.expand(base, spec, "synthetic|pretrained:source-fp", false);
         StudyResult study = runner().run(new StudyRequest(SHAPES.prepared(), null, spec, variants,
                 variants.get(0).fingerprint(), out.resolve("study-out"), false, false, 2, source.modelFile()), SHAPES, null);
 

@@ -11,7 +11,8 @@ mvn -B -q -pl cnn-maven-plugin -am test-compile
 mvn -B -q dependency:get -Dartifact=$PROFILER -Dtransitive=false
 mvn -B -q dependency:get -Dartifact=org.nd4j:nd4j-native:1.0.0-M2.1:jar:linux-x86_64-onednn-avx512 -Dtransitive=false
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+KEEP="${KEEP:-}"
+[ -n "$KEEP" ] || trap 'rm -rf "$WORK"' EXIT
 (cd "$WORK" && jar xf "$REPO/tools/profiler/async-profiler/4.1/async-profiler-4.1.jar" linux-x64/libasyncProfiler.so)
 CP=$(cd cnn-maven-plugin && mvn -B -q dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=/dev/stdout)
 # the plugin's training JVM: exactly one native jar, the oneDNN build, and the helpers on
@@ -22,3 +23,4 @@ OMP_NUM_THREADS=$(nproc) java -Xmx2g -Dorg.bytedeco.javacpp.platform.extension=-
     -agentpath:"$WORK/linux-x64/libasyncProfiler.so=start,event=wall,interval=2ms,threads,collapsed,file=$WORK/stacks.txt" \
     -cp "$CP" io.github.cnnmaven.benchmark.LayerProfile train "${1:-}" 2>&1 | grep -v '^\[main\]'
 java -cp "$CP" io.github.cnnmaven.benchmark.LayerProfile report "$WORK/stacks.txt"
+[ -z "$KEEP" ] || cp "$WORK/stacks.txt" "$KEEP"

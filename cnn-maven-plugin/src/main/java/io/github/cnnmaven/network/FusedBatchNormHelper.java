@@ -1,0 +1,200 @@
+package io.github.cnnmaven.network;
+
+import io.github.cnnmaven.network.BatchNormKernels.Dims;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.normalization.BatchNormalizationHelper;
+import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.FloatBuffer;
+import java.util.Map;
+
+/**
+ * Batch norm on the CPU for NCHW float tensors, fused with the ReLU layer that follows it when
+ * there is one ({@link BatchNormFusion} decides and installs it). It takes the place of DL4J's layer
+ * helper, so the layer, its parameters, its running statistics (DL4J folds the batch statistics
+ * this helper reports into them) and the saved model stay DL4J's own.
+ *
+ * <p>Why not DL4J's oneDNN helper: DL4J hands oneDNN plain NCHW tensors, for which its batch-norm
+ * kernels are the slow reference ones (a third of an alexnet-cifar training step), and the separate
+ * ReLU layer copies the activations once forward and twice backward. Here the forward pass is two
+ * sweeps (statistics; normalise, scale, shift and ReLU) and the backward pass two (the reductions
+ * for dγ and dβ with the ReLU mask folded in; dx), see {@link BatchNormKernels}.
+ */
+public final class FusedBatchNormHelper implements BatchNormalizationHelper {
+
+    private final boolean relu;
+    /** The last training batch's statistics, outside any workspace: DL4J reads them after backprop. */
+    private INDArray meanCache;
+    private INDArray varCache;
+    /** What the last training forward pass normalised with; the backward pass needs exactly these. */
+    private float[] mean;
+    private float[] scale;
+    private float[] shift;
+    private double[] inverseStd;
+
+    /** @param relu whether the ReLU of the next layer is applied here (that layer then passes values through) */
+    public FusedBatchNormHelper(boolean relu) {
+        this.relu = relu;
+    }
+
+    /** Whether this helper applies the following layer's ReLU. */
+    public boolean fusesRelu() {
+        return relu;
+    }
+
+    @Override
+    public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta, INDArray globalMean,
+                              INDArray globalVariance, double decay, double eps, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
+        requireSupported(x, format);
+        INDArray in = contiguous(x);
+        Dims dims = dims(in);
+        int c = dims.channels();
+        double[] mu = new double[c];
+        double[] variance = new double[c];
+        if (training) {
+            BatchNormKernels.statistics(buffer(in), dims, mu, variance);
+            cacheStatistics(mu, variance);
+        } else {
+            mu = vector(globalMean);
+            variance = vector(globalVariance);
+        }
+        double[] g = vector(gamma);
+        double[] b = vector(beta);
+        float[] muF = new float[c];
+        float[] scaleF = new float[c];
+        float[] shiftF = new float[c];
+        double[] inv = new double[c];
+        for (int ch = 0; ch < c; ch++) {
+            inv[ch] = 1 / Math.sqrt(variance[ch] + eps);
+            muF[ch] = (float) mu[ch];
+            scaleF[ch] = (float) (g[ch] * inv[ch]);
+            shiftF[ch] = (float) (b[ch] - mu[ch] * g[ch] * inv[ch]);
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, in.shape(), 'c');
+        BatchNormKernels.normalise(buffer(in), buffer(out), dims, scaleF, shiftF, relu);
+        if (training) {
+            mean = muF;
+            scale = scaleF;
+            shift = shiftF;
+            inverseStd = inv;
+        }
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray input, INDArray epsilon, long[] shape, INDArray gamma, INDArray beta,
+                                                     INDArray dGammaView, INDArray dBetaView, double eps, CNN2DFormat format,
+                                                     LayerWorkspaceMgr workspaceMgr) {
+        requireSupported(input, format);
+        if (scale == null) {
+            throw new IllegalStateException("Batch norm backward pass without a training forward pass");
+        }
+        INDArray x = contiguous(input);
+        INDArray dy = contiguous(epsilon);
+        Dims dims = dims(x);
+        int c = dims.channels();
+        double[] sumG = new double[c];
+        double[] sumGxc = new double[c];
+        BatchNormKernels.reduce(buffer(x), buffer(dy), dims, scale, shift, mean, relu, sumG, sumGxc);
+        double[] g = vector(gamma);
+        double count = (double) dims.images() * dims.plane();
+        float[] dGamma = new float[c];
+        float[] dBeta = new float[c];
+        float[] a = new float[c];
+        float[] b = new float[c];
+        float[] k = new float[c];
+        for (int ch = 0; ch < c; ch++) {
+            double r = inverseStd[ch];
+            double gammaGrad = sumGxc[ch] * r;
+            dGamma[ch] = (float) gammaGrad;
+            dBeta[ch] = (float) sumG[ch];
+            // dx = γr·g − γr·Σg/M − γr²·(x−μ)·dγ/M
+            double coefX = -g[ch] * r * r * gammaGrad / count;
+            a[ch] = (float) (g[ch] * r);
+            b[ch] = (float) coefX;
+            k[ch] = (float) (-g[ch] * r * sumG[ch] / count - coefX * mean[ch]);
+        }
+        INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
+        BatchNormKernels.inputGradient(buffer(x), buffer(dy), buffer(dx), dims, scale, shift, relu, a, b, k);
+        dGammaView.assign(Nd4j.createFromArray(dGamma).reshape(dGammaView.shape()));
+        dBetaView.assign(Nd4j.createFromArray(dBeta).reshape(dBetaView.shape()));
+        Gradient gradient = new DefaultGradient();
+        gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
+        gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
+        return new Pair<>(gradient, dx);
+    }
+
+    @Override
+    public INDArray getMeanCache(DataType dataType) {
+        return meanCache;
+    }
+
+    @Override
+    public INDArray getVarCache(DataType dataType) {
+        return varCache;
+    }
+
+    @Override
+    public boolean checkSupported(double eps, boolean fallbackAllowed) {
+        return true;
+    }
+
+    @Override
+    public boolean checkSupported() {
+        return true;
+    }
+
+    @Override
+    public Map<String, Long> helperMemoryUse() {
+        return Map.of();
+    }
+
+    private void cacheStatistics(double[] mu, double[] variance) {
+        try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            meanCache = Nd4j.createFromArray(toFloats(mu));
+            varCache = Nd4j.createFromArray(toFloats(variance));
+        }
+    }
+
+    private static void requireSupported(INDArray x, CNN2DFormat format) {
+        // BatchNormFusion installs this helper only where these hold; a change of data type or
+        // layout in a running network is a bug, not a case to handle slowly.
+        if (format != CNN2DFormat.NCHW || x.rank() != 4 || x.dataType() != DataType.FLOAT) {
+            throw new IllegalStateException("The fused batch norm takes NCHW float activations, not " + format + " "
+                    + x.dataType() + " of rank " + x.rank());
+        }
+    }
+
+    private static INDArray contiguous(INDArray x) {
+        return x.ordering() == 'c' && !x.isView() && x.offset() == 0 ? x : x.dup('c');
+    }
+
+    private static Dims dims(INDArray x) {
+        return new Dims(Math.toIntExact(x.size(0)), Math.toIntExact(x.size(1)), Math.toIntExact(x.size(2) * x.size(3)));
+    }
+
+    private static FloatBuffer buffer(INDArray x) {
+        return x.data().asNioFloat();
+    }
+
+    private static double[] vector(INDArray v) {
+        return v.reshape(v.length()).toDoubleVector();
+    }
+
+    private static float[] toFloats(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
+    }
+}

@@ -1,0 +1,169 @@
+package io.github.cnnmaven.network;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * One batch-norm layer (and its ReLU) against DL4J's own: the training output, the gradient to the
+ * previous layer, dγ and dβ, the running-statistics updates DL4J derives from the helper's batch
+ * statistics, and the inference output, on the shapes the presets produce.
+ */
+class FusedBatchNormHelperTest {
+
+    static final double TOLERANCE = 1e-4;
+    static final LayerWorkspaceMgr NO_WORKSPACES = LayerWorkspaceMgr.noWorkspaces();
+
+    record Pass(INDArray output, INDArray inputGradient, Gradient gradient, INDArray inference) {
+    }
+
+    static ComputationGraph layers(int channels, int side, boolean relu) {
+        var graph = new NeuralNetConfiguration.Builder().seed(1).graphBuilder().addInputs("in")
+                .setInputTypes(InputType.convolutional(side, side, channels))
+                .addLayer("bn", new BatchNormalization.Builder().build(), "in");
+        String last = "bn";
+        if (relu) {
+            graph.addLayer("relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn");
+            last = "relu";
+        }
+        // something to end the graph with; the test drives the two layers by hand
+        graph.addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), last).setOutputs("gap");
+        ComputationGraph g = new ComputationGraph(graph.build());
+        g.init();
+        g.initGradientsView();
+        Nd4j.getRandom().setSeed(channels * 31L + side);
+        g.getLayer("bn").setParam("gamma", Nd4j.rand(DataType.FLOAT, 1, channels).addi(0.5));
+        g.getLayer("bn").setParam("beta", Nd4j.randn(DataType.FLOAT, 1, channels).muli(0.5));
+        g.getLayer("bn").setParam("mean", Nd4j.randn(DataType.FLOAT, 1, channels));
+        g.getLayer("bn").setParam("log10stdev", Nd4j.rand(DataType.FLOAT, 1, channels).muli(0.6).subi(0.3));
+        return g;
+    }
+
+    static Pass run(ComputationGraph g, INDArray x, INDArray dy, boolean relu) {
+        Layer bn = g.getLayer("bn");
+        Layer act = relu ? g.getLayer("relu") : null;
+        bn.setInput(x.dup(), NO_WORKSPACES);
+        INDArray out = bn.activate(true, NO_WORKSPACES);
+        if (act != null) {
+            act.setInput(out, NO_WORKSPACES);
+            out = act.activate(true, NO_WORKSPACES);
+        }
+        out = out.dup();
+        INDArray eps = dy.dup();
+        if (act != null) {
+            eps = act.backpropGradient(eps, NO_WORKSPACES).getSecond();
+        }
+        Pair<Gradient, INDArray> back = bn.backpropGradient(eps, NO_WORKSPACES);
+        Gradient gradient = back.getFirst();
+        gradient.gradientForVariable().replaceAll((k, v) -> v.dup());
+        bn.setInput(x.dup(), NO_WORKSPACES);
+        INDArray inference = bn.activate(false, NO_WORKSPACES);
+        if (act != null) {
+            act.setInput(inference, NO_WORKSPACES);
+            inference = act.activate(false, NO_WORKSPACES);
+        }
+        return new Pass(out, back.getSecond().dup(), gradient, inference.dup());
+    }
+
+    @ParameterizedTest(name = "{0} images × {1} channels of {2}×{2}, ReLU {3}")
+    @CsvSource({
+            "8,16,32,true", "6,64,16,true", "4,192,8,true", "16,512,1,true", "3,7,5,true",
+            "8,16,32,false", "4,192,8,false", "16,512,1,false", "3,7,5,false"})
+    void computesWhatDl4jsBatchNormAndReluCompute(int images, int channels, int side, boolean relu) {
+        ComputationGraph stock = layers(channels, side, relu);
+        ComputationGraph fused = layers(channels, side, relu);
+        assertEquals(new BatchNormFusion.Installed(1, relu ? 1 : 0), BatchNormFusion.install(fused));
+        if (relu) {
+            assertInstanceOf(FusedReluLayer.class, fused.getLayer("relu"));
+        }
+        Nd4j.getRandom().setSeed(images * 7L + channels);
+        // activations after a convolution: an offset and a spread of their own per channel
+        INDArray x = Nd4j.randn(DataType.FLOAT, images, channels, side, side)
+                .muli(Nd4j.rand(DataType.FLOAT, 1, channels, 1, 1).muli(3).addi(0.2))
+                .addi(Nd4j.randn(DataType.FLOAT, 1, channels, 1, 1).muli(2));
+        INDArray dy = Nd4j.randn(DataType.FLOAT, images, channels, side, side);
+        if (relu) {
+            // Where the ReLU's input is within float rounding of 0 either side of the mask is right,
+            // and DL4J's and this arithmetic may round it differently: no gradient arrives there.
+            INDArray normalised = run(layers(channels, side, false), x, dy, false).output();
+            dy.muli(Transforms.abs(normalised, true).gt(1e-4).castTo(DataType.FLOAT));
+        }
+
+        Pass expected = run(stock, x, dy, relu);
+        Pass actual = run(fused, x, dy, relu);
+
+        assertClose(expected.output(), actual.output(), "training output");
+        assertClose(expected.inputGradient(), actual.inputGradient(), "gradient to the previous layer");
+        assertEquals(expected.gradient().gradientForVariable().keySet(), actual.gradient().gradientForVariable().keySet());
+        for (String name : expected.gradient().gradientForVariable().keySet()) {
+            // gamma, beta, and DL4J's running-statistics updates (mean, log10stdev), made from the batch statistics
+            assertClose(expected.gradient().getGradientFor(name), actual.gradient().getGradientFor(name), name);
+        }
+        assertClose(expected.inference(), actual.inference(), "inference output (running statistics)");
+        if (relu) {
+            assertTrue(actual.output().minNumber().doubleValue() >= 0, "rectified");
+        }
+        assertTrue(actual.inputGradient().amaxNumber().doubleValue() > 0.01, "a real gradient");
+    }
+
+    @Test
+    void statisticsHoldForChannelsFarFromZero() {
+        // Means large against the spread, where E[x²] − E[x]² in float would lose the variance.
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 16, 3, 7, 7).muli(Nd4j.createFromArray(0.01f, 1f, 50f).reshape(1, 3, 1, 1))
+                .addi(Nd4j.createFromArray(300f, -2f, 1000f).reshape(1, 3, 1, 1));
+        FusedBatchNormHelper helper = new FusedBatchNormHelper(false);
+        INDArray out = helper.preOutput(x, true, new long[] {1, 3}, Nd4j.ones(DataType.FLOAT, 1, 3), Nd4j.zeros(DataType.FLOAT, 1, 3),
+                Nd4j.zeros(DataType.FLOAT, 3), Nd4j.ones(DataType.FLOAT, 3), 0.9, 0, org.deeplearning4j.nn.conf.CNN2DFormat.NCHW,
+                NO_WORKSPACES);
+        INDArray xd = x.castTo(DataType.DOUBLE);
+        INDArray variance = xd.var(false, 0, 2, 3);
+        INDArray relative = variance.sub(helper.getVarCache(DataType.FLOAT).castTo(DataType.DOUBLE)).divi(variance);
+        assertTrue(relative.amaxNumber().doubleValue() < 1e-4, "variance, relative error " + relative);
+        assertClose(xd.mean(0, 2, 3), helper.getMeanCache(DataType.FLOAT), "mean");
+        assertClose(Nd4j.ones(DataType.DOUBLE, 3), out.castTo(DataType.DOUBLE).std(false, 0, 2, 3), "unit spread after normalising");
+    }
+
+    @Test
+    void aConstantChannelHasZeroVarianceNotANegativeOne() {
+        INDArray x = Nd4j.valueArrayOf(new long[] {4, 2, 3, 3}, 1000.5f, DataType.FLOAT);
+        FusedBatchNormHelper helper = new FusedBatchNormHelper(true);
+        INDArray out = helper.preOutput(x, true, new long[] {1, 2}, Nd4j.ones(DataType.FLOAT, 1, 2), Nd4j.zeros(DataType.FLOAT, 1, 2),
+                Nd4j.zeros(DataType.FLOAT, 2), Nd4j.ones(DataType.FLOAT, 2), 0.9, 1e-5, org.deeplearning4j.nn.conf.CNN2DFormat.NCHW,
+                NO_WORKSPACES);
+        assertEquals(1000.5, helper.getMeanCache(DataType.FLOAT).getDouble(0), 1e-3);
+        assertEquals(0.0, helper.getVarCache(DataType.FLOAT).minNumber().doubleValue(), 0.0);
+        assertEquals(0.0, out.amaxNumber().doubleValue(), 1e-3, "every value is the mean: 0 after normalising");
+    }
+
+    static void assertClose(INDArray expected, INDArray actual, String what) {
+        assertEquals(Arrays.toString(expected.reshape(expected.length()).shape()), Arrays.toString(actual.reshape(actual.length()).shape()),
+                what + ": size");
+        double scale = Math.max(1, expected.amaxNumber().doubleValue());
+        double diff = expected.reshape(expected.length()).castTo(DataType.DOUBLE)
+                .sub(actual.reshape(actual.length()).castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+        assertTrue(diff <= TOLERANCE * scale, what + ": differs by " + diff + " (largest value " + scale + ")");
+    }
+}

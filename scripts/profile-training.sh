@@ -2,7 +2,7 @@
 # Where an alexnet-cifar training step spends its time: trains 40 iterations in the plugin's training
 # configuration (oneDNN build, DL4J helpers on) under async-profiler's wall-clock sampler, then prints
 # each layer type's share of the training thread, forward and backward. Pass "stock" to keep DL4J's
-# own batch-norm helper (before the plugin's faster statistics). Linux x86-64.
+# own batch-norm and ReLU layers (before the fused batch norm). KEEP=file keeps the raw stacks. Linux x86-64.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="${MAVEN_REPO:-$HOME/.m2/repository}"

@@ -118,12 +118,7 @@ final class BatchNormKernels {
             float[] dys = new float[d.plane()];
             for (int n = first(part, parts, d); n < first(part + 1, parts, d); n++) {
                 for (int ch = 0; ch < c; ch++) {
-                    int at = offset(d, n, ch);
-                    x.get(at, xs, 0, xs.length);
-                    dy.get(at, dys, 0, dys.length);
-                    if (relu) {
-                        mask(xs, dys, scale[ch], shift[ch]);
-                    }
+                    loadGradient(x, dy, offset(d, n, ch), xs, dys, relu, scale[ch], shift[ch]);
                     float m = mean[ch];
                     float a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
                     int i = 0;
@@ -173,11 +168,7 @@ final class BatchNormKernels {
             for (int n = first(part, parts, d); n < first(part + 1, parts, d); n++) {
                 for (int ch = 0; ch < d.channels(); ch++) {
                     int at = offset(d, n, ch);
-                    x.get(at, xs, 0, xs.length);
-                    dy.get(at, dys, 0, dys.length);
-                    if (relu) {
-                        mask(xs, dys, scale[ch], shift[ch]);
-                    }
+                    loadGradient(x, dy, at, xs, dys, relu, scale[ch], shift[ch]);
                     float ac = a[ch];
                     float bc = b[ch];
                     float kc = k[ch];
@@ -188,6 +179,15 @@ final class BatchNormKernels {
                 }
             }
         });
+    }
+
+    /** One plane of x and of g: dy, masked by the forward pass's ReLU when {@code relu}. */
+    private static void loadGradient(FloatBuffer x, FloatBuffer dy, int at, float[] xs, float[] g, boolean relu, float s, float t) {
+        x.get(at, xs, 0, xs.length);
+        dy.get(at, g, 0, g.length);
+        if (relu) {
+            mask(xs, g, s, t);
+        }
     }
 
     /** Zeroes {@code dy} where the forward pass's ReLU input {@code x·s + t} was not positive. */

@@ -6,7 +6,7 @@ try {
     assert log.contains('Backend: cpu (linux-x86_64)')
     // the oneDNN build with DL4J's layer helpers really on (the Nd4jCpu shim makes DL4J find them)
     assert log =~ /linux-x86_64-onednn(-avx512|-avx2)? for this CPU/
-    assert log.contains('oneDNN layer helpers on (batch-norm statistics: the faster helper on 2 layers)')
+    assert log.contains('oneDNN layer helpers on, fused batch norm on 2 layers (2 with their ReLU)')
     assert log =~ /total: [\d,]+ parameters/
     assert log.contains('Epoch 8/8  train loss')
     assert log.count('Epoch 1/8 ') == 1 : 'the second build must not train again'

@@ -25,9 +25,6 @@ final class BatchNormKernels {
 
     /** An NCHW tensor's dimensions: {@code images × channels} planes of {@code plane} values. */
     record Dims(int images, int channels, int plane) {
-        long length() {
-            return (long) images * channels * plane;
-        }
     }
 
     private BatchNormKernels() {

@@ -47,7 +47,7 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
     }
 
     /** Whether this helper applies the following layer's ReLU. */
-    public boolean fusesRelu() {
+    boolean fusesRelu() {
         return relu;
     }
 
@@ -58,9 +58,11 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
         INDArray in = contiguous(x);
         Dims dims = dims(in);
         int c = dims.channels();
-        double[] mu = new double[c];
-        double[] variance = new double[c];
+        double[] mu;
+        double[] variance;
         if (training) {
+            mu = new double[c];
+            variance = new double[c];
             BatchNormKernels.statistics(buffer(in), dims, mu, variance);
             cacheStatistics(mu, variance);
         } else {

@@ -128,9 +128,10 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     protected Integer overfit;
 
     /**
-     * Fine-tune from another build's model: the path of a {@code model.zip}, or the
-     * {@code groupId:artifactId:version} of an installed model (type zip, classifier model). The
-     * network must be the same; every layer but the classifier starts from its weights.
+     * Fine-tune from another build's model: the path of a {@code model.zip}, the
+     * {@code groupId:artifactId:version} of an installed model (type zip, classifier model), or the
+     * path of a Keras HDF5 file of the same network. The network must be the same; every layer but the
+     * classifier starts from its weights.
      */
     @Parameter(property = "cnn.pretrained")
     protected String pretrained;

@@ -157,10 +157,9 @@ public final class Trainer {
             graph.init();
             if (request.pretrained() != null) {
                 Pretrained.Loaded loaded = Pretrained.load(graph, request.pretrained());
-                console.info("Fine-tuning from " + request.pretrained() + " (cnn.pretrained: " + loaded.source().network()
-                        + ", fingerprint " + loaded.source().fingerprint() + ", trained on " + loaded.source().classes().size()
-                        + " classes): the weights of " + loaded.layers() + " layers loaded; the classifier " + loaded.classifier()
-                        + " is new, for " + train.numClasses() + " classes");
+                console.info("Fine-tuning from " + request.pretrained() + " (cnn.pretrained: " + loaded.source() + "): the weights"
+                        + " of " + loaded.layers() + " layers loaded; the classifier " + loaded.classifier() + " is new, for "
+                        + train.numClasses() + " classes");
             }
         }
         if (config.freezeEpochs() > 0 && request.pretrained() != null) {

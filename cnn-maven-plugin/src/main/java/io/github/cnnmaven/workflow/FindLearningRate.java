@@ -94,7 +94,7 @@ public final class FindLearningRate {
 
     private LrFinderResult sweep(TrainingSetup setup, PreparedDataset prepared, String fingerprint) throws CnnException {
         forks.run(output, "find-lr", FindLrMain.class.getName(), new FindLrRequest(prepared, setup.dataset(), setup.config(),
-                setup.finder(), fingerprint, output.root(), setup.pretrained()));
+                setup.finder(), fingerprint, output.root(), setup.pretrained()), setup.pretrainedNativeLibraries());
         LrFinderResult result = output.lrFinder();
         if (result == null) {
             throw new CnnException("find-lr wrote no " + output.lrFinderFile());

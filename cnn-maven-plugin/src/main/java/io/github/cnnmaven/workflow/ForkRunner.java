@@ -106,6 +106,15 @@ public final class ForkRunner {
      * {@code <output>/<goal>-request.json} (atomically) and runs the fork on it.
      */
     public void run(OutputDirectory output, String goal, String mainClass, Object request) throws CnnException {
+        run(output, goal, mainClass, request, List.of());
+    }
+
+    /**
+     * @param nativeLibraries JavaCPP libraries ({@code groupId:artifactId:version}) whose native jar for the
+     *                        chosen backend's platform the fork also needs, such as HDF5 to read a Keras file
+     */
+    public void run(OutputDirectory output, String goal, String mainClass, Object request, List<String> nativeLibraries)
+            throws CnnException {
         Path requestFile = output.requestFile(goal);
         Json.write(requestFile, request);
         Backend chosen = Backend.select(settings.backend(), host.osName(), host.osArch(), host.nvidiaDriver(), host.cpuFlags(),
@@ -118,6 +127,10 @@ public final class ForkRunner {
             console.info("Backend: " + chosen.name() + " (" + chosen.platform() + "), chosen because " + chosen.reason());
         }
         classpath.addAll(backendJars != null ? backendJars : resolver.resolve(chosen.coordinates()));
+        if (!nativeLibraries.isEmpty()) {
+            String platform = chosen.platform();
+            classpath.addAll(resolver.resolve(nativeLibraries.stream().map(library -> library + ":" + platform).toList()));
+        }
         ForkConfiguration fork = ForkConfiguration.of(classpath, chosen, settings.argLine(), settings.threadCount(), mainClass,
                 goal);
         try (ProcessLock slot = TrainingSlots.acquire(settings.slots(), settings.concurrentTrainings(), "the " + goal + " goal",

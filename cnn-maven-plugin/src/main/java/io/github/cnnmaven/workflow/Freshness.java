@@ -70,7 +70,7 @@ public final class Freshness {
 
     /** What training starts from besides the configuration: the data, and the pretrained model's fingerprint if any. */
     public static String startIdentity(PreparedDataset prepared, TrainingSetup setup) throws InvalidConfigurationException {
-        ModelMetadata pretrained = setup.pretrainedModel();
+        PretrainedModel pretrained = setup.pretrainedModel();
         String data = dataIdentity(prepared, setup.dataset());
         return pretrained == null ? data : data + "|pretrained:" + pretrained.fingerprint();
     }

@@ -57,7 +57,7 @@ public final class TrainModel {
             }
             forks.run(output, "train", TrainMain.class.getName(), new TrainRequest(prepared, setup.dataset(), config,
                     output.root(), fingerprint, setup.fresh(), setup.interactive(), forks.settings().threadCount(),
-                    forks.settings().gpus(), setup.pretrained()));
+                    forks.settings().gpus(), setup.pretrained()), setup.pretrainedNativeLibraries());
         }
         if (config.isOverfitCheck() || !Files.isRegularFile(output.modelFile())) {
             return null;

@@ -10,10 +10,13 @@ import io.github.cnnmaven.network.InputShape;
 import io.github.cnnmaven.network.NetworkBuilder;
 import io.github.cnnmaven.network.NetworkDefinitionException;
 import io.github.cnnmaven.output.ModelMetadata;
+import io.github.cnnmaven.training.PretrainedFormat;
+import io.github.cnnmaven.download.Checksum;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * What the training goals (find-lr, train, evaluate, study) are asked to work on, checked: the
@@ -25,7 +28,8 @@ import java.nio.file.Path;
  * @param findLr           {@code cnn.findLr}: run the range test even with a given rate
  * @param fresh            {@code cnn.fresh}: ignore checkpoints and up-to-date outputs
  * @param interactive      a person watches (not {@code -B}): progress within epochs
- * @param pretrained       {@code cnn.pretrained}, resolved: the {@code model.zip} to fine-tune from, or null
+ * @param pretrained       {@code cnn.pretrained}, resolved: the {@code model.zip} or Keras HDF5 file to fine-tune
+ *                         from, or null
  * @param rateFromOptimizer {@code cnn.learningRate} is not set: the rate is the optimizer's default, so a
  *                         study variant with another optimizer takes that optimizer's default
  */
@@ -85,37 +89,59 @@ public record TrainingSetup(DatasetSpec dataset, TrainingConfig config, boolean 
      * not change whether the layers fit).
      */
     /**
-     * The metadata of the model to fine-tune from, checked before anything is downloaded: it exists, it
-     * was written by train, and it is the same network. Null without {@code cnn.pretrained}.
+     * The model to fine-tune from, checked before anything is downloaded: it exists, and it is a model
+     * written by train for the same network, or a Keras HDF5 file (whose layers the training JVM checks
+     * as it loads them). Null without {@code cnn.pretrained}.
      */
-    public ModelMetadata pretrainedModel() throws InvalidConfigurationException {
+    public PretrainedModel pretrainedModel() throws InvalidConfigurationException {
         if (pretrained == null) {
             if (config.freezeEpochs() > 0) {
                 throw InvalidConfigurationException.of("cnn.freezeEpochs", config.freezeEpochs(), "it freezes the pretrained"
-                        + " layers, so it needs cnn.pretrained (a model.zip or the coordinates of an installed model)");
+                        + " layers, so it needs cnn.pretrained (a model.zip, the coordinates of an installed model, or a Keras"
+                        + " HDF5 file)");
             }
             return null;
         }
         if (!Files.isRegularFile(pretrained)) {
             throw InvalidConfigurationException.of("cnn.pretrained", pretrained, "a model.zip written by the train goal,"
-                    + " or the groupId:artifactId:version of an installed model");
+                    + " the groupId:artifactId:version of an installed model, or a Keras HDF5 file (.h5)");
+        }
+        PretrainedFormat format;
+        try {
+            format = PretrainedFormat.of(pretrained);
+        } catch (IOException e) {
+            throw new InvalidConfigurationException("cnn.pretrained " + pretrained + " cannot be read: " + e.getMessage());
+        }
+        if (format == PretrainedFormat.KERAS_HDF5) {
+            try {
+                return new PretrainedModel(pretrained, format, "keras-sha256:" + Checksum.digest(pretrained, "SHA-256", false),
+                        null);
+            } catch (IOException e) {
+                throw new InvalidConfigurationException("cnn.pretrained " + pretrained + " cannot be read: " + e.getMessage());
+            }
         }
         ModelMetadata metadata;
         try {
-            metadata = ModelMetadata.read(pretrained);
+            metadata = format == PretrainedFormat.TRAIN_GOAL_MODEL ? ModelMetadata.read(pretrained) : null;
         } catch (IOException | RuntimeException e) {
             metadata = null;
         }
         if (metadata == null) {
-            throw new InvalidConfigurationException("cnn.pretrained " + pretrained + " is not a model written by the train"
-                    + " goal (no readable cnn/metadata.json)");
+            throw new InvalidConfigurationException("cnn.pretrained " + pretrained + " is neither a model written by the train"
+                    + " goal (a model.zip with cnn/metadata.json) nor a Keras HDF5 file");
         }
         if (!config.networkName().equals(metadata.network())) {
             throw new InvalidConfigurationException("cnn.pretrained " + pretrained + " is a " + metadata.network()
                     + " network, but this build trains " + config.networkName() + ": fine-tuning needs the same network"
                     + " (cnn.network, or the same <layers>)");
         }
-        return metadata;
+        return new PretrainedModel(pretrained, format, metadata.fingerprint(), metadata);
+    }
+
+    /** The native libraries the training JVM needs to read {@code cnn.pretrained}: HDF5 for a Keras file. */
+    public List<String> pretrainedNativeLibraries() throws InvalidConfigurationException {
+        PretrainedModel model = pretrainedModel();
+        return model == null ? List.of() : model.format().nativeLibraries();
     }
 
     /**

@@ -49,7 +49,7 @@ class PretrainedTest {
         Pretrained.Loaded loaded = Pretrained.load(graph, pretrained);
 
         assertEquals("output", loaded.classifier().replaceAll("\\d", ""));
-        assertEquals("source-fp", loaded.source().fingerprint());
+        assertEquals("lenet5, fingerprint source-fp, trained on 10 classes", loaded.source());
         int compared = 0;
         for (Layer layer : graph.getLayers()) {
             String name = layer.conf().getLayer().getLayerName();

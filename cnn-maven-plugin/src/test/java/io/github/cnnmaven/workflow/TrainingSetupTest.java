@@ -7,9 +7,11 @@ import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetKind;
 import io.github.cnnmaven.dataset.DatasetSpec;
 import io.github.cnnmaven.dataset.PreparedDataset;
+import io.github.cnnmaven.download.Checksum;
 import io.github.cnnmaven.lrfinder.LrFinder;
 import io.github.cnnmaven.lrfinder.LrMethod;
 import io.github.cnnmaven.output.ModelMetadata;
+import io.github.cnnmaven.training.PretrainedFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,15 +37,22 @@ class TrainingSetupTest {
     @Test
     void pretrainedAndFreezeEpochsAreCheckedFirst() throws Exception {
         assertEquals("Invalid value '2' for cnn.freezeEpochs: it freezes the pretrained layers, so it needs cnn.pretrained"
-                + " (a model.zip or the coordinates of an installed model)", assertThrows(InvalidConfigurationException.class,
+                + " (a model.zip, the coordinates of an installed model, or a Keras HDF5 file)", assertThrows(InvalidConfigurationException.class,
                 () -> setup(lenet5.toBuilder().freezeEpochs(2).build(), null).validate()).getMessage());
         Path missing = temp.resolve("missing.zip");
-        assertEquals("Invalid value '" + missing + "' for cnn.pretrained: a model.zip written by the train goal, or the"
-                + " groupId:artifactId:version of an installed model", assertThrows(InvalidConfigurationException.class,
+        assertEquals("Invalid value '" + missing + "' for cnn.pretrained: a model.zip written by the train goal, the"
+                + " groupId:artifactId:version of an installed model, or a Keras HDF5 file (.h5)", assertThrows(InvalidConfigurationException.class,
                 () -> setup(lenet5, missing).validate()).getMessage());
         Path foreign = Files.writeString(temp.resolve("foreign.zip"), "not a zip");
-        assertEquals("cnn.pretrained " + foreign + " is not a model written by the train goal (no readable cnn/metadata.json)",
+        String neither = " is neither a model written by the train goal (a model.zip with cnn/metadata.json) nor a Keras HDF5 file";
+        assertEquals("cnn.pretrained " + foreign + neither,
                 assertThrows(InvalidConfigurationException.class, () -> setup(lenet5, foreign).validate()).getMessage());
+        Path zipWithoutMetadata = temp.resolve("other.zip");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(zipWithoutMetadata))) {
+            zip.putNextEntry(new ZipEntry("configuration.json"));
+        }
+        assertEquals("cnn.pretrained " + zipWithoutMetadata + neither, assertThrows(InvalidConfigurationException.class,
+                () -> setup(lenet5, zipWithoutMetadata).validate()).getMessage());
         Path resnet = model("resnet.zip", "resnet20", "fp-resnet");
         assertEquals("cnn.pretrained " + resnet + " is a resnet20 network, but this build trains lenet5: fine-tuning needs"
                 + " the same network (cnn.network, or the same <layers>)", assertThrows(InvalidConfigurationException.class,
@@ -69,6 +78,29 @@ class TrainingSetupTest {
         assertNotEquals(sweepScratch, sweepFromA);
         assertEquals(sweepFromA, Freshness.lrFinderFingerprint(lenet5, prepared, setup(lenet5, aMoved)));
         assertNotEquals(sweepFromA, Freshness.lrFinderFingerprint(lenet5, prepared, setup(lenet5, b)));
+    }
+
+    /**
+     * A Keras file is taken by its HDF5 signature, whatever its name; its layers are checked in the training
+     * JVM (they need the native HDF5), and the fingerprint covers its content.
+     */
+    @Test
+    void aKerasFileIsTakenByItsContentAndFingerprintedByIt() throws Exception {
+        byte[] hdf5 = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n', 1, 2, 3};
+        Path keras = Files.write(temp.resolve("weights.bin"), hdf5);
+        Path same = Files.write(temp.resolve("copy.h5"), hdf5);
+        Path other = Files.write(temp.resolve("other.h5"), java.util.Arrays.copyOf(hdf5, 12));
+
+        PretrainedModel model = setup(lenet5, keras).validate().pretrainedModel();
+        assertEquals(PretrainedFormat.KERAS_HDF5, model.format());
+        assertEquals("keras-sha256:" + Checksum.digest(keras, "SHA-256", false), model.fingerprint());
+        assertEquals(List.of("org.bytedeco:hdf5:1.12.1-1.5.7"), setup(lenet5, keras).pretrainedNativeLibraries());
+        assertEquals(List.of(), setup(lenet5, null).pretrainedNativeLibraries(), "no native library without a Keras file");
+        assertEquals(List.of(), setup(lenet5, model("a.zip", "lenet5", "fp-a")).pretrainedNativeLibraries());
+        String fromKeras = Freshness.fingerprint(lenet5, prepared, setup(lenet5, keras));
+        assertEquals(fromKeras, Freshness.fingerprint(lenet5, prepared, setup(lenet5, same)));
+        assertNotEquals(fromKeras, Freshness.fingerprint(lenet5, prepared, setup(lenet5, other)));
+        assertNotEquals(fromKeras, Freshness.fingerprint(lenet5, prepared, setup(lenet5, null)));
     }
 
     @Test

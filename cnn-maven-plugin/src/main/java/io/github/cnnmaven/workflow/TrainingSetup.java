@@ -5,13 +5,13 @@ import io.github.cnnmaven.config.Augment;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetKind;
 import io.github.cnnmaven.dataset.DatasetSpec;
+import io.github.cnnmaven.download.Checksum;
 import io.github.cnnmaven.lrfinder.LrFinder;
 import io.github.cnnmaven.network.InputShape;
 import io.github.cnnmaven.network.NetworkBuilder;
 import io.github.cnnmaven.network.NetworkDefinitionException;
 import io.github.cnnmaven.output.ModelMetadata;
 import io.github.cnnmaven.training.PretrainedFormat;
-import io.github.cnnmaven.download.Checksum;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -114,8 +114,7 @@ public record TrainingSetup(DatasetSpec dataset, TrainingConfig config, boolean 
         }
         if (format == PretrainedFormat.KERAS_HDF5) {
             try {
-                return new PretrainedModel(pretrained, format, "keras-sha256:" + Checksum.digest(pretrained, "SHA-256", false),
-                        null);
+                return new PretrainedModel(format, "keras-sha256:" + Checksum.digest(pretrained, "SHA-256", false));
             } catch (IOException e) {
                 throw new InvalidConfigurationException("cnn.pretrained " + pretrained + " cannot be read: " + e.getMessage());
             }
@@ -135,13 +134,23 @@ public record TrainingSetup(DatasetSpec dataset, TrainingConfig config, boolean 
                     + " network, but this build trains " + config.networkName() + ": fine-tuning needs the same network"
                     + " (cnn.network, or the same <layers>)");
         }
-        return new PretrainedModel(pretrained, format, metadata.fingerprint(), metadata);
+        return new PretrainedModel(format, metadata.fingerprint());
     }
 
-    /** The native libraries the training JVM needs to read {@code cnn.pretrained}: HDF5 for a Keras file. */
+    /**
+     * The native libraries the training JVM needs to read {@code cnn.pretrained}: HDF5 for a Keras file.
+     * Told by the file's first bytes alone ({@link #validate} has checked the file already; no hashing again).
+     */
     public List<String> pretrainedNativeLibraries() throws InvalidConfigurationException {
-        PretrainedModel model = pretrainedModel();
-        return model == null ? List.of() : model.format().nativeLibraries();
+        if (pretrained == null) {
+            return List.of();
+        }
+        try {
+            PretrainedFormat format = PretrainedFormat.of(pretrained);
+            return format == null ? List.of() : format.nativeLibraries();
+        } catch (IOException e) {
+            throw new InvalidConfigurationException("cnn.pretrained " + pretrained + " cannot be read: " + e.getMessage());
+        }
     }
 
     /**

@@ -23,7 +23,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -192,8 +191,7 @@ class KerasWeightsTest {
     private static ComputationGraph trained(ComputationGraph graph) {
         Nd4j.getRandom().setSeed(11);
         for (Layer layer : graph.getLayers()) {
-            Map<String, INDArray> params = new HashMap<>(layer.paramTable());
-            for (Map.Entry<String, INDArray> p : params.entrySet()) {
+            for (Map.Entry<String, INDArray> p : layer.paramTable().entrySet()) {
                 switch (p.getKey()) {
                     case "gamma" -> p.getValue().assign(Nd4j.rand(DataType.FLOAT, p.getValue().shape()).addi(0.5));
                     case "beta", "mean", "b" -> p.getValue().assign(Nd4j.rand(DataType.FLOAT, p.getValue().shape()).subi(0.5));

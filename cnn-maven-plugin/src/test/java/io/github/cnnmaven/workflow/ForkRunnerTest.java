@@ -76,6 +76,21 @@ class ForkRunnerTest {
         assertEquals("yes", Files.readString(out.root().resolve("trained")), "the training ran, on the CPU");
     }
 
+    /** A Keras file's native HDF5 is resolved for the backend's platform, after the backend, and only when asked. */
+    @Test
+    void nativeLibrariesAreResolvedForTheChosenPlatform() throws Exception {
+        OutputDirectory out = new OutputDirectory(Files.createDirectories(temp.resolve("out")));
+        runner(BackendChoice.CPU, true).run(out, "train", TrainedMain.class.getName(), "request",
+                List.of("org.bytedeco:hdf5:1.12.1-1.5.7"));
+        assertEquals(2, resolved.size(), resolved.toString());
+        assertEquals(List.of("org.bytedeco:hdf5:1.12.1-1.5.7:linux-x86_64"), resolved.get(1));
+        assertEquals("yes", Files.readString(out.root().resolve("trained")));
+
+        resolved.clear();
+        runner(BackendChoice.CPU, true).run(out, "train", TrainedMain.class.getName(), "request");
+        assertEquals(1, resolved.size(), "the backend alone: " + resolved);
+    }
+
     @Test
     void cudaFailsWithTheSameCauseAndTrainsNothing() throws Exception {
         OutputDirectory out = new OutputDirectory(Files.createDirectories(temp.resolve("out")));

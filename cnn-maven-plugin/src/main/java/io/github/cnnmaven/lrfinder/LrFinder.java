@@ -6,8 +6,8 @@ import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.common.NativeMemory;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.LoadedDataset;
-import io.github.cnnmaven.network.BatchNormFusion;
 import io.github.cnnmaven.network.NetworkBuilder;
+import io.github.cnnmaven.network.TrainingLayers;
 import io.github.cnnmaven.output.LrFinderResult;
 import io.github.cnnmaven.output.LrFinderResult.Point;
 import io.github.cnnmaven.output.OutputDirectory;
@@ -78,7 +78,7 @@ public final class LrFinder {
                     + " layers loaded, the classifier " + loaded.classifier() + " new)" + (frozen == null ? ""
                     : ", training only the classifier as the frozen epochs do (cnn.freezeEpochs)"));
         }
-        BatchNormFusion.install(graph); // the same arithmetic as training
+        TrainingLayers.install(graph); // the same arithmetic as training
         NativeMemory nativeMemory = NativeMemory.fromSystemProperties(); // and the same memory
         LrSweep sweep = new LrSweep(settings.start(), settings.end(), settings.steps());
         console.info(String.format(Locale.ROOT, "find-lr: sweeping the learning rate from %.3g to %.3g over %d steps (%s, batch %d)",

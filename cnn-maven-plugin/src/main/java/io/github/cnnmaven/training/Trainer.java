@@ -10,8 +10,8 @@ import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.ImageSet;
 import io.github.cnnmaven.dataset.LoadedDataset;
 import io.github.cnnmaven.fork.DeviceProbe;
-import io.github.cnnmaven.network.BatchNormFusion;
 import io.github.cnnmaven.network.NetworkBuilder;
+import io.github.cnnmaven.network.TrainingLayers;
 import io.github.cnnmaven.output.DeviceInfo;
 import io.github.cnnmaven.output.EpochRecord;
 import io.github.cnnmaven.output.ModelMetadata;
@@ -170,11 +170,11 @@ public final class Trainer {
                         + " (cnn.freezeEpochs: every other layer keeps its pretrained weights); then every layer trains");
             }
         }
-        BatchNormFusion.Installed fusedBatchNorm = BatchNormFusion.install(graph);
+        TrainingLayers.Installed trainingLayers = TrainingLayers.install(graph);
         ModelSummary summary = built.summarize(graph);
         summary.lines().forEach(console::info);
         NativeMemory nativeMemory = NativeMemory.fromSystemProperties();
-        logBackend(request.threads(), fusedBatchNorm, nativeMemory);
+        logBackend(request.threads(), trainingLayers, nativeMemory);
 
         String firstLayer = graph.getLayers()[0].conf().getLayer().getLayerName();
         int[] trainSample = Arrays.copyOf(Splits.epochOrder(split.train(), train.labels(), train.numClasses(), false,
@@ -334,11 +334,11 @@ public final class Trainer {
                 : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
     }
 
-    private void logBackend(int threads, BatchNormFusion.Installed fusedBatchNorm, NativeMemory nativeMemory) {
+    private void logBackend(int threads, TrainingLayers.Installed trainingLayers, NativeMemory nativeMemory) {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         console.info("Backend: " + env.getOrDefault("backend", "?") + ", BLAS " + env.getOrDefault("blas.vendor", "?")
                 + ", " + threads + " threads, " + env.getOrDefault("cores", "?") + " cores, oneDNN layer helpers "
-                + (helpersOn() ? "on" : "off") + ", fused batch norm " + fusedBatchNorm.describe() + ", " + nativeMemory.describe());
+                + (helpersOn() ? "on" : "off") + ", " + trainingLayers.describe() + ", " + nativeMemory.describe());
     }
 
     /** Whether DL4J's oneDNN helpers will run (see org.nd4j.nativeblas.Nd4jCpu for why this needs a shim). */

@@ -1,6 +1,6 @@
 package io.github.cnnmaven.benchmark;
 
-import io.github.cnnmaven.network.BatchNormFusion;
+import io.github.cnnmaven.network.TrainingLayers;
 import io.github.cnnmaven.network.InputShape;
 import io.github.cnnmaven.network.NetworkBuilder;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -41,7 +41,7 @@ public final class LayerProfile {
                 new InputShape(3, 32, 32, 10), 100).configuration());
         graph.init();
         if (!stock) {
-            BatchNormFusion.install(graph);
+            TrainingLayers.install(graph);
         }
         DataSet batch = TrainingBenchmark.syntheticBatch(128);
         long t0 = 0;

@@ -6,7 +6,7 @@ import io.github.cnnmaven.common.NativeMemory;
 import io.github.cnnmaven.common.ProcessMemory;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.ImageSet;
-import io.github.cnnmaven.network.BatchNormFusion;
+import io.github.cnnmaven.network.TrainingLayers;
 import io.github.cnnmaven.network.InferenceGraph;
 import io.github.cnnmaven.network.InputShape;
 import io.github.cnnmaven.network.NetworkBuilder;
@@ -49,7 +49,7 @@ public final class TrainingBenchmark {
             ComputationGraph graph = new ComputationGraph(built.configuration());
             graph.init();
             if (plugin) {
-                BatchNormFusion.install(graph); // as the plugin's training does
+                TrainingLayers.install(graph); // as the plugin's training does
             }
             result(network + ".macs", built.summarize(graph).multiplyAdds());
             result(network + ".params", trainableParameters(graph));

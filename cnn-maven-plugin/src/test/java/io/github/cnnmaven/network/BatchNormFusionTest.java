@@ -198,13 +198,13 @@ class BatchNormFusionTest {
         }
     }
 
-    private static ComputationGraph copy(ComputationGraph graph) {
+    static ComputationGraph copy(ComputationGraph graph) {
         ComputationGraph copy = new ComputationGraph(graph.getConfiguration().clone());
         copy.init(graph.params().dup(), false);
         return copy;
     }
 
-    private static ComputationGraph reload(ComputationGraph graph) throws Exception {
+    static ComputationGraph reload(ComputationGraph graph) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ModelSerializer.writeModel(graph, bytes, true);
         return ModelSerializer.restoreComputationGraph(new ByteArrayInputStream(bytes.toByteArray()), true);

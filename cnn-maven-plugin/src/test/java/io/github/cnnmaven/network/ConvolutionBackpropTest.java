@@ -1,0 +1,154 @@
+package io.github.cnnmaven.network;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A convolution without an activation of its own must backpropagate exactly as DL4J's does, without
+ * running the convolution a second time.
+ */
+class ConvolutionBackpropTest {
+
+    @ParameterizedTest
+    @CsvSource({"lenet5,32,2", "alexnet-cifar,32,4", "resnet20,32,21", "resnet50,16,53"})
+    void trainsExactlyAsDl4jsOwnLayerDoes(String preset, int side, int convolutions) throws Exception {
+        ComputationGraph stock = BatchNormFusionTest.network(preset, side);
+        ComputationGraph lean = BatchNormFusionTest.copy(stock);
+
+        assertEquals(convolutions, ConvolutionBackprop.install(lean));
+        assertEquals(stock.getConfiguration().toJson(), lean.getConfiguration().toJson(), "the network's description is untouched");
+        long replaced = java.util.Arrays.stream(lean.getLayers()).filter(l -> l instanceof IdentityConvolutionLayer).count();
+        assertEquals(convolutions, replaced);
+
+        MultiDataSet first = BatchNormFusionTest.batch(side, 1);
+        for (ComputationGraph g : new ComputationGraph[] {stock, lean}) {
+            g.setInputs(first.getFeatures());
+            g.setLabels(first.getLabels());
+            g.computeGradientAndScore();
+        }
+        assertTrue(stock.gradient().gradient().amaxNumber().doubleValue() > 1e-3, "the gradient is not trivially zero");
+        // the same arithmetic in the same order: equal, not merely close
+        for (Map.Entry<String, INDArray> g : stock.gradient().gradientForVariable().entrySet()) {
+            assertEquals(g.getValue(), lean.gradient().gradientForVariable().get(g.getKey()), preset + " gradient of " + g.getKey());
+        }
+        for (int step = 0; step < 3; step++) {
+            MultiDataSet data = BatchNormFusionTest.batch(side, 10 + step);
+            stock.fit(data);
+            lean.fit(data);
+        }
+        assertEquals(stock.params(), lean.params(), preset + " parameters after 3 steps");
+
+        // resume: the saved model is DL4J's own; reloaded and installed again, it trains on alike
+        ComputationGraph resumed = BatchNormFusionTest.reload(lean);
+        assertEquals(convolutions, ConvolutionBackprop.install(resumed));
+        MultiDataSet next = BatchNormFusionTest.batch(side, 20);
+        stock.fit(next);
+        resumed.fit(next);
+        assertEquals(stock.params(), resumed.params(), preset + " parameters after the resume");
+    }
+
+    @Test
+    void runsEachConvolutionOncePerStepWhereNoActivationNeedsItsOutput() throws Exception {
+        ComputationGraph stock = convBatchNormReluConvRelu();
+        ComputationGraph lean = BatchNormFusionTest.copy(stock);
+        assertEquals(1, ConvolutionBackprop.install(lean), "only the convolution without an activation");
+        Map<String, int[]> stockCalls = countForwardPasses(stock);
+        Map<String, int[]> leanCalls = countForwardPasses(lean);
+
+        MultiDataSet data = new MultiDataSet(Nd4j.rand(DataType.FLOAT, 2, 3, 8, 8), Nd4j.createFromArray(new float[][] {{1, 0}, {0, 1}}));
+        stock.fit(data);
+        lean.fit(data);
+
+        assertEquals(2, stockCalls.get("conv")[0], "DL4J runs the convolution again in its backward pass");
+        assertEquals(1, leanCalls.get("conv")[0], "forward only");
+        assertEquals(2, leanCalls.get("conv2")[0], "a ReLU convolution's derivative needs its output: unchanged");
+        assertEquals(stock.params(), lean.params());
+    }
+
+    @Test
+    void offWhenSwitchedOff() {
+        System.setProperty(ConvolutionBackprop.SWITCH, "false");
+        try {
+            ComputationGraph graph = convBatchNormReluConvRelu();
+            TrainingLayers.Installed installed = TrainingLayers.install(graph);
+            assertEquals(0, installed.convolutions());
+            assertTrue(installed.describe().contains("convolution backward pass as DL4J's (cnn.convolutionBackprop=false)"),
+                    installed.describe());
+        } finally {
+            System.clearProperty(ConvolutionBackprop.SWITCH);
+        }
+        TrainingLayers.Installed installed = TrainingLayers.install(convBatchNormReluConvRelu());
+        assertEquals("fused batch norm on 1 layers (1 with their ReLU), convolution backward pass without recomputing the output on 1 layers",
+                installed.describe());
+    }
+
+    private static ComputationGraph convBatchNormReluConvRelu() {
+        var conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).seed(3).graphBuilder().addInputs("in")
+                .setInputTypes(InputType.convolutional(8, 8, 3))
+                .addLayer("conv", new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(4)
+                        .convolutionMode(ConvolutionMode.Same).activation(Activation.IDENTITY).build(), "in")
+                .addLayer("bn", new BatchNormalization.Builder().build(), "conv")
+                .addLayer("relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn")
+                .addLayer("conv2", new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(4)
+                        .convolutionMode(ConvolutionMode.Same).activation(Activation.RELU).build(), "relu")
+                .addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "conv2")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(2).activation(Activation.SOFTMAX).build(), "gap")
+                .setOutputs("out").build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        return graph;
+    }
+
+    /**
+     * Gives every convolution a helper that counts its forward passes and declines them (returns
+     * nothing), so DL4J's built-in path computes as before.
+     */
+    private static Map<String, int[]> countForwardPasses(ComputationGraph graph) throws Exception {
+        Field helper = ConvolutionLayer.class.getDeclaredField("helper");
+        helper.setAccessible(true);
+        Map<String, int[]> calls = new HashMap<>();
+        for (Layer layer : graph.getLayers()) {
+            if (layer instanceof ConvolutionLayer) {
+                int[] count = calls.computeIfAbsent(layer.conf().getLayer().getLayerName(), k -> new int[1]);
+                helper.set(layer, Proxy.newProxyInstance(ConvolutionHelper.class.getClassLoader(), new Class<?>[] {ConvolutionHelper.class},
+                        (proxy, method, args) -> switch (method.getName()) {
+                            case "preOutput" -> {
+                                count[0]++;
+                                yield null;
+                            }
+                            case "checkSupported" -> true;
+                            case "helperMemoryUse" -> Map.of();
+                            default -> null;
+                        }));
+            }
+        }
+        return calls;
+    }
+}

@@ -2,7 +2,10 @@
 # Where an alexnet-cifar training step spends its time: trains 40 iterations in the plugin's training
 # configuration (oneDNN build, DL4J helpers on) under async-profiler's wall-clock sampler, then prints
 # each layer type's share of the training thread, forward and backward. Pass "stock" to keep DL4J's
-# own batch-norm and ReLU layers (before the fused batch norm). KEEP=file keeps the raw stacks. Linux x86-64.
+# own batch-norm and ReLU layers (before the fused batch norm). KEEP=file keeps the raw stacks. Pass
+# "onednn" to run without the profiler and sum what oneDNN's verbose mode logs instead: the time of
+# each convolution, pooling and reorder primitive per step, with the implementation oneDNN chose.
+# Linux x86-64.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="${MAVEN_REPO:-$HOME/.m2/repository}"
@@ -18,6 +21,13 @@ CP=$(cd cnn-maven-plugin && mvn -B -q dependency:build-classpath -Dmdep.includeS
 # the plugin's training JVM: exactly one native jar, the oneDNN build, and the helpers on
 CP=$(echo "$CP" | tr ':' '\n' | grep -v 'nd4j-native-1.0.0-M2.1-linux-x86_64.jar' | paste -sd: -)
 CP="cnn-maven-plugin/target/test-classes:cnn-maven-plugin/target/classes:$CP:$REPO/org/nd4j/nd4j-native/1.0.0-M2.1/nd4j-native-1.0.0-M2.1-linux-x86_64-onednn-avx512.jar"
+if [ "${1:-}" = onednn ]; then
+  OMP_NUM_THREADS=$(nproc) DNNL_VERBOSE=1 ONEDNN_VERBOSE=1 java -Xmx2g -Dorg.bytedeco.javacpp.platform.extension=-onednn-avx512 \
+      -Dorg.eclipse.deeplearning4j.helpers.disable=false -cp "$CP" io.github.cnnmaven.benchmark.LayerProfile train > "$WORK/verbose.txt" 2>&1
+  grep "trained at" "$WORK/verbose.txt"
+  java -cp "$CP" io.github.cnnmaven.benchmark.LayerProfile onednn "$WORK/verbose.txt"
+  exit 0
+fi
 OMP_NUM_THREADS=$(nproc) java -Xmx2g -Dorg.bytedeco.javacpp.platform.extension=-onednn-avx512 \
     -Dorg.eclipse.deeplearning4j.helpers.disable=false \
     -agentpath:"$WORK/linux-x64/libasyncProfiler.so=start,event=wall,interval=2ms,threads,collapsed,file=$WORK/stacks.txt" \

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  * sampler (attached by the script; {@code stock} keeps DL4J's own batch-norm helper).
  * {@code report <collapsed stacks>}: attributes the training thread's samples to the innermost
  * DL4J layer method (forward: activate/preOutput, backward: backpropGradient) and prints shares.
+ * {@code onednn <log>}: sums the execution times oneDNN's verbose mode logged during {@code train}
+ * by primitive (kind, implementation, direction, shape) and prints them per training step.
  */
 public final class LayerProfile {
 
@@ -31,6 +33,8 @@ public final class LayerProfile {
     public static void main(String[] args) throws Exception {
         if (args[0].equals("train")) {
             train(args.length > 1 && args[1].equals("stock"));
+        } else if (args[0].equals("onednn")) {
+            onednn(Path.of(args[1]));
         } else {
             report(Path.of(args[1]));
         }
@@ -45,7 +49,7 @@ public final class LayerProfile {
         }
         DataSet batch = TrainingBenchmark.syntheticBatch(128);
         long t0 = 0;
-        for (int i = 0; i < 45; i++) {
+        for (int i = 0; i < ITERATIONS; i++) {
             if (i == 5) {
                 t0 = System.nanoTime();
             }
@@ -53,6 +57,30 @@ public final class LayerProfile {
         }
         System.out.printf(Locale.ROOT, "alexnet-cifar trained at %.1f images/s under the profiler%n",
                 40 * 128 / ((System.nanoTime() - t0) / 1e9));
+    }
+
+    /** The iterations {@link #train} runs, warm-up included. */
+    static final int ITERATIONS = 45;
+
+    static void onednn(Path log) throws Exception {
+        Map<String, double[]> primitives = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(log)) {
+            // dnnl_verbose,exec,cpu,<kind>,<implementation>,<direction>,<formats>,<attributes>,<algorithm>,<shape>,<ms>
+            String[] f = line.split(",");
+            if (f.length < 11 || !f[0].endsWith("_verbose") || !f[1].equals("exec")) {
+                continue;
+            }
+            String key = String.format(Locale.ROOT, "%-12s %-26s %-17s %s", f[3], f[4], f[5].equals("undef") ? "" : f[5], f[f.length - 2]);
+            double[] sum = primitives.computeIfAbsent(key, k -> new double[2]);
+            sum[0] += Double.parseDouble(f[f.length - 1]);
+            sum[1]++;
+        }
+        double total = primitives.values().stream().mapToDouble(v -> v[0]).sum() / ITERATIONS;
+        System.out.printf(Locale.ROOT, "oneDNN primitives per training step (%d iterations, warm-up included): %.1f ms%n", ITERATIONS, total);
+        System.out.println("  ms/step  calls/step  kind         implementation             direction         shape");
+        primitives.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0])).limit(24)
+                .forEach(e -> System.out.printf(Locale.ROOT, "  %7.2f  %10.1f  %s%n", e.getValue()[0] / ITERATIONS,
+                        e.getValue()[1] / ITERATIONS, e.getKey()));
     }
 
     /** The layer type behind a DL4J layer or helper class. */

@@ -14,8 +14,10 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.nio.FloatBuffer;
 import java.util.Map;
+
+import static io.github.cnnmaven.network.FloatTensors.buffer;
+import static io.github.cnnmaven.network.FloatTensors.contiguous;
 
 /**
  * Batch norm on the CPU for NCHW float tensors, fused with the ReLU layer that follows it when
@@ -176,16 +178,8 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
         }
     }
 
-    private static INDArray contiguous(INDArray x) {
-        return x.ordering() == 'c' && !x.isView() && x.offset() == 0 ? x : x.dup('c');
-    }
-
     private static Dims dims(INDArray x) {
         return new Dims(Math.toIntExact(x.size(0)), Math.toIntExact(x.size(1)), Math.toIntExact(x.size(2) * x.size(3)));
-    }
-
-    private static FloatBuffer buffer(INDArray x) {
-        return x.data().asNioFloat();
     }
 
     private static double[] vector(INDArray v) {

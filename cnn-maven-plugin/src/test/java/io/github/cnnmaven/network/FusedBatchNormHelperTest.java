@@ -21,6 +21,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -85,6 +86,38 @@ class FusedBatchNormHelperTest {
             inference = act.activate(false, NO_WORKSPACES);
         }
         return new Pass(out, back.getSecond().dup(), gradient, inference.dup());
+    }
+
+    /**
+     * DL4J's own convolution (without oneDNN) hands its gradient on as a permuted array: flagged as
+     * C-ordered and not a view, yet channel-major in memory. Read as if in its shape's order, it gave
+     * a batch norm that a convolution follows directly wrong gradients.
+     */
+    @Test
+    void readsArraysWhoseMemoryIsNotInTheirShapesOrder() {
+        ComputationGraph stock = layers(4, 5, false);
+        ComputationGraph fused = layers(4, 5, false);
+        BatchNormFusion.install(fused);
+        Nd4j.getRandom().setSeed(5);
+        INDArray x = Nd4j.randn(DataType.FLOAT, 4, 3, 5, 5).muli(2).addi(1).permute(1, 0, 2, 3);
+        INDArray dy = Nd4j.randn(DataType.FLOAT, 4, 3, 5, 5).permute(1, 0, 2, 3);
+        assertTrue(dy.ordering() == 'c' && !dy.isView() && dy.offset() == 0, "the arrays DL4J's convolution returns");
+
+        Pair<Gradient, INDArray> expected = forwardBackward(stock.getLayer("bn"), x, dy);
+        Pair<Gradient, INDArray> actual = forwardBackward(fused.getLayer("bn"), x, dy);
+
+        assertClose(expected.getSecond(), actual.getSecond(), "gradient to the previous layer");
+        for (String name : List.of("gamma", "beta")) {
+            assertClose(expected.getFirst().getGradientFor(name), actual.getFirst().getGradientFor(name), name);
+        }
+    }
+
+    private static Pair<Gradient, INDArray> forwardBackward(Layer bn, INDArray x, INDArray dy) {
+        bn.setInput(x, NO_WORKSPACES);
+        bn.activate(true, NO_WORKSPACES);
+        Pair<Gradient, INDArray> back = bn.backpropGradient(dy, NO_WORKSPACES);
+        back.getFirst().gradientForVariable().replaceAll((k, v) -> v.dup());
+        return back;
     }
 
     @ParameterizedTest(name = "{0} images × {1} channels of {2}×{2}, ReLU {3}")

@@ -1,0 +1,25 @@
+package io.github.cnnmaven.network;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+
+import java.nio.FloatBuffer;
+
+/** How the plugin's Java kernels reach an ND4J float array's values. */
+final class FloatTensors {
+
+    private FloatTensors() {
+    }
+
+    /** The array itself when its values are one C-ordered run from its buffer's start, else such a copy. */
+    static INDArray contiguous(INDArray x) {
+        // The strides, not only the flags: a permuted array (what DL4J's convolution returns without
+        // oneDNN) can be flagged C-ordered and not a view while its memory runs in another order.
+        return x.ordering() == 'c' && !x.isView() && x.offset() == 0 && Shape.hasDefaultStridesForShape(x) ? x : x.dup('c');
+    }
+
+    /** The values of a {@link #contiguous} array, read and written in place. */
+    static FloatBuffer buffer(INDArray x) {
+        return x.data().asNioFloat();
+    }
+}

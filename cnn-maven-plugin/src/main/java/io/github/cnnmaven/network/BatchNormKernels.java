@@ -249,15 +249,19 @@ final class BatchNormKernels {
     }
 
     private static int parts(Dims d) {
-        // a few parts per core, so that a core that starts late or runs slow does not hold the others up
-        return Math.max(1, Math.min(d.images(), 4 * (ForkJoinPool.getCommonPoolParallelism() + 1)));
+        return Math.max(1, Math.min(d.images(), partsPerTensor()));
+    }
+
+    /** A few parts per core, so that a core that starts late or runs slow does not hold the others up. */
+    static int partsPerTensor() {
+        return 4 * (ForkJoinPool.getCommonPoolParallelism() + 1);
     }
 
     private static int first(int part, int parts, Dims d) {
         return (int) ((long) d.images() * part / parts);
     }
 
-    private static void forEachPart(int parts, java.util.function.IntConsumer body) {
+    static void forEachPart(int parts, java.util.function.IntConsumer body) {
         if (parts == 1) {
             body.accept(0);
         } else {

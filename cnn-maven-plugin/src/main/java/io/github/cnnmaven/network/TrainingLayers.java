@@ -1,21 +1,58 @@
 package io.github.cnnmaven.network;
 
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.layers.ActivationLayer;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The plugin's faster layer objects for a network about to train on the CPU: the fused batch norm
- * ({@link BatchNormFusion}) and convolutions without a second forward pass in their backward pass
- * ({@link ConvolutionBackprop}). Training, the learning-rate finder and the benchmarks all install
- * exactly this, so they measure the same arithmetic.
+ * ({@link BatchNormFusion}), convolutions without a second forward pass in their backward pass
+ * ({@link ConvolutionBackprop}) and one-pass ReLU layers ({@link SinglePassReluLayer}). Training,
+ * the learning-rate finder and the benchmarks all install exactly this, so they measure the same
+ * arithmetic. Only the running network's layer objects change: the configuration, the parameters
+ * and what is saved are DL4J's own, and a model loaded elsewhere runs unchanged.
  */
 public final class TrainingLayers {
 
+    /** Each replacement, with the system property ({@code cnn.argLine}) that keeps DL4J's own layers instead. */
+    public enum Switch {
+        FUSED_BATCH_NORM("cnn.fusedBatchNorm"),
+        CONVOLUTION_BACKPROP("cnn.convolutionBackprop"),
+        SINGLE_PASS_RELU("cnn.singlePassRelu");
+
+        private final String property;
+
+        Switch(String property) {
+            this.property = property;
+        }
+
+        public String property() {
+            return property;
+        }
+
+        /** On unless the property is {@code false}: these are remedies, turned off only should one misbehave. */
+        boolean on() {
+            return !"false".equalsIgnoreCase(System.getProperty(property, "true").trim());
+        }
+
+        /** For the training log: how the user turned it off, or nothing. */
+        String offNote() {
+            return on() ? "" : " (" + property + "=false)";
+        }
+    }
+
     /** What was installed, for the training log. */
-    public record Installed(BatchNormFusion.Installed batchNorm, int convolutions) {
+    public record Installed(BatchNormFusion.Installed batchNorm, int convolutions, int relu) {
         public String describe() {
-            return "fused batch norm " + batchNorm.describe() + ", convolution backward pass "
-                    + (convolutions > 0 ? "without recomputing the output on " + convolutions + " layers"
-                    : "as DL4J's" + (ConvolutionBackprop.enabled() ? "" : " (" + ConvolutionBackprop.SWITCH + "=false)"));
+            return "fused batch norm " + batchNorm.describe()
+                    + ", convolution backward pass " + (convolutions > 0 ? "without recomputing the output on " + convolutions + " layers"
+                    : "as DL4J's" + Switch.CONVOLUTION_BACKPROP.offNote())
+                    + ", ReLU " + (relu > 0 ? "in one pass on " + relu + " layers" : "as DL4J's" + Switch.SINGLE_PASS_RELU.offNote());
         }
     }
 
@@ -23,6 +60,52 @@ public final class TrainingLayers {
     }
 
     public static Installed install(ComputationGraph graph) {
-        return new Installed(BatchNormFusion.install(graph), ConvolutionBackprop.install(graph));
+        // the batch norm first: the ReLU layers it absorbs are no longer plain ReLU layers after it
+        BatchNormFusion.Installed batchNorm = BatchNormFusion.install(graph);
+        return new Installed(batchNorm, ConvolutionBackprop.install(graph), installRelu(graph));
+    }
+
+    /** Every plain ReLU layer that is left computes in one pass each way; the count. */
+    static int installRelu(ComputationGraph graph) {
+        if (!Switch.SINGLE_PASS_RELU.on() || !cpuFloat(graph)) {
+            return 0;
+        }
+        int replaced = 0;
+        for (GraphVertex vertex : graph.getVertices()) {
+            LayerVertex relu = plainRelu(vertex);
+            if (relu != null) {
+                replace(graph, relu, new SinglePassReluLayer((ActivationLayer) relu.getLayer()));
+                replaced++;
+            }
+        }
+        return replaced;
+    }
+
+    /** Whether the network trains in float on the CPU, the only case the plugin's Java kernels take. */
+    static boolean cpuFloat(ComputationGraph graph) {
+        return "CPU".equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"))
+                && graph.getConfiguration().getDataType() == DataType.FLOAT;
+    }
+
+    /** The vertex if it is DL4J's ReLU layer with nothing else to do (no dropout, no preprocessor). */
+    static LayerVertex plainRelu(GraphVertex vertex) {
+        if (vertex instanceof LayerVertex lv && lv.getLayer().getClass() == ActivationLayer.class
+                && lv.getLayerPreProcessor() == null
+                && lv.getLayer().conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ActivationLayer conf
+                && new ActivationReLU().equals(conf.getActivationFn()) && conf.getIDropout() == null) {
+            return lv;
+        }
+        return null;
+    }
+
+    /** Puts {@code replacement} in the place of the vertex's layer, in the vertex and in the graph's layer array. */
+    static void replace(ComputationGraph graph, LayerVertex vertex, Layer replacement) {
+        Layer[] layers = graph.getLayers();
+        for (int i = 0; i < layers.length; i++) {
+            if (layers[i] == vertex.getLayer()) {
+                layers[i] = replacement;
+            }
+        }
+        vertex.setLayer(replacement);
     }
 }

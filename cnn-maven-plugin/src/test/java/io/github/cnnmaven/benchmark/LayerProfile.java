@@ -15,9 +15,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Where an alexnet-cifar training step spends its time ({@code scripts/profile-training.sh}).
- * {@code train [stock]}: trains 40 iterations at batch 128 under async-profiler's wall-clock
- * sampler (attached by the script; {@code stock} keeps DL4J's own batch-norm helper).
+ * Where a training step spends its time ({@code scripts/profile-training.sh}).
+ * {@code train <model> [stock]}: trains 40 iterations of a preset (alexnet-cifar or resnet20) at batch 128 under
+ * async-profiler's wall-clock sampler (attached by the script; {@code stock} keeps DL4J's own layers).
  * {@code report <collapsed stacks>}: attributes the training thread's samples to the innermost
  * DL4J layer method (forward: activate/preOutput, backward: backpropGradient) and prints shares.
  * {@code onednn <log>}: sums the execution times oneDNN's verbose mode logged during {@code train}
@@ -25,14 +25,15 @@ import java.util.regex.Pattern;
  */
 public final class LayerProfile {
 
-    private static final Pattern LAYER = Pattern.compile("org/deeplearning4j/nn/layers/(?:[a-z]+/)*([A-Za-z0-9]+)\\.([A-Za-z]+)");
+    private static final Pattern LAYER = Pattern.compile(
+            "(?:org/deeplearning4j/nn/(?:layers|graph/vertex/impl)|io/github/cnnmaven/network)/(?:[a-z]+/)*([A-Za-z0-9]+)\\.([A-Za-z]+)");
 
     private LayerProfile() {
     }
 
     public static void main(String[] args) throws Exception {
         if (args[0].equals("train")) {
-            train(args.length > 1 && args[1].equals("stock"));
+            train(args[1], args.length > 2 && args[2].equals("stock"));
         } else if (args[0].equals("onednn")) {
             onednn(Path.of(args[1]));
         } else {
@@ -40,8 +41,8 @@ public final class LayerProfile {
         }
     }
 
-    static void train(boolean stock) throws Exception {
-        ComputationGraph graph = new ComputationGraph(NetworkBuilder.build(TrainingBenchmark.config("alexnet-cifar", 128),
+    static void train(String model, boolean stock) throws Exception {
+        ComputationGraph graph = new ComputationGraph(NetworkBuilder.build(TrainingBenchmark.config(model, 128),
                 new InputShape(3, 32, 32, 10), 100).configuration());
         graph.init();
         if (!stock) {
@@ -55,7 +56,7 @@ public final class LayerProfile {
             }
             graph.fit(batch);
         }
-        System.out.printf(Locale.ROOT, "alexnet-cifar trained at %.1f images/s under the profiler%n",
+        System.out.printf(Locale.ROOT, "%s trained at %.1f images/s under the profiler%n", model,
                 40 * 128 / ((System.nanoTime() - t0) / 1e9));
     }
 
@@ -91,7 +92,10 @@ public final class LayerProfile {
         if (className.contains("BatchNorm")) {
             return "batch norm";
         }
-        if (className.contains("Activation")) {
+        if (className.contains("ElementWise")) {
+            return "residual add";
+        }
+        if (className.contains("Activation") || className.contains("Relu")) {
             return "ReLU";
         }
         if (className.contains("Subsampling")) {
@@ -118,10 +122,14 @@ public final class LayerProfile {
             }
             long samples = Long.parseLong(line.substring(space + 1));
             total += samples;
+            // the innermost layer class says which layer; any backward method outside it says the phase
             String key = null;
+            String phase = "forward";
             Matcher m = LAYER.matcher(stack);
             while (m.find()) {
-                String phase = m.group(2).equals("backpropGradient") ? "backward" : "forward";
+                if (m.group(2).equals("backpropGradient") || m.group(2).equals("doBackward")) {
+                    phase = "backward";
+                }
                 key = kind(m.group(1)) + ", " + phase;
             }
             if (key == null) {

@@ -94,7 +94,7 @@ class ConvolutionBackpropTest {
 
     @Test
     void offWhenSwitchedOff() {
-        System.setProperty(ConvolutionBackprop.SWITCH, "false");
+        System.setProperty(TrainingLayers.Switch.CONVOLUTION_BACKPROP.property(), "false");
         try {
             ComputationGraph graph = convBatchNormReluConvRelu();
             TrainingLayers.Installed installed = TrainingLayers.install(graph);
@@ -102,10 +102,10 @@ class ConvolutionBackpropTest {
             assertTrue(installed.describe().contains("convolution backward pass as DL4J's (cnn.convolutionBackprop=false)"),
                     installed.describe());
         } finally {
-            System.clearProperty(ConvolutionBackprop.SWITCH);
+            System.clearProperty(TrainingLayers.Switch.CONVOLUTION_BACKPROP.property());
         }
         TrainingLayers.Installed installed = TrainingLayers.install(convBatchNormReluConvRelu());
-        assertEquals("fused batch norm on 1 layers (1 with their ReLU), convolution backward pass without recomputing the output on 1 layers",
+        assertEquals("fused batch norm on 1 layers (1 with their ReLU), convolution backward pass without recomputing the output on 1 layers, ReLU as DL4J's",
                 installed.describe());
     }
 

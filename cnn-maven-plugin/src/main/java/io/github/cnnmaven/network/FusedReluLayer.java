@@ -19,10 +19,7 @@ final class FusedReluLayer extends ActivationLayer {
 
     FusedReluLayer(ActivationLayer replaced, DataType dataType) {
         super(replaced.conf(), dataType);
-        setIndex(replaced.getIndex());
-        setListeners(replaced.getListeners());
-        setIterationCount(replaced.getIterationCount());
-        setEpochCount(replaced.getEpochCount());
+        TrainingLayers.carryOver(replaced, this);
     }
 
     @Override

@@ -24,11 +24,7 @@ final class IdentityConvolutionLayer extends ConvolutionLayer {
 
     IdentityConvolutionLayer(ConvolutionLayer replaced) {
         super(replaced.conf(), replaced.getDataType());
-        setIndex(replaced.getIndex());
-        setListeners(replaced.getListeners());
-        setCacheMode(replaced.getCacheMode());
-        setIterationCount(replaced.getIterationCount());
-        setEpochCount(replaced.getEpochCount());
+        TrainingLayers.carryOver(replaced, this);
         // the network's own parameter and gradient views: the updater and the saved model see no change
         setParamTable(replaced.paramTable());
         setParamsViewArray(replaced.params());

@@ -23,10 +23,7 @@ final class SinglePassReluLayer extends ActivationLayer {
 
     SinglePassReluLayer(ActivationLayer replaced) {
         super(replaced.conf(), DataType.FLOAT);
-        setIndex(replaced.getIndex());
-        setListeners(replaced.getListeners());
-        setIterationCount(replaced.getIterationCount());
-        setEpochCount(replaced.getEpochCount());
+        TrainingLayers.carryOver(replaced, this);
     }
 
     @Override

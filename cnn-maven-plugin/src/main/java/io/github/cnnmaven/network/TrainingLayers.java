@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.nn.layers.ActivationLayer;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -96,6 +97,19 @@ public final class TrainingLayers {
             return lv;
         }
         return null;
+    }
+
+    /**
+     * Hands a replacement layer the state DL4J keeps in the layer object itself rather than in its
+     * configuration or parameters: its place in the graph, listeners, cache mode, and the iteration
+     * and epoch counts that schedules read. Called from each replacement's constructor.
+     */
+    static void carryOver(AbstractLayer<?> from, Layer to) {
+        to.setIndex(from.getIndex());
+        to.setListeners(from.getListeners());
+        to.setCacheMode(from.getCacheMode());
+        to.setIterationCount(from.getIterationCount());
+        to.setEpochCount(from.getEpochCount());
     }
 
     /** Puts {@code replacement} in the place of the vertex's layer, in the vertex and in the graph's layer array. */

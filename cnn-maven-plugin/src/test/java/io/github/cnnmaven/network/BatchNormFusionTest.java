@@ -114,21 +114,12 @@ class BatchNormFusionTest {
         // own batch norm a ReLU input within rounding of 0 may fall either side of the mask, and in a
         // deep network one such value in a million moves a whole row of a weight gradient;
         // FusedBatchNormHelperTest compares the gradients of each layer with DL4J's.)
-        for (ComputationGraph g : new ComputationGraph[] {unfused, fused}) {
-            g.setInputs(first.getFeatures());
-            g.setLabels(first.getLabels());
-            g.computeGradientAndScore();
-        }
+        computeGradients(first, unfused, fused);
         assertEquals(unfused.score(), fused.score(), TOLERANCE, "loss");
-        assertTrue(unfused.gradient().gradient().amaxNumber().doubleValue() > 1e-3, "the gradient is not trivially zero");
         for (Map.Entry<String, INDArray> g : unfused.gradient().gradientForVariable().entrySet()) {
             assertClose(g.getValue(), fused.gradient().gradientForVariable().get(g.getKey()), preset + " gradient of " + g.getKey());
         }
-        for (int step = 0; step < 3; step++) {
-            MultiDataSet data = batch(side, 10 + step);
-            unfused.fit(data);
-            fused.fit(data);
-        }
+        threeSteps(side, unfused, fused);
         // the parameters, the batch-norm running statistics among them
         assertClose(unfused.params(), fused.params(), preset + " parameters after 3 steps");
         assertRunningStatisticsMoved(fused);
@@ -195,6 +186,25 @@ class BatchNormFusionTest {
                 assertNotEquals(0.0, mean.amaxNumber().doubleValue(), "running mean of " + layer.conf().getLayer().getLayerName());
                 return;
             }
+        }
+    }
+
+    /** Both networks' gradients on one batch; the reference's must not be trivially zero. */
+    static void computeGradients(MultiDataSet data, ComputationGraph reference, ComputationGraph other) {
+        for (ComputationGraph g : new ComputationGraph[] {reference, other}) {
+            g.setInputs(data.getFeatures());
+            g.setLabels(data.getLabels());
+            g.computeGradientAndScore();
+        }
+        assertTrue(reference.gradient().gradient().amaxNumber().doubleValue() > 1e-3, "the gradient is not trivially zero");
+    }
+
+    /** Three training steps of both networks on the same batches. */
+    static void threeSteps(int side, ComputationGraph a, ComputationGraph b) {
+        for (int step = 0; step < 3; step++) {
+            MultiDataSet data = batch(side, 10 + step);
+            a.fit(data);
+            b.fit(data);
         }
     }
 

@@ -48,21 +48,12 @@ class ConvolutionBackpropTest {
         assertEquals(convolutions, replaced);
 
         MultiDataSet first = BatchNormFusionTest.batch(side, 1);
-        for (ComputationGraph g : new ComputationGraph[] {stock, lean}) {
-            g.setInputs(first.getFeatures());
-            g.setLabels(first.getLabels());
-            g.computeGradientAndScore();
-        }
-        assertTrue(stock.gradient().gradient().amaxNumber().doubleValue() > 1e-3, "the gradient is not trivially zero");
+        BatchNormFusionTest.computeGradients(first, stock, lean);
         // the same arithmetic in the same order: equal, not merely close
         for (Map.Entry<String, INDArray> g : stock.gradient().gradientForVariable().entrySet()) {
             assertEquals(g.getValue(), lean.gradient().gradientForVariable().get(g.getKey()), preset + " gradient of " + g.getKey());
         }
-        for (int step = 0; step < 3; step++) {
-            MultiDataSet data = BatchNormFusionTest.batch(side, 10 + step);
-            stock.fit(data);
-            lean.fit(data);
-        }
+        BatchNormFusionTest.threeSteps(side, stock, lean);
         assertEquals(stock.params(), lean.params(), preset + " parameters after 3 steps");
 
         // resume: the saved model is DL4J's own; reloaded and installed again, it trains on alike

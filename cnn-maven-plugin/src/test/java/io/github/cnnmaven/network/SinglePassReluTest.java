@@ -47,22 +47,13 @@ class SinglePassReluTest {
         assertEquals(stock.getConfiguration().toJson(), lean.getConfiguration().toJson(), "the network's description is untouched");
 
         MultiDataSet first = BatchNormFusionTest.batch(side, 1);
-        for (ComputationGraph g : new ComputationGraph[] {stock, lean}) {
-            g.setInputs(first.getFeatures());
-            g.setLabels(first.getLabels());
-            g.computeGradientAndScore();
-        }
-        assertTrue(stock.gradient().gradient().amaxNumber().doubleValue() > 1e-3, "the gradient is not trivially zero");
+        BatchNormFusionTest.computeGradients(first, stock, lean);
         for (Map.Entry<String, INDArray> g : stock.gradient().gradientForVariable().entrySet()) {
             // max and a mask are exact: the same floats, not merely close ones
             assertArrayEquals(floats(g.getValue()), floats(lean.gradient().gradientForVariable().get(g.getKey())),
                     preset + " gradient of " + g.getKey());
         }
-        for (int step = 0; step < 3; step++) {
-            MultiDataSet data = BatchNormFusionTest.batch(side, 10 + step);
-            stock.fit(data);
-            lean.fit(data);
-        }
+        BatchNormFusionTest.threeSteps(side, stock, lean);
         assertArrayEquals(floats(stock.params()), floats(lean.params()), preset + " parameters after 3 steps");
         MultiDataSet test = BatchNormFusionTest.batch(side, 30);
         assertArrayEquals(floats(stock.outputSingle(test.getFeatures(0))), floats(lean.outputSingle(test.getFeatures(0))), preset + " inference");

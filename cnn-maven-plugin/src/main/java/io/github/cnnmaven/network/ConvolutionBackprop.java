@@ -1,37 +1,64 @@
 package io.github.cnnmaven.network;
 
+import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
+import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 
 /**
- * Gives every convolution of a training network that has no activation of its own (each one a
- * batch norm follows) a backward pass without the second forward pass DL4J runs
- * ({@link IdentityConvolutionLayer}); {@link TrainingLayers} installs it.
+ * Gives the convolution and dense layers of a training network a backward pass without the second
+ * forward pass DL4J runs in it: a convolution without an activation of its own (each one a batch
+ * norm follows) gets an {@link IdentityConvolutionLayer}, a convolution with a plain ReLU a
+ * {@link ReluConvolutionLayer}, a dense layer with a plain ReLU a {@link ReluDenseLayer}.
+ * {@link TrainingLayers} installs it.
  */
 public final class ConvolutionBackprop {
 
     private ConvolutionBackprop() {
     }
 
-    /** @return how many convolutions now skip the recomputation; 0 with {@code -Dcnn.convolutionBackprop=false} */
+    /** @return how many layers now skip the recomputation; 0 with {@code -Dcnn.convolutionBackprop=false} */
     public static int install(ComputationGraph graph) {
         if (!TrainingLayers.Switch.CONVOLUTION_BACKPROP.on()) {
             return 0;
         }
         int replaced = 0;
         for (GraphVertex vertex : graph.getVertices()) {
-            // exactly DL4J's 2-D convolution (not its depthwise, separable or 1-D subclasses), NCHW
-            if (vertex instanceof LayerVertex lv && lv.getLayer().getClass() == ConvolutionLayer.class
-                    && lv.getLayer().conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf
-                    && conf.getActivationFn() instanceof ActivationIdentity && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW) {
-                TrainingLayers.replace(graph, lv, new IdentityConvolutionLayer((ConvolutionLayer) lv.getLayer()));
+            Layer lean = vertex instanceof LayerVertex lv ? lean(lv.getLayer()) : null;
+            if (lean != null) {
+                TrainingLayers.replace(graph, (LayerVertex) vertex, lean);
                 replaced++;
             }
         }
         return replaced;
     }
+
+    /** The replacement for a layer, or null where none applies. */
+    private static Layer lean(Layer layer) {
+        // exactly DL4J's 2-D convolution (not its depthwise, separable or 1-D subclasses), NCHW, no weight noise
+        if (layer.getClass() == ConvolutionLayer.class
+                && layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf
+                && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW && conf.getWeightNoise() == null) {
+            if (conf.getActivationFn() instanceof ActivationIdentity) {
+                return new IdentityConvolutionLayer((ConvolutionLayer) layer);
+            }
+            if (PLAIN_RELU.equals(conf.getActivationFn())) {
+                return new ReluConvolutionLayer((ConvolutionLayer) layer);
+            }
+        }
+        if (layer.getClass() == DenseLayer.class
+                && layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.DenseLayer conf
+                && PLAIN_RELU.equals(conf.getActivationFn()) && !conf.hasLayerNorm() && conf.getWeightNoise() == null) {
+            return new ReluDenseLayer((DenseLayer) layer);
+        }
+        return null;
+    }
+
+    /** DL4J's ReLU without a threshold, cap or negative slope: its derivative is 1 exactly where its output is positive. */
+    private static final ActivationReLU PLAIN_RELU = new ActivationReLU();
 }

@@ -24,13 +24,7 @@ final class IdentityConvolutionLayer extends ConvolutionLayer {
 
     IdentityConvolutionLayer(ConvolutionLayer replaced) {
         super(replaced.conf(), replaced.getDataType());
-        TrainingLayers.carryOver(replaced, this);
-        // the network's own parameter and gradient views: the updater and the saved model see no change
-        setParamTable(replaced.paramTable());
-        setParamsViewArray(replaced.params());
-        if (replaced.getGradientsViewArray() != null) { // else the graph hands them out at its first fit
-            setBackpropGradientsViewArray(replaced.getGradientsViewArray());
-        }
+        TrainingLayers.carryOverWithParameters(replaced, this);
     }
 
     @Override

@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.graph.vertex.GraphVertex;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.nn.layers.ActivationLayer;
+import org.deeplearning4j.nn.layers.BaseLayer;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -110,6 +111,19 @@ public final class TrainingLayers {
         to.setCacheMode(from.getCacheMode());
         to.setIterationCount(from.getIterationCount());
         to.setEpochCount(from.getEpochCount());
+    }
+
+    /**
+     * {@link #carryOver}, and the network's own parameter and gradient views, so that the updater
+     * and the saved model see no change.
+     */
+    static void carryOverWithParameters(BaseLayer<?> from, BaseLayer<?> to) {
+        carryOver(from, to);
+        to.setParamTable(from.paramTable());
+        to.setParamsViewArray(from.params());
+        if (from.getGradientsViewArray() != null) { // else the graph hands them out at its first fit
+            to.setBackpropGradientsViewArray(from.getGradientsViewArray());
+        }
     }
 
     /** Puts {@code replacement} in the place of the vertex's layer, in the vertex and in the graph's layer array. */

@@ -50,9 +50,13 @@ class BatchNormFusionTest {
     static final double TOLERANCE = 1e-4;
 
     static ComputationGraph network(String preset, int side) throws Exception {
+        return network(preset, side, true);
+    }
+
+    static ComputationGraph network(String preset, int side, boolean batchNorm) throws Exception {
         // SGD: Adam's first steps divide by the gradient's own size, so a 1e-7 difference in a
         // near-zero gradient becomes a full learning-rate step and hides what is being compared.
-        TrainingConfig c = TrainingConfig.builder().network(preset).epochs(1).batchSize(4).batchNorm(true).dropout(0.0)
+        TrainingConfig c = TrainingConfig.builder().network(preset).epochs(1).batchSize(4).batchNorm(batchNorm).dropout(0.0)
                 .optimizer(Optimizer.SGD).learningRate(0.05).momentum(0.9).seed(11).build();
         ComputationGraph graph = new ComputationGraph(NetworkBuilder.build(c, new InputShape(3, side, side, 5), 1).configuration());
         graph.init();

@@ -1,0 +1,46 @@
+package io.github.cnnmaven.network;
+
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+
+/**
+ * The output of a convolution or dense layer whose activation is DL4J's plain ReLU, copied in its
+ * training forward pass for its backward pass. DL4J computes such a layer's output a second time in
+ * the backward pass, only to hand the pre-activation {@code z} to the ReLU's derivative, which reads
+ * no more than where {@code z > 0}: exactly where the output {@code max(z, 0)} is positive. A copy
+ * costs one pass over the output where the second forward pass cost a convolution or a matrix
+ * product. A copy, not the output itself, because the next layer's dropout may overwrite its input
+ * in place; outside the workspaces, which the graph reuses, and kept from step to step while the
+ * shape stays.
+ */
+final class ReluOutputCopy {
+
+    private INDArray copy;
+    /** Whether the last forward pass was a training one, whose output the copy holds. */
+    private boolean current;
+
+    /** After each forward pass: copies a training pass's output; an inference pass leaves nothing to use. */
+    void afterForward(boolean training, INDArray output) {
+        current = training;
+        if (!training) {
+            return;
+        }
+        if (copy == null || !Arrays.equals(copy.shape(), output.shape()) || copy.dataType() != output.dataType()) {
+            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                copy = Nd4j.createUninitialized(output.dataType(), output.shape(), 'c');
+            }
+        }
+        copy.assign(output);
+    }
+
+    /**
+     * What the backward pass hands the ReLU's derivative in place of {@code z}; {@code null} when
+     * there is no training output to stand in (DL4J then recomputes as it always does).
+     */
+    INDArray standIn() {
+        return current ? copy : null;
+    }
+}

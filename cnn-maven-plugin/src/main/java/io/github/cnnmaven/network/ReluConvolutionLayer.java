@@ -15,7 +15,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class ReluConvolutionLayer extends ConvolutionLayer {
 
     final ReluOutputCopy output = new ReluOutputCopy();
-    private boolean inBackward;
 
     ReluConvolutionLayer(ConvolutionLayer replaced) {
         super(replaced.conf(), replaced.getDataType());
@@ -24,24 +23,17 @@ final class ReluConvolutionLayer extends ConvolutionLayer {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        INDArray activated = super.activate(training, workspaceMgr);
-        output.afterForward(training, activated);
-        return activated;
+        return output.afterForward(training, super.activate(training, workspaceMgr));
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        inBackward = true;
-        try {
-            return super.backpropGradient(epsilon, workspaceMgr);
-        } finally {
-            inBackward = false;
-        }
+        return output.backward(() -> super.backpropGradient(epsilon, workspaceMgr));
     }
 
     @Override
     protected Pair<INDArray, INDArray> preOutput4d(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
-        INDArray standIn = forBackprop && inBackward ? output.standIn() : null;
-        return standIn != null ? new Pair<>(standIn, null) : super.preOutput4d(training, forBackprop, workspaceMgr);
+        Pair<INDArray, INDArray> standIn = output.standIn(forBackprop);
+        return standIn != null ? standIn : super.preOutput4d(training, forBackprop, workspaceMgr);
     }
 }

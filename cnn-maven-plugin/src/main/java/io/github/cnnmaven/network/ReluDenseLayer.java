@@ -14,7 +14,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class ReluDenseLayer extends DenseLayer {
 
     final ReluOutputCopy output = new ReluOutputCopy();
-    private boolean inBackward;
 
     ReluDenseLayer(DenseLayer replaced) {
         super(replaced.conf(), replaced.getDataType());
@@ -23,25 +22,18 @@ final class ReluDenseLayer extends DenseLayer {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        INDArray activated = super.activate(training, workspaceMgr);
-        output.afterForward(training, activated);
-        return activated;
+        return output.afterForward(training, super.activate(training, workspaceMgr));
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        inBackward = true;
-        try {
-            return super.backpropGradient(epsilon, workspaceMgr);
-        } finally {
-            inBackward = false;
-        }
+        return output.backward(() -> super.backpropGradient(epsilon, workspaceMgr));
     }
 
     @Override
     protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
-        // no layer norm (ConvolutionBackprop installs this layer only then), so no pre-norm output to hand back
-        INDArray standIn = forBackprop && inBackward ? output.standIn() : null;
-        return standIn != null ? new Pair<>(standIn, null) : super.preOutputWithPreNorm(training, forBackprop, workspaceMgr);
+        // no layer norm (ConvolutionBackprop installs this layer only then): no pre-norm output to hand back
+        Pair<INDArray, INDArray> standIn = output.standIn(forBackprop);
+        return standIn != null ? standIn : super.preOutputWithPreNorm(training, forBackprop, workspaceMgr);
     }
 }

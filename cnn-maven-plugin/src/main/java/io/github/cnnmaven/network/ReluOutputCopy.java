@@ -1,10 +1,12 @@
 package io.github.cnnmaven.network;
 
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * The output of a convolution or dense layer whose activation is DL4J's plain ReLU, copied in its
@@ -21,26 +23,43 @@ final class ReluOutputCopy {
     private INDArray copy;
     /** Whether the last forward pass was a training one, whose output the copy holds. */
     private boolean current;
+    private boolean inBackward;
 
     /** After each forward pass: copies a training pass's output; an inference pass leaves nothing to use. */
-    void afterForward(boolean training, INDArray output) {
+    INDArray afterForward(boolean training, INDArray output) {
         current = training;
-        if (!training) {
-            return;
-        }
-        if (copy == null || !Arrays.equals(copy.shape(), output.shape()) || copy.dataType() != output.dataType()) {
-            try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-                copy = Nd4j.createUninitialized(output.dataType(), output.shape(), 'c');
+        if (training) {
+            if (copy == null || !Arrays.equals(copy.shape(), output.shape()) || copy.dataType() != output.dataType()) {
+                try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                    copy = Nd4j.createUninitialized(output.dataType(), output.shape(), 'c');
+                }
             }
+            copy.assign(output);
         }
-        copy.assign(output);
+        return output;
+    }
+
+    /** Runs the layer's backward pass, during which {@link #standIn} answers. */
+    <T> T backward(Supplier<T> backwardPass) {
+        inBackward = true;
+        try {
+            return backwardPass.get();
+        } finally {
+            inBackward = false;
+        }
     }
 
     /**
-     * What the backward pass hands the ReLU's derivative in place of {@code z}; {@code null} when
-     * there is no training output to stand in (DL4J then recomputes as it always does).
+     * What the backward pass hands the ReLU's derivative in place of {@code z}, as the first of the
+     * pair DL4J's output computation returns; {@code null} outside the backward pass or when there
+     * is no training output to stand in (DL4J then computes as it always does).
      */
-    INDArray standIn() {
-        return current ? copy : null;
+    Pair<INDArray, INDArray> standIn(boolean forBackprop) {
+        return forBackprop && inBackward && current ? new Pair<>(copy, null) : null;
+    }
+
+    /** The copy itself, for tests. */
+    INDArray copy() {
+        return copy;
     }
 }

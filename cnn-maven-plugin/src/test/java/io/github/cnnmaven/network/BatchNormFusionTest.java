@@ -35,6 +35,7 @@ import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -201,6 +202,18 @@ class BatchNormFusionTest {
             g.computeGradientAndScore();
         }
         assertTrue(reference.gradient().gradient().amaxNumber().doubleValue() > 1e-3, "the gradient is not trivially zero");
+    }
+
+    /** Every gradient of the last {@link #computeGradients}, float for float. */
+    static void assertSameGradients(ComputationGraph expected, ComputationGraph actual, String preset) {
+        for (Map.Entry<String, INDArray> g : expected.gradient().gradientForVariable().entrySet()) {
+            assertArrayEquals(floats(g.getValue()), floats(actual.gradient().gradientForVariable().get(g.getKey())),
+                    preset + " gradient of " + g.getKey());
+        }
+    }
+
+    static float[] floats(INDArray a) {
+        return a.reshape(a.length()).toFloatVector();
     }
 
     /** Three training steps of both networks on the same batches. */

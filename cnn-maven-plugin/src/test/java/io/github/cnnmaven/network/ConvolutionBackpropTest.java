@@ -58,12 +58,9 @@ class ConvolutionBackpropTest {
         MultiDataSet first = BatchNormFusionTest.batch(side, 1);
         BatchNormFusionTest.computeGradients(first, stock, lean);
         // the same arithmetic in the same order: the same floats, not merely close ones
-        for (Map.Entry<String, INDArray> g : stock.gradient().gradientForVariable().entrySet()) {
-            assertArrayEquals(floats(g.getValue()), floats(lean.gradient().gradientForVariable().get(g.getKey())),
-                    preset + " gradient of " + g.getKey());
-        }
+        BatchNormFusionTest.assertSameGradients(stock, lean, preset);
         BatchNormFusionTest.threeSteps(side, stock, lean);
-        assertArrayEquals(floats(stock.params()), floats(lean.params()), preset + " parameters after 3 steps");
+        assertArrayEquals(BatchNormFusionTest.floats(stock.params()), BatchNormFusionTest.floats(lean.params()), preset + " parameters after 3 steps");
 
         // resume: the saved model is DL4J's own; reloaded and installed again, it trains on alike
         ComputationGraph resumed = BatchNormFusionTest.reload(lean);
@@ -71,7 +68,7 @@ class ConvolutionBackpropTest {
         MultiDataSet next = BatchNormFusionTest.batch(side, 20);
         stock.fit(next);
         resumed.fit(next);
-        assertArrayEquals(floats(stock.params()), floats(resumed.params()), preset + " parameters after the resume");
+        assertArrayEquals(BatchNormFusionTest.floats(stock.params()), BatchNormFusionTest.floats(resumed.params()), preset + " parameters after the resume");
     }
 
     /**
@@ -94,7 +91,7 @@ class ConvolutionBackpropTest {
         lean.setListeners(new BaseTrainingListener() {
             @Override
             public void onForwardPass(Model model, Map<String, INDArray> activations) {
-                copies.forEach(c -> c.standIn().assign(0));
+                copies.forEach(c -> c.copy().assign(0));
             }
         });
         MultiDataSet first = BatchNormFusionTest.batch(32, 1);
@@ -113,10 +110,6 @@ class ConvolutionBackpropTest {
         return java.util.Arrays.stream(graph.getLayers()).filter(type::isInstance).count();
     }
 
-    private static float[] floats(INDArray a) {
-        return a.reshape(a.length()).toFloatVector();
-    }
-
     @Test
     void runsEachConvolutionOncePerStep() throws Exception {
         ComputationGraph stock = convBatchNormReluConvRelu();
@@ -133,7 +126,7 @@ class ConvolutionBackpropTest {
         assertEquals(1, leanCalls.get("conv")[0], "forward only");
         assertEquals(2, stockCalls.get("conv2")[0]);
         assertEquals(1, leanCalls.get("conv2")[0], "a ReLU convolution's derivative reads a copy of its output");
-        assertArrayEquals(floats(stock.params()), floats(lean.params()));
+        assertArrayEquals(BatchNormFusionTest.floats(stock.params()), BatchNormFusionTest.floats(lean.params()));
     }
 
     @Test

@@ -18,14 +18,12 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,15 +46,12 @@ class SinglePassReluTest {
 
         MultiDataSet first = BatchNormFusionTest.batch(side, 1);
         BatchNormFusionTest.computeGradients(first, stock, lean);
-        for (Map.Entry<String, INDArray> g : stock.gradient().gradientForVariable().entrySet()) {
-            // max and a mask are exact: the same floats, not merely close ones
-            assertArrayEquals(floats(g.getValue()), floats(lean.gradient().gradientForVariable().get(g.getKey())),
-                    preset + " gradient of " + g.getKey());
-        }
+        // max and a mask are exact: the same floats, not merely close ones
+        BatchNormFusionTest.assertSameGradients(stock, lean, preset);
         BatchNormFusionTest.threeSteps(side, stock, lean);
-        assertArrayEquals(floats(stock.params()), floats(lean.params()), preset + " parameters after 3 steps");
+        assertArrayEquals(BatchNormFusionTest.floats(stock.params()), BatchNormFusionTest.floats(lean.params()), preset + " parameters after 3 steps");
         MultiDataSet test = BatchNormFusionTest.batch(side, 30);
-        assertArrayEquals(floats(stock.outputSingle(test.getFeatures(0))), floats(lean.outputSingle(test.getFeatures(0))), preset + " inference");
+        assertArrayEquals(BatchNormFusionTest.floats(stock.outputSingle(test.getFeatures(0))), BatchNormFusionTest.floats(lean.outputSingle(test.getFeatures(0))), preset + " inference");
 
         // resume: the saved model is DL4J's own; reloaded and installed again, it trains on alike
         ComputationGraph resumed = BatchNormFusionTest.reload(lean);
@@ -64,7 +59,7 @@ class SinglePassReluTest {
         MultiDataSet next = BatchNormFusionTest.batch(side, 20);
         stock.fit(next);
         resumed.fit(next);
-        assertArrayEquals(floats(stock.params()), floats(resumed.params()), preset + " parameters after the resume");
+        assertArrayEquals(BatchNormFusionTest.floats(stock.params()), BatchNormFusionTest.floats(resumed.params()), preset + " parameters after the resume");
     }
 
     /** Lengths below one block, of whole blocks, and with a ragged end, so that every split between the cores is covered. */
@@ -130,10 +125,6 @@ class SinglePassReluTest {
         } finally {
             System.clearProperty(property);
         }
-    }
-
-    private static float[] floats(INDArray a) {
-        return a.reshape(a.length()).toFloatVector();
     }
 
     private static ActivationLayer relu() {

@@ -8,7 +8,6 @@ import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
-import org.nd4j.linalg.activations.impl.ActivationReLU;
 
 /**
  * Gives the convolution and dense layers of a training network a backward pass without the second
@@ -47,18 +46,15 @@ public final class ConvolutionBackprop {
             if (conf.getActivationFn() instanceof ActivationIdentity) {
                 return new IdentityConvolutionLayer((ConvolutionLayer) layer);
             }
-            if (PLAIN_RELU.equals(conf.getActivationFn())) {
+            if (TrainingLayers.plainRelu(conf.getActivationFn())) {
                 return new ReluConvolutionLayer((ConvolutionLayer) layer);
             }
         }
         if (layer.getClass() == DenseLayer.class
                 && layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.DenseLayer conf
-                && PLAIN_RELU.equals(conf.getActivationFn()) && !conf.hasLayerNorm() && conf.getWeightNoise() == null) {
+                && TrainingLayers.plainRelu(conf.getActivationFn()) && !conf.hasLayerNorm() && conf.getWeightNoise() == null) {
             return new ReluDenseLayer((DenseLayer) layer);
         }
         return null;
     }
-
-    /** DL4J's ReLU without a threshold, cap or negative slope: its derivative is 1 exactly where its output is positive. */
-    private static final ActivationReLU PLAIN_RELU = new ActivationReLU();
 }

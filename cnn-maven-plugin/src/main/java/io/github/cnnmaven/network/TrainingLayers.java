@@ -7,6 +7,7 @@ import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.AbstractLayer;
 import org.deeplearning4j.nn.layers.ActivationLayer;
 import org.deeplearning4j.nn.layers.BaseLayer;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
@@ -94,7 +95,7 @@ public final class TrainingLayers {
         if (vertex instanceof LayerVertex lv && lv.getLayer().getClass() == ActivationLayer.class
                 && lv.getLayerPreProcessor() == null
                 && lv.getLayer().conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ActivationLayer conf
-                && new ActivationReLU().equals(conf.getActivationFn()) && conf.getIDropout() == null) {
+                && plainRelu(conf.getActivationFn()) && conf.getIDropout() == null) {
             return lv;
         }
         return null;
@@ -125,6 +126,13 @@ public final class TrainingLayers {
             to.setBackpropGradientsViewArray(from.getGradientsViewArray());
         }
     }
+
+    /** DL4J's ReLU without a threshold, cap or negative slope: its derivative is 1 exactly where its output is positive. */
+    static boolean plainRelu(IActivation activation) {
+        return PLAIN_RELU.equals(activation);
+    }
+
+    private static final ActivationReLU PLAIN_RELU = new ActivationReLU();
 
     /** Puts {@code replacement} in the place of the vertex's layer, in the vertex and in the graph's layer array. */
     static void replace(ComputationGraph graph, LayerVertex vertex, Layer replacement) {

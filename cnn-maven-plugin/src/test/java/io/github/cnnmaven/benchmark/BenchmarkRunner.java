@@ -18,11 +18,11 @@ import java.util.Map;
 
 /**
  * The training-throughput benchmark ({@code scripts/benchmark-training.sh}): runs
- * {@link TrainingBenchmark} in two JVMs — ND4J out of the box (the generic native build, DL4J's
- * helpers off) and the configuration the plugin's training JVM uses on this host (Backend.select:
- * the oneDNN build for the CPU with the helpers on, the plugin's batch-norm helper, inference on the
- * batch-norm-folded graph) — and prints one table with every figure as a
- * percentage of that run's sgemm and the speed-up between the two.
+ * {@link TrainingBenchmark} in two configurations — ND4J out of the box (the generic native build,
+ * DL4J's helpers off) and the configuration the plugin's training JVM uses on this host
+ * (Backend.select: the oneDNN build for the CPU with the helpers on, the plugin's training layers,
+ * inference on the batch-norm-folded graph), each network in a JVM of its own — and prints one table
+ * with every figure as a percentage of that run's sgemm and the speed-up between the two.
  *
  * <p>With a peer's classpath (benchmarks/djl-peer: DJL on PyTorch's CPU build, the same networks,
  * batch, data, optimiser and thread count) it runs that too, in the same command, and adds each
@@ -52,13 +52,13 @@ public final class BenchmarkRunner {
         // The plugin's configuration first: out of the box, RSS climbs past 10 GB, and the VM reclaiming
         // that memory afterwards slowed a following run by a quarter.
         Map<String, Double> plugin = run(plus(base, tunedJar.toString()), tuned.jvmOptions(), List.of(
-                TrainingBenchmark.class.getName(), "plugin"), "plugin (" + tunedJar.getFileName()
+                TrainingBenchmark.class.getName(), "plugin"), true, "plugin (" + tunedJar.getFileName()
                 + ", helpers on, batch norm folded for inference)");
         Map<String, Double> peer = args.length > 1 ? run(List.of(args[1]), List.of(), List.of(PEER,
-                String.valueOf(Runtime.getRuntime().availableProcessors())), "peer (DJL 0.35.1 + PyTorch 2.7.1 CPU, the same"
-                + " networks, batch, data, Adam and threads)") : Map.of();
+                String.valueOf(Runtime.getRuntime().availableProcessors())), false, "peer (DJL 0.35.1 + PyTorch 2.7.1 CPU,"
+                + " the same networks, batch, data, Adam and threads)") : Map.of();
         Map<String, Double> outOfTheBox = run(plus(base, generic), List.of(), List.of(TrainingBenchmark.class.getName(),
-                "baseline"), "out of the box (" + new File(generic).getName() + ")");
+                "baseline"), true, "out of the box (" + new File(generic).getName() + ")");
 
         System.out.println();
         boolean withPeer = !peer.isEmpty();
@@ -87,7 +87,7 @@ public final class BenchmarkRunner {
                 + " counting a training step as 3 × the forward multiply-adds × 2" + (withPeer ? "; the peer's against"
                 + " the plugin run's sgemm" : "") + ")");
         if (withPeer) {
-            for (String network : List.of("alexnet-cifar", "resnet20")) {
+            for (String network : NETWORKS) {
                 long ours = Math.round(plugin.getOrDefault(network + ".params", Double.NaN));
                 long theirs = Math.round(peer.getOrDefault(network + ".params", Double.NaN));
                 System.out.printf(Locale.ROOT, "%s trainable parameters: plugin %,d, peer %,d (%s)%n", network, ours, theirs,
@@ -118,9 +118,37 @@ public final class BenchmarkRunner {
     /** The peer's main class (benchmarks/djl-peer), run by name: it is not on this classpath. */
     static final String PEER = "io.github.cnnmaven.peer.PeerBenchmark";
 
-    private static Map<String, Double> run(List<String> classpath, List<String> options, List<String> main, String label)
-            throws Exception {
+    /** The networks measured, each in a JVM of its own (TrainingBenchmark says why). */
+    static final List<String> NETWORKS = List.of("alexnet-cifar", "resnet20");
+
+    /**
+     * Runs {@code main} once per network (and once for the machine's own figures when {@code machine}),
+     * each in a fresh JVM, and merges the figures; peak RSS is the largest of the JVMs'.
+     */
+    private static Map<String, Double> run(List<String> classpath, List<String> options, List<String> main, boolean machine,
+            String label) throws Exception {
         System.out.println("== " + label);
+        List<String> parts = new ArrayList<>(NETWORKS);
+        if (machine) {
+            parts.add(0, TrainingBenchmark.MACHINE);
+        }
+        Map<String, Double> results = new LinkedHashMap<>();
+        for (String part : parts) {
+            List<String> arguments = new ArrayList<>(main);
+            arguments.add(part);
+            runOne(classpath, options, arguments, label + ", " + part).forEach((name, value) ->
+                    results.merge(name, value, name.equals("peakRssMb") ? Math::max : (a, b) -> a));
+        }
+        for (String last : List.of("pipeline", "peakRssMb")) { // the table lists them after the networks
+            if (results.containsKey(last)) {
+                results.put(last, results.remove(last));
+            }
+        }
+        return results;
+    }
+
+    private static Map<String, Double> runOne(List<String> classpath, List<String> options, List<String> main, String label)
+            throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx4g"));
         command.addAll(options);

@@ -36,12 +36,15 @@ import java.util.Locale;
  * {@code RESULT name value} lines as the plugin's side does, plus each network's trainable parameter
  * count so the two sides can be seen to build the same network.
  *
- * <p>Args: threads (default 2).
+ * <p>Args: threads (default 2), then the networks to measure (default both). The plugin's benchmark runs
+ * one JVM per network, as the plugin trains one network per JVM.
  */
 public final class PeerBenchmark {
 
     private static final int BATCH = 128;
     private static final int CLASSES = 10;
+    private static final SteadyWindow TRAINING = new SteadyWindow(2, 8, 10, 20);
+    private static final SteadyWindow INFERENCE = new SteadyWindow(10, 3, 20, 10);
 
     private PeerBenchmark() {
     }
@@ -51,15 +54,14 @@ public final class PeerBenchmark {
         System.setProperty("ai.djl.pytorch.num_threads", threads);
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         System.setProperty("ai.djl.offline", "true");
-        for (String network : List.of("alexnet-cifar", "resnet20")) {
-            boolean alexnet = network.equals("alexnet-cifar");
-            // the plugin's side's warm-up and window (TrainingBenchmark)
-            measure(network, alexnet ? alexnetCifar() : resnet20(), alexnet ? 5 : 2, alexnet ? 40 : 10);
+        List<String> networks = args.length > 1 ? List.of(args).subList(1, args.length) : List.of("alexnet-cifar", "resnet20");
+        for (String network : networks) {
+            measure(network, network.equals("alexnet-cifar") ? alexnetCifar() : resnet20());
         }
         System.out.println(String.format(Locale.ROOT, "RESULT peakRssMb %.1f", peakRssMb()));
     }
 
-    private static void measure(String name, Block block, int warmUp, int iterations) {
+    private static void measure(String name, Block block) {
         try (Model model = Model.newInstance(name, Device.cpu(), "PyTorch")) {
             model.setBlock(block);
             DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
@@ -70,23 +72,35 @@ public final class PeerBenchmark {
                 trainer.initialize(new Shape(BATCH, 3, 32, 32));
                 System.out.println("RESULT " + name + ".params " + trainableParameters(block));
                 NDManager manager = model.getNDManager();
-                for (int i = 0; i < warmUp; i++) {
-                    step(trainer, manager);
-                }
-                long t0 = System.nanoTime();
-                for (int i = 0; i < iterations; i++) {
-                    step(trainer, manager);
-                }
-                result(name + ".train", iterations * BATCH / ((System.nanoTime() - t0) / 1e9));
-                for (int i = 0; i < 10; i++) {
-                    infer(trainer, manager);
-                }
-                t0 = System.nanoTime();
-                for (int i = 0; i < iterations * 2; i++) {
-                    infer(trainer, manager);
-                }
-                result(name + ".infer", iterations * 2 * BATCH / ((System.nanoTime() - t0) / 1e9));
+                result(name + ".train", TRAINING.imagesPerSecond(() -> step(trainer, manager)));
+                result(name + ".infer", INFERENCE.imagesPerSecond(() -> infer(trainer, manager)));
             }
+        }
+    }
+
+    /**
+     * The plugin side's rule (cnn-maven-plugin's benchmark SteadyWindow, which says why): a warm-up of
+     * at least so many iterations and seconds, then images/s over a window of at least so many
+     * iterations and seconds. Its own copy: this project does not depend on the plugin's test classes.
+     */
+    private record SteadyWindow(int warmUpIterations, double warmUpSeconds, int iterations, double seconds) {
+
+        double imagesPerSecond(Runnable step) {
+            long start = System.nanoTime();
+            for (int i = 0; i < warmUpIterations || since(start) < warmUpSeconds; i++) {
+                step.run();
+            }
+            long t0 = System.nanoTime();
+            int n = 0;
+            while (n < iterations || since(t0) < seconds) {
+                step.run();
+                n++;
+            }
+            return n * (double) BATCH / since(t0);
+        }
+
+        private static double since(long nanos) {
+            return (System.nanoTime() - nanos) / 1e9;
         }
     }
 

@@ -4,7 +4,8 @@
 # at batch 128, sgemm GFLOP/s, the input pipeline's images/s and peak RSS. Linux x86-64.
 # Unless PEER=0, also the peer in the same command: the same networks in DJL 0.35.1 on PyTorch 2.7.1's
 # CPU build (benchmarks/djl-peer, a project of its own: its 110 MB native jar never reaches the
-# plugin), with each figure's ratio to the peer's and both sides' parameter counts.
+# plugin), with each figure's ratio to the peer's and both sides' parameter counts. Each network runs in a
+# JVM of its own, as the plugin trains one per JVM; with the peer, in the order plugin, peer, peer, plugin.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="${MAVEN_REPO:-$HOME/.m2/repository}"  # the local repository, where the native jars are fetched

@@ -25,8 +25,9 @@ import java.util.Map;
  * with every figure as a percentage of that run's sgemm and the speed-up between the two.
  *
  * <p>With a peer's classpath (benchmarks/djl-peer: DJL on PyTorch's CPU build, the same networks,
- * batch, data, optimiser and thread count) it runs that too, in the same command, and adds each
- * figure's ratio to the peer's, and both sides' trainable parameter counts, which must agree.
+ * batch, data, optimiser and thread count) it runs that too, in the same command, each network twice
+ * on each side in the order plugin, peer, peer, plugin, and adds each figure's ratio to the peer's,
+ * and both sides' trainable parameter counts, which must agree.
  *
  * <p>Args: the local Maven repository (where the script fetched the native jars); optionally the
  * peer's classpath.
@@ -49,16 +50,42 @@ public final class BenchmarkRunner {
                 .findFirst().orElseThrow();
         Path tunedJar = jar(repository, nativeCoordinate);
 
-        // The plugin's configuration first: out of the box, RSS climbs past 10 GB, and the VM reclaiming
-        // that memory afterwards slowed a following run by a quarter.
-        Map<String, Double> plugin = run(plus(base, tunedJar.toString()), tuned.jvmOptions(), List.of(
-                TrainingBenchmark.class.getName(), "plugin"), true, "plugin (" + tunedJar.getFileName()
-                + ", helpers on, batch norm folded for inference)");
-        Map<String, Double> peer = args.length > 1 ? run(List.of(args[1]), List.of(), List.of(PEER,
-                String.valueOf(Runtime.getRuntime().availableProcessors())), false, "peer (DJL 0.35.1 + PyTorch 2.7.1 CPU,"
-                + " the same networks, batch, data, Adam and threads)") : Map.of();
-        Map<String, Double> outOfTheBox = run(plus(base, generic), List.of(), List.of(TrainingBenchmark.class.getName(),
-                "baseline"), true, "out of the box (" + new File(generic).getName() + ")");
+        Side pluginSide = new Side("plugin (" + tunedJar.getFileName() + ", helpers on, batch norm folded for inference)",
+                plus(base, tunedJar.toString()), tuned.jvmOptions(), List.of(TrainingBenchmark.class.getName(), "plugin"));
+        Side peerSide = args.length > 1 ? new Side("peer (DJL 0.35.1 + PyTorch 2.7.1 CPU, the same networks, batch, data,"
+                + " Adam and threads)", List.of(args[1]), List.of(), List.of(PEER,
+                String.valueOf(Runtime.getRuntime().availableProcessors()))) : null;
+        Side outOfTheBoxSide = new Side("out of the box (" + new File(generic).getName() + ")", plus(base, generic), List.of(),
+                List.of(TrainingBenchmark.class.getName(), "baseline"));
+
+        // The plugin and the peer first, out of the box last: its JVMs climb to 5-15 GB of RSS, and the VM
+        // reclaiming that memory afterwards slowed a following run by a quarter. With the peer, each
+        // network runs plugin, peer, peer, plugin, and each side's figure is the mean of its two runs:
+        // this machine's speed drifts by a fifth over minutes, and in that order a steady drift
+        // hits both sides alike.
+        Map<String, Double> plugin = new LinkedHashMap<>(pluginSide.run(TrainingBenchmark.MACHINE));
+        Map<String, Double> peer = new LinkedHashMap<>();
+        for (String network : NETWORKS) {
+            if (peerSide == null) {
+                merge(plugin, List.of(pluginSide.run(network)));
+                continue;
+            }
+            Map<String, Double> first = pluginSide.run(network);
+            List<Map<String, Double>> peerRuns = List.of(peerSide.run(network), peerSide.run(network));
+            merge(plugin, List.of(first, pluginSide.run(network)));
+            merge(peer, peerRuns);
+        }
+        Map<String, Double> outOfTheBox = new LinkedHashMap<>(outOfTheBoxSide.run(TrainingBenchmark.MACHINE));
+        for (String network : NETWORKS) {
+            merge(outOfTheBox, List.of(outOfTheBoxSide.run(network)));
+        }
+        for (Map<String, Double> side : List.of(plugin, peer, outOfTheBox)) {
+            for (String last : List.of("pipeline", "peakRssMb")) { // the table lists them after the networks
+                if (side.containsKey(last)) {
+                    side.put(last, side.remove(last));
+                }
+            }
+        }
 
         System.out.println();
         boolean withPeer = !peer.isEmpty();
@@ -121,30 +148,25 @@ public final class BenchmarkRunner {
     /** The networks measured, each in a JVM of its own (TrainingBenchmark says why). */
     static final List<String> NETWORKS = List.of("alexnet-cifar", "resnet20");
 
-    /**
-     * Runs {@code main} once per network (and once for the machine's own figures when {@code machine}),
-     * each in a fresh JVM, and merges the figures; peak RSS is the largest of the JVMs'.
-     */
-    private static Map<String, Double> run(List<String> classpath, List<String> options, List<String> main, boolean machine,
-            String label) throws Exception {
-        System.out.println("== " + label);
-        List<String> parts = new ArrayList<>(NETWORKS);
-        if (machine) {
-            parts.add(0, TrainingBenchmark.MACHINE);
+    /** Adds the mean of {@code runs}' figures to {@code into}; peak RSS is the largest, there and across. */
+    static void merge(Map<String, Double> into, List<Map<String, Double>> runs) {
+        for (String name : runs.get(0).keySet()) {
+            boolean rss = name.equals("peakRssMb");
+            double value = rss ? runs.stream().mapToDouble(r -> r.get(name)).max().orElseThrow()
+                    : runs.stream().mapToDouble(r -> r.get(name)).average().orElseThrow();
+            into.merge(name, value, rss ? Math::max : (a, b) -> b);
         }
-        Map<String, Double> results = new LinkedHashMap<>();
-        for (String part : parts) {
+    }
+
+    /** One configuration: how to start its JVM, whose last argument names what it measures. */
+    private record Side(String label, List<String> classpath, List<String> options, List<String> main) {
+
+        Map<String, Double> run(String part) throws Exception {
+            System.out.println("== " + label + ": " + part);
             List<String> arguments = new ArrayList<>(main);
             arguments.add(part);
-            runOne(classpath, options, arguments, label + ", " + part).forEach((name, value) ->
-                    results.merge(name, value, name.equals("peakRssMb") ? Math::max : (a, b) -> a));
+            return runOne(classpath, options, arguments, label + ", " + part);
         }
-        for (String last : List.of("pipeline", "peakRssMb")) { // the table lists them after the networks
-            if (results.containsKey(last)) {
-                results.put(last, results.remove(last));
-            }
-        }
-        return results;
     }
 
     private static Map<String, Double> runOne(List<String> classpath, List<String> options, List<String> main, String label)

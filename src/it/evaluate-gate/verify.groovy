@@ -5,6 +5,8 @@ assert log.count('Epoch 1/6 ') == 1 : 'trained once; the later builds found the 
 assert log =~ /Test accuracy 0\.\d{4}, top-5 \d\.\d{4} on 500 images/
 // lenet5's two conv → batch norm → ReLU blocks, folded for the test pass
 assert log.contains('Inference graph: 2 batch-norm layer(s) folded into the preceding convolution')
+// and run channels-last where oneDNN runs the layers (lenet5's flatten included)
+assert log.contains("Inference graph: channels-last (NHWC), for oneDNN's direct convolution kernels")
 assert log.contains('[INFO] Accuracy gate passed: 1 rule met')
 // the exact line of docs/gate.md, with the achieved accuracy
 assert log =~ /\[ERROR\] Rule violated: test accuracy is 0\.\d{4}, but expected minimum is 0\.9999/

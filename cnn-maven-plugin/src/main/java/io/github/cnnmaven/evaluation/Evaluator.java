@@ -13,7 +13,6 @@ import io.github.cnnmaven.training.ImageBatches;
 import io.github.cnnmaven.training.ModelFile;
 import io.github.cnnmaven.output.EvaluationResult;
 import io.github.cnnmaven.output.ModelMetadata;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.Reverse;
@@ -59,9 +58,11 @@ public final class Evaluator {
             }
             // Batch norm folded into the convolutions: the same predictions, one pass less per layer.
             InferenceGraph.Folded folded = InferenceGraph.fold(ModelFile.readGraph(request.modelFile(), false));
-            ComputationGraph graph = folded.graph();
             if (folded.batchNorms() > 0) {
                 console.info("Inference graph: " + folded.batchNorms() + " batch-norm layer(s) folded into the preceding convolution");
+            }
+            if (folded.channelsLast()) {
+                console.info("Inference graph: channels-last (NHWC), for oneDNN's direct convolution kernels");
             }
             int k = test.numClasses();
             Evaluation evaluation = k > 5 ? new Evaluation(test.classNames(), 5) : new Evaluation(test.classNames());
@@ -76,11 +77,11 @@ public final class Evaluator {
             int offset = 0;
             while (batches.hasNext()) {
                 DataSet batch = batches.next();
-                INDArray output = graph.outputSingle(false, batch.getFeatures());
+                INDArray output = folded.output(batch.getFeatures());
                 if (request.tta() == Tta.FLIP) {
                     // the mean of the probabilities of each image and its mirror (width is NCHW's last axis)
                     INDArray mirrored = Nd4j.exec(new Reverse(batch.getFeatures(), 3))[0];
-                    output = output.add(graph.outputSingle(false, mirrored)).muli(0.5);
+                    output = output.add(folded.output(mirrored)).muli(0.5);
                 }
                 evaluation.eval(batch.getLabels(), output);
                 for (int r = 0; r < output.rows(); r++) {

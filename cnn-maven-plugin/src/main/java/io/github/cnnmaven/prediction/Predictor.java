@@ -16,7 +16,6 @@ import io.github.cnnmaven.training.ChannelNormalizer;
 import io.github.cnnmaven.training.Framing;
 import io.github.cnnmaven.training.ImageBatches;
 import io.github.cnnmaven.training.ModelFile;
-import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.IOException;
@@ -100,12 +99,12 @@ public final class Predictor {
 
     private static List<Prediction> classify(Path modelFile, ModelMetadata metadata, ImageSet images, List<String> names)
             throws IOException {
-        ComputationGraph graph = InferenceGraph.fold(ModelFile.readGraph(modelFile, false)).graph();
+        InferenceGraph.Folded graph = InferenceGraph.fold(ModelFile.readGraph(modelFile, false));
         ImageBatches batches = new ImageBatches(images, IntStream.range(0, images.size()).toArray(), BATCH,
                 ChannelNormalizer.of(metadata), null, 0, 0, Framing.forEvaluation(images.height(), metadata.height()));
         List<Prediction> predictions = new ArrayList<>();
         while (batches.hasNext()) {
-            INDArray output = graph.outputSingle(false, batches.next().getFeatures());
+            INDArray output = graph.output(batches.next().getFeatures());
             for (int r = 0; r < output.rows(); r++) {
                 predictions.add(new Prediction(names.get(predictions.size()),
                         Evaluator.top(output.getRow(r).toDoubleVector(), metadata.classes(), TOP)));

@@ -10,6 +10,7 @@ import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.ImageSet;
 import io.github.cnnmaven.dataset.LoadedDataset;
 import io.github.cnnmaven.fork.DeviceProbe;
+import io.github.cnnmaven.network.LayerHelpers;
 import io.github.cnnmaven.network.NetworkBuilder;
 import io.github.cnnmaven.network.TrainingLayers;
 import io.github.cnnmaven.output.DeviceInfo;
@@ -338,13 +339,7 @@ public final class Trainer {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
         console.info("Backend: " + env.getOrDefault("backend", "?") + ", BLAS " + env.getOrDefault("blas.vendor", "?")
                 + ", " + threads + " threads, " + env.getOrDefault("cores", "?") + " cores, oneDNN layer helpers "
-                + (helpersOn() ? "on" : "off") + ", " + trainingLayers.describe() + ", " + nativeMemory.describe());
-    }
-
-    /** Whether DL4J's oneDNN helpers will run (see org.nd4j.nativeblas.Nd4jCpu for why this needs a shim). */
-    static boolean helpersOn() {
-        return Nd4j.getEnvironment().helpersAllowed()
-                && org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper.mklDnnEnabled();
+                + (LayerHelpers.oneDnnOn() ? "on" : "off") + ", " + trainingLayers.describe() + ", " + nativeMemory.describe());
     }
 
     private static ModelMetadata metadata(TrainRequest request, TrainingConfig config, LoadedDataset data,

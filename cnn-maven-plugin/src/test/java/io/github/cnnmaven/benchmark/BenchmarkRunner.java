@@ -50,7 +50,7 @@ public final class BenchmarkRunner {
                 .findFirst().orElseThrow();
         Path tunedJar = jar(repository, nativeCoordinate);
 
-        Side pluginSide = new Side("plugin (" + tunedJar.getFileName() + ", helpers on, batch norm folded for inference)",
+        Side pluginSide = new Side("plugin (" + tunedJar.getFileName() + ", helpers on, batch norm folded and channels-last for inference)",
                 plus(base, tunedJar.toString()), tuned.jvmOptions(), List.of(TrainingBenchmark.class.getName(), "plugin"));
         Side peerSide = args.length > 1 ? new Side("peer (DJL 0.35.1 + PyTorch 2.7.1 CPU, the same networks, batch, data,"
                 + " Adam and threads)", List.of(args[1]), List.of(), List.of(PEER,

@@ -34,7 +34,7 @@ import java.util.stream.IntStream;
  * with a JVM each, at 240.0, 255.2 and 276.4 in the next three runs (docs/benchmarks.md).
  *
  * <p>Args: {@code plugin} measures what the plugin does (its own training layers and native-memory
- * trimming for training, the batch-norm-folded {@link InferenceGraph} for inference, as
+ * trimming for training, the batch-norm-folded, channels-last {@link InferenceGraph} for inference, as
  * {@code evaluate} uses); {@code baseline} measures DL4J as it comes. Then a network's name, or
  * {@code machine}.
  */
@@ -70,8 +70,9 @@ public final class TrainingBenchmark {
             graph.fit(ds);
             nativeMemory.maybeTrim();
         }));
-        ComputationGraph inference = plugin ? InferenceGraph.fold(graph).graph() : graph;
-        result(network + ".infer", SteadyWindow.INFERENCE.imagesPerSecond(batch, () -> inference.outputSingle(false, x)));
+        // as evaluate runs it: NCHW batches in (permuted when the folded graph runs channels-last)
+        InferenceGraph.Folded inference = plugin ? InferenceGraph.fold(graph) : new InferenceGraph.Folded(graph, 0, 0, false);
+        result(network + ".infer", SteadyWindow.INFERENCE.imagesPerSecond(batch, () -> inference.output(x)));
         result("peakRssMb", peakRssMb());
     }
 

@@ -64,7 +64,7 @@ public class InferenceGraphTest {
         INDArray before = trained.outputSingle(false, x).dup();
         int layersBefore = trained.getLayers().length;
 
-        InferenceGraph.Folded folded = InferenceGraph.fold(trained);
+        InferenceGraph.Folded folded = InferenceGraph.fold(trained, false);
 
         assertEquals(batchNorms, folded.batchNorms(), "batch-norm layers folded");
         assertEquals(activations, folded.activations(), "activation layers made the convolution's own");
@@ -108,7 +108,7 @@ public class InferenceGraphTest {
         assertTrue(trained.getLayer("bn").paramTable().containsKey(BatchNormalizationParamInitializer.GLOBAL_VAR));
         randomiseBatchNorms(trained);
         INDArray x = Nd4j.rand(DataType.FLOAT, 5, 2, 8, 8);
-        InferenceGraph.Folded folded = InferenceGraph.fold(trained);
+        InferenceGraph.Folded folded = InferenceGraph.fold(trained, false);
         assertEquals(1, folded.batchNorms());
         assertEquals(0, folded.activations(), "no activation layer to fold");
         INDArray expected = trained.feedForward(x, false).get("bn");
@@ -119,7 +119,7 @@ public class InferenceGraphTest {
     @Test
     void aGraphWithoutBatchNormIsReturnedAsItIs() throws Exception {
         ComputationGraph plain = network("alexnet-cifar", false);
-        InferenceGraph.Folded folded = InferenceGraph.fold(plain);
+        InferenceGraph.Folded folded = InferenceGraph.fold(plain, false);
         assertSame(plain, folded.graph());
         assertEquals(0, folded.batchNorms());
         assertTrue(Arrays.stream(plain.getLayers()).noneMatch(l -> l instanceof ActivationLayer));

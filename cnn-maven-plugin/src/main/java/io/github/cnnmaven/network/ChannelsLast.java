@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
@@ -18,6 +19,9 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationPReLU;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
@@ -89,15 +93,15 @@ final class ChannelsLast {
         }
         org.deeplearning4j.nn.conf.layers.Layer layer = lv.getLayerConf().getLayer();
         InputPreProcessor pre = lv.getPreProcessor();
+        if (layer.getClass() == DenseLayer.class || layer.getClass() == OutputLayer.class) {
+            return pre == null || convertFlatten(lv, pre); // without a flatten they take 2-D input
+        }
         if (pre != null) {
-            // a flatten into a dense layer, whose weight rows are reordered in convert(ComputationGraph)
-            if (!(pre instanceof CnnToFeedForwardPreProcessor f) || f.getFormat() != CNN2DFormat.NCHW
-                    || !(layer.getClass() == DenseLayer.class || layer.getClass() == OutputLayer.class)) {
-                return false;
-            }
-            lv.setPreProcessor(new CnnToFeedForwardPreProcessor(f.getInputHeight(), f.getInputWidth(), f.getNumChannels(),
-                    CNN2DFormat.NHWC));
-            return true;
+            return false;
+        }
+        if (layer instanceof BaseLayer base && !elementWise(base.getActivationFn())
+                || layer instanceof ActivationLayer act && !elementWise(act.getActivationFn())) {
+            return false; // a softmax or PReLU over an image runs along (or holds values per) an axis
         }
         if (layer.getClass() == ConvolutionLayer.class && ((ConvolutionLayer) layer).getCnn2dDataFormat() == CNN2DFormat.NCHW) {
             ((ConvolutionLayer) layer).setCnn2dDataFormat(CNN2DFormat.NHWC);
@@ -120,9 +124,23 @@ final class ChannelsLast {
             pool.setPoolingDimensions(new int[] {1, 2}); // height and width, channels-last
             return true;
         }
-        // element by element on whatever comes in; dense layers without a flatten take 2-D input
-        return layer.getClass() == ActivationLayer.class || layer.getClass() == DropoutLayer.class
-                || layer.getClass() == DenseLayer.class || layer.getClass() == OutputLayer.class;
+        // element by element on whatever comes in
+        return layer.getClass() == ActivationLayer.class || layer.getClass() == DropoutLayer.class;
+    }
+
+    /** A flatten into a dense layer, whose weight rows are reordered in convert(ComputationGraph). */
+    private static boolean convertFlatten(LayerVertex lv, InputPreProcessor pre) {
+        if (!(pre instanceof CnnToFeedForwardPreProcessor f) || f.getFormat() != CNN2DFormat.NCHW) {
+            return false;
+        }
+        lv.setPreProcessor(new CnnToFeedForwardPreProcessor(f.getInputHeight(), f.getInputWidth(), f.getNumChannels(),
+                CNN2DFormat.NHWC));
+        return true;
+    }
+
+    /** Whether an activation treats each value alone; DenseLayer's and OutputLayer's run on 2-D input anyway. */
+    private static boolean elementWise(IActivation activation) {
+        return !(activation instanceof ActivationSoftmax || activation instanceof ActivationPReLU);
     }
 
     /** A dense layer's weights for a channels-last flatten: row c·h·w order becomes h·w·c order. */

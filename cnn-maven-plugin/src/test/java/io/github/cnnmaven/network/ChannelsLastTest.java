@@ -5,6 +5,7 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -106,6 +107,23 @@ class ChannelsLastTest {
         assertSame(graph, folded.graph(), "nothing folded, nothing converted: the graph itself");
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 2, 8, 8);
         assertSame(x, folded.input(x));
+    }
+
+    /** A softmax over an image's channels runs along axis 1 in NCHW: such a graph keeps NCHW. */
+    @Test
+    void aSoftmaxOverAnImageKeepsNchw() {
+        ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().seed(1).graphBuilder()
+                .addInputs("in").setInputTypes(InputType.convolutional(8, 8, 2))
+                .addLayer("conv", new ConvolutionLayer.Builder(1, 1).nOut(3).build(), "in")
+                .addLayer("softmax", new ActivationLayer.Builder().activation(Activation.SOFTMAX).build(), "conv")
+                .addLayer("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "softmax")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "gap")
+                .setOutputs("out").build();
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        assertFalse(InferenceGraph.fold(graph, true).channelsLast());
+        assertTrue(ChannelsLast.convert(graph).isEmpty());
     }
 
     @Test

@@ -1,6 +1,5 @@
 package io.github.cnnmaven.network;
 
-import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -34,24 +33,21 @@ import java.util.Optional;
  * every convolution reorders its input and output (the largest item of the convolution profile in
  * docs/benchmarks.md), while for NHWC it has direct kernels. The same weights run channels-last:
  * DL4J keeps convolution weights as [out, in, kH, kW] in both layouts; only the dense layer after a
- * flatten takes its rows in height-width-channel order instead. Measured (one JVM, alternating 5 s
- * windows, batch 128): alexnet-cifar 2,020-2,180 → 2,590-2,830 images/s, resnet20 1,150-1,360 →
- * 1,210-1,450.
+ * flatten takes its rows in height-width-channel order instead. A one-off timer (one JVM, alternating
+ * 5 s windows, batch 128) read alexnet-cifar at 2,020-2,180 → 2,590-2,830 images/s and resnet20 at
+ * 1,150-1,360 → 1,210-1,450; the benchmark's figures are in docs/benchmarks.md.
  *
  * <p>Only graphs built of layers known to be layout-neutral or to take a layout are converted;
  * anything else (a merge along channels, a layer of an imported model) keeps the NCHW graph.
  */
 final class ChannelsLast {
 
-    /** The switch, for {@code cnn.argLine}: {@code -Dcnn.channelsLastInference=false} keeps NCHW. */
-    static final String PROPERTY = "cnn.channelsLastInference";
-
     private ChannelsLast() {
     }
 
     /** Whether inference should run channels-last here: oneDNN's helpers on, and not switched off. */
     static boolean preferred() {
-        return LayerHelpers.oneDnnOn() && Boolean.parseBoolean(System.getProperty(PROPERTY, "true"));
+        return LayerHelpers.oneDnnOn() && TrainingLayers.Switch.CHANNELS_LAST_INFERENCE.on();
     }
 
     /** A channels-last copy of {@code nchw}, or empty when some vertex cannot be converted. */
@@ -65,22 +61,9 @@ final class ChannelsLast {
                 return Optional.empty();
             }
         }
-        conf.setTopologicalOrder(null);
-        conf.setTopologicalOrderStr(null);
-        ComputationGraph nhwc = new ComputationGraph(conf);
-        nhwc.init();
-        for (Layer layer : nhwc.getLayers()) {
-            String name = layer.conf().getLayer().getLayerName();
-            InputPreProcessor flatten = ((LayerVertex) conf.getVertices().get(name)).getPreProcessor();
-            for (Map.Entry<String, INDArray> p : nchw.getLayer(name).paramTable().entrySet()) {
-                INDArray value = p.getValue();
-                if (flatten instanceof CnnToFeedForwardPreProcessor f && p.getKey().equals(DefaultParamInitializer.WEIGHT_KEY)) {
-                    value = flattenedRowsChannelsLast(value, f);
-                }
-                layer.setParam(p.getKey(), value);
-            }
-        }
-        return Optional.of(nhwc);
+        return Optional.of(InferenceGraph.rebuilt(conf, nchw, (layer, key, value) ->
+                ((LayerVertex) conf.getVertices().get(layer)).getPreProcessor() instanceof CnnToFeedForwardPreProcessor f
+                        && key.equals(DefaultParamInitializer.WEIGHT_KEY) ? flattenedRowsChannelsLast(value, f) : value));
     }
 
     /** Switches one vertex of the cloned configuration to NHWC; false when it cannot be. */

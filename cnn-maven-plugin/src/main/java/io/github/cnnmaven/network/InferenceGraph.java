@@ -112,22 +112,36 @@ public final class InferenceGraph {
         if (folds.isEmpty()) {
             return new Folded(trained, 0, 0, false);
         }
-        conf.setTopologicalOrder(null); // cached by the original; recomputed for the new vertex set
-        conf.setTopologicalOrderStr(null);
-        ComputationGraph folded = new ComputationGraph(conf);
-        folded.init();
-        for (Layer layer : folded.getLayers()) {
-            String name = layer.conf().getLayer().getLayerName();
-            for (Map.Entry<String, INDArray> p : trained.getLayer(name).paramTable().entrySet()) {
-                layer.setParam(p.getKey(), p.getValue());
-            }
-        }
+        ComputationGraph folded = rebuilt(conf, trained, (layer, key, value) -> value);
         int activations = 0;
         for (String[] f : folds) {
             foldInto(folded.getLayer(f[0]), trained.getLayer(f[1]));
             activations += f[2] != null ? 1 : 0;
         }
         return new Folded(folded, folds.size(), activations, false);
+    }
+
+    /** A parameter as the rewritten graph takes it, given its layer, its key and the source's value. */
+    interface ParameterMapping {
+        INDArray map(String layer, String key, INDArray value);
+    }
+
+    /**
+     * A new graph of the rewritten {@code conf}, each layer's parameters taken from the same-named
+     * layer of {@code source} through {@code mapping}.
+     */
+    static ComputationGraph rebuilt(ComputationGraphConfiguration conf, ComputationGraph source, ParameterMapping mapping) {
+        conf.setTopologicalOrder(null); // cached by the original; recomputed for the new vertex set
+        conf.setTopologicalOrderStr(null);
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        for (Layer layer : graph.getLayers()) {
+            String name = layer.conf().getLayer().getLayerName();
+            for (Map.Entry<String, INDArray> p : source.getLayer(name).paramTable().entrySet()) {
+                layer.setParam(p.getKey(), mapping.map(name, p.getKey(), p.getValue()));
+            }
+        }
+        return graph;
     }
 
     private static org.deeplearning4j.nn.conf.layers.Layer layerOf(GraphVertex vertex) {

@@ -22,11 +22,15 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class TrainingLayers {
 
-    /** Each replacement, with the system property ({@code cnn.argLine}) that keeps DL4J's own layers instead. */
+    /**
+     * Each replacement, with the system property ({@code cnn.argLine}) that keeps DL4J's own layers
+     * instead; and the channels-last inference graph ({@link ChannelsLast}), whose property keeps NCHW.
+     */
     public enum Switch {
         FUSED_BATCH_NORM("cnn.fusedBatchNorm"),
         CONVOLUTION_BACKPROP("cnn.convolutionBackprop"),
-        SINGLE_PASS_RELU("cnn.singlePassRelu");
+        SINGLE_PASS_RELU("cnn.singlePassRelu"),
+        CHANNELS_LAST_INFERENCE("cnn.channelsLastInference");
 
         private final String property;
 

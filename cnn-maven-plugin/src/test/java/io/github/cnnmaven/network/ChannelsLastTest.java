@@ -126,17 +126,29 @@ class ChannelsLastTest {
         assertTrue(ChannelsLast.convert(graph).isEmpty());
     }
 
+    /**
+     * The switch is read the way the training switches are (on unless {@code false}). Whether oneDNN
+     * runs, the other half of {@link ChannelsLast#preferred}, this JVM does not choose: the unit tests
+     * run the generic build, where it never does.
+     */
     @Test
     void theSwitchKeepsNchw() {
-        String before = System.getProperty(ChannelsLast.PROPERTY);
-        System.setProperty(ChannelsLast.PROPERTY, "false");
+        TrainingLayers.Switch sw = TrainingLayers.Switch.CHANNELS_LAST_INFERENCE;
+        assertEquals("cnn.channelsLastInference", sw.property());
+        String before = System.getProperty(sw.property());
         try {
+            System.clearProperty(sw.property());
+            assertTrue(sw.on(), "on by default");
+            System.setProperty(sw.property(), " true ");
+            assertTrue(sw.on(), "only false turns it off, as with the other switches");
+            System.setProperty(sw.property(), " FALSE ");
+            assertFalse(sw.on(), "-Dcnn.channelsLastInference=false turns it off");
             assertFalse(ChannelsLast.preferred());
         } finally {
             if (before == null) {
-                System.clearProperty(ChannelsLast.PROPERTY);
+                System.clearProperty(sw.property());
             } else {
-                System.setProperty(ChannelsLast.PROPERTY, before);
+                System.setProperty(sw.property(), before);
             }
         }
     }

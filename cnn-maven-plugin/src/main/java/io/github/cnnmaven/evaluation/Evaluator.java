@@ -6,7 +6,7 @@ import io.github.cnnmaven.common.Console;
 import io.github.cnnmaven.config.Tta;
 import io.github.cnnmaven.dataset.ImageSet;
 import io.github.cnnmaven.dataset.LoadedDataset;
-import io.github.cnnmaven.network.InferenceGraph;
+import io.github.cnnmaven.inference.InferenceGraph;
 import io.github.cnnmaven.training.ChannelNormalizer;
 import io.github.cnnmaven.training.Framing;
 import io.github.cnnmaven.training.ImageBatches;

@@ -2,7 +2,7 @@ package io.github.cnnmaven.export;
 
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Json;
-import io.github.cnnmaven.network.InferenceGraph;
+import io.github.cnnmaven.inference.InferenceGraph;
 import io.github.cnnmaven.output.ModelMetadata;
 import onnx.Onnx;
 import org.deeplearning4j.nn.conf.CNN2DFormat;

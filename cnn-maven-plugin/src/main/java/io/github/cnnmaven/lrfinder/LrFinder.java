@@ -7,7 +7,7 @@ import io.github.cnnmaven.common.NativeMemory;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.LoadedDataset;
 import io.github.cnnmaven.network.NetworkBuilder;
-import io.github.cnnmaven.network.TrainingLayers;
+import io.github.cnnmaven.kernels.TrainingLayers;
 import io.github.cnnmaven.output.LrFinderResult;
 import io.github.cnnmaven.output.LrFinderResult.Point;
 import io.github.cnnmaven.output.OutputDirectory;

@@ -1,5 +1,6 @@
 package io.github.cnnmaven.network;
 
+import io.github.cnnmaven.training.schedule.Schedules;
 import io.github.cnnmaven.output.ModelSummary;
 
 import io.github.cnnmaven.config.LayerSpec;

@@ -9,7 +9,7 @@ import io.github.cnnmaven.dataset.DatasetFormatException;
 import io.github.cnnmaven.dataset.ImageSet;
 import io.github.cnnmaven.dataset.format.ImageFolderReader;
 import io.github.cnnmaven.evaluation.Evaluator;
-import io.github.cnnmaven.network.InferenceGraph;
+import io.github.cnnmaven.inference.InferenceGraph;
 import io.github.cnnmaven.output.EvaluationResult;
 import io.github.cnnmaven.output.ModelMetadata;
 import io.github.cnnmaven.training.ChannelNormalizer;

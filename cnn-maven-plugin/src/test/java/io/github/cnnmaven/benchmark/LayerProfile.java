@@ -1,6 +1,6 @@
 package io.github.cnnmaven.benchmark;
 
-import io.github.cnnmaven.network.TrainingLayers;
+import io.github.cnnmaven.kernels.TrainingLayers;
 import io.github.cnnmaven.network.InputShape;
 import io.github.cnnmaven.network.NetworkBuilder;
 import org.deeplearning4j.nn.graph.ComputationGraph;

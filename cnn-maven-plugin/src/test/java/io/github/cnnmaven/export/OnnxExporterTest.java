@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtSession;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.config.LayerSpec;
 import io.github.cnnmaven.config.TrainingConfig;
-import io.github.cnnmaven.network.InferenceGraphTest;
+import io.github.cnnmaven.inference.InferenceGraphTest;
 import io.github.cnnmaven.network.InputShape;
 import io.github.cnnmaven.network.NetworkBuilder;
 import io.github.cnnmaven.output.ModelMetadata;

@@ -7,7 +7,7 @@ import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.network.InputShape;
 import io.github.cnnmaven.network.NetworkBuilder;
 import io.github.cnnmaven.network.NetworkDefinitionException;
-import io.github.cnnmaven.network.Schedules;
+import io.github.cnnmaven.training.schedule.Schedules;
 import io.github.cnnmaven.output.EpochRecord;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;

@@ -1,5 +1,7 @@
-package io.github.cnnmaven.network;
+package io.github.cnnmaven.training.schedule;
 
+import io.github.cnnmaven.network.NetworkBuilder;
+import io.github.cnnmaven.network.InputShape;
 import io.github.cnnmaven.config.Choice;
 import io.github.cnnmaven.config.Optimizer;
 import io.github.cnnmaven.config.Schedule;

@@ -1,4 +1,6 @@
-package io.github.cnnmaven.network;
+package io.github.cnnmaven.kernels;
+
+import io.github.cnnmaven.common.PropertySwitch;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -22,34 +24,28 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class TrainingLayers {
 
-    /**
-     * Each replacement, with the system property ({@code cnn.argLine}) that keeps DL4J's own layers
-     * instead; and the channels-last inference graph ({@link ChannelsLast}), whose property keeps NCHW.
-     */
+    /** Each replacement, with the system property ({@code cnn.argLine}) that keeps DL4J's own layers instead. */
     public enum Switch {
         FUSED_BATCH_NORM("cnn.fusedBatchNorm"),
         CONVOLUTION_BACKPROP("cnn.convolutionBackprop"),
-        SINGLE_PASS_RELU("cnn.singlePassRelu"),
-        CHANNELS_LAST_INFERENCE("cnn.channelsLastInference");
+        SINGLE_PASS_RELU("cnn.singlePassRelu");
 
-        private final String property;
+        private final PropertySwitch property;
 
         Switch(String property) {
-            this.property = property;
+            this.property = new PropertySwitch(property);
         }
 
         public String property() {
-            return property;
+            return property.property();
         }
 
-        /** On unless the property is {@code false}: these are remedies, turned off only should one misbehave. */
         boolean on() {
-            return !"false".equalsIgnoreCase(System.getProperty(property, "true").trim());
+            return property.on();
         }
 
-        /** For the training log: how the user turned it off, or nothing. */
         String offNote() {
-            return on() ? "" : " (" + property + "=false)";
+            return property.offNote();
         }
     }
 

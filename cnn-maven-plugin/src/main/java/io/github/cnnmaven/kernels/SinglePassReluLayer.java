@@ -1,4 +1,4 @@
-package io.github.cnnmaven.network;
+package io.github.cnnmaven.kernels;
 
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -9,8 +9,8 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import static io.github.cnnmaven.network.FloatTensors.buffer;
-import static io.github.cnnmaven.network.FloatTensors.contiguous;
+import static io.github.cnnmaven.kernels.FloatTensors.buffer;
+import static io.github.cnnmaven.kernels.FloatTensors.contiguous;
 
 /**
  * A ReLU layer that no batch norm absorbs (in a ResNet, the one after each residual addition),

@@ -1,4 +1,4 @@
-package io.github.cnnmaven.network;
+package io.github.cnnmaven.training.schedule;
 
 import io.github.cnnmaven.config.Schedule;
 import io.github.cnnmaven.config.TrainingConfig;

@@ -1,6 +1,6 @@
-package io.github.cnnmaven.network;
+package io.github.cnnmaven.kernels;
 
-import io.github.cnnmaven.network.BatchNormKernels.Dims;
+import io.github.cnnmaven.kernels.BatchNormKernels.Dims;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -16,8 +16,8 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Map;
 
-import static io.github.cnnmaven.network.FloatTensors.buffer;
-import static io.github.cnnmaven.network.FloatTensors.contiguous;
+import static io.github.cnnmaven.kernels.FloatTensors.buffer;
+import static io.github.cnnmaven.kernels.FloatTensors.contiguous;
 
 /**
  * Batch norm on the CPU for NCHW float tensors, fused with the ReLU layer that follows it when

@@ -1,4 +1,4 @@
-package io.github.cnnmaven.network;
+package io.github.cnnmaven.kernels;
 
 import java.nio.FloatBuffer;
 

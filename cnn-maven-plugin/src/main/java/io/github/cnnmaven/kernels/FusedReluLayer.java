@@ -1,4 +1,4 @@
-package io.github.cnnmaven.network;
+package io.github.cnnmaven.kernels;
 
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;

@@ -1,4 +1,7 @@
-package io.github.cnnmaven.network;
+package io.github.cnnmaven.inference;
+
+import io.github.cnnmaven.common.PropertySwitch;
+import io.github.cnnmaven.kernels.LayerHelpers;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -42,12 +45,15 @@ import java.util.Optional;
  */
 final class ChannelsLast {
 
+    /** {@code -Dcnn.channelsLastInference=false} keeps the NCHW graph. */
+    static final PropertySwitch SWITCH = new PropertySwitch("cnn.channelsLastInference");
+
     private ChannelsLast() {
     }
 
     /** Whether inference should run channels-last here: oneDNN's helpers on, and not switched off. */
     static boolean preferred() {
-        return LayerHelpers.oneDnnOn() && TrainingLayers.Switch.CHANNELS_LAST_INFERENCE.on();
+        return LayerHelpers.oneDnnOn() && SWITCH.on();
     }
 
     /** A channels-last copy of {@code nchw}, or empty when some vertex cannot be converted. */

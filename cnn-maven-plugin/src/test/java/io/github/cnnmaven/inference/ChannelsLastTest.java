@@ -1,4 +1,6 @@
-package io.github.cnnmaven.network;
+package io.github.cnnmaven.inference;
+
+import io.github.cnnmaven.common.PropertySwitch;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -133,7 +135,7 @@ class ChannelsLastTest {
      */
     @Test
     void theSwitchKeepsNchw() {
-        TrainingLayers.Switch sw = TrainingLayers.Switch.CHANNELS_LAST_INFERENCE;
+        PropertySwitch sw = ChannelsLast.SWITCH;
         assertEquals("cnn.channelsLastInference", sw.property());
         String before = System.getProperty(sw.property());
         try {

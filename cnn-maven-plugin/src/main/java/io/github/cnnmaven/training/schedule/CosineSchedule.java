@@ -1,4 +1,4 @@
-package io.github.cnnmaven.network;
+package io.github.cnnmaven.training.schedule;
 
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.shade.jackson.annotation.JsonProperty;

@@ -1,5 +1,7 @@
-package io.github.cnnmaven.network;
+package io.github.cnnmaven.inference;
 
+import io.github.cnnmaven.network.NetworkBuilder;
+import io.github.cnnmaven.network.InputShape;
 import io.github.cnnmaven.config.TrainingConfig;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;

@@ -1,5 +1,8 @@
-package io.github.cnnmaven.network;
+package io.github.cnnmaven.kernels;
 
+import io.github.cnnmaven.network.NetworkBuilder;
+import io.github.cnnmaven.network.InputShape;
+import io.github.cnnmaven.inference.InferenceGraphTest;
 import io.github.cnnmaven.config.Optimizer;
 import io.github.cnnmaven.config.TrainingConfig;
 import org.deeplearning4j.nn.api.Layer;

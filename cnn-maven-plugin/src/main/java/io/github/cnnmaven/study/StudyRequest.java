@@ -12,11 +12,12 @@ import java.util.List;
  *
  * @param baseFingerprint the fingerprint of the configuration as declared, which {@code train} and
  *                        {@code evaluate} compute; {@code study.json} maps it to the winner
+ * @param gpus            {@code cnn.gpus}: devices each variant trains on at once; null for all
  * @param pretrained      {@code cnn.pretrained}: the model.zip every variant fine-tunes from; null for none
  */
 public record StudyRequest(PreparedDataset dataset, DatasetSpec datasetSpec, StudySpec spec, List<StudyVariant> variants,
                            String baseFingerprint, Path outputDirectory, boolean fresh, boolean interactive, int threads,
-                           Path pretrained) {
+                           Integer gpus, Path pretrained) {
 
     public Path studyDirectory() {
         return outputDirectory.resolve("study");

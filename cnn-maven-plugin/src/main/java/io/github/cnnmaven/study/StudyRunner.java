@@ -72,9 +72,7 @@ public final class StudyRunner {
         for (int i = 0; i < planned.size(); i++) {
             StudyVariant variant = planned.get(i);
             String label = String.format(Locale.ROOT, "Study variant %d/%d '%s'", i + 1, planned.size(), variant.name());
-            TrainRequest train = new TrainRequest(request.dataset(), request.datasetSpec(), variant.config(),
-                    request.studyDirectory().resolve(variant.directory()), variant.fingerprint(), request.fresh(),
-                    request.interactive(), request.threads(), null, request.pretrained());
+            TrainRequest train = trainRequest(request, variant);
             StudyResult.Variant result = request.fresh() ? null : finished(variant, train);
             if (result != null) {
                 console.info(label + (result.diverged() ? ": already tried, it diverged" : ": already trained") + " (fingerprint "
@@ -152,6 +150,13 @@ public final class StudyRunner {
     private static String outcome(StudyResult.Variant v) {
         return v.diverged() ? "diverged" : String.format(Locale.ROOT, "best validation accuracy %.4f at epoch %d,"
                 + " train/validation gap %+.4f", v.bestValidationAccuracy(), v.bestEpoch(), v.trainValidationGap());
+    }
+
+    /** What one variant trains with: the study's dataset, devices and threads, the variant's configuration and directory. */
+    static TrainRequest trainRequest(StudyRequest request, StudyVariant variant) {
+        return new TrainRequest(request.dataset(), request.datasetSpec(), variant.config(),
+                request.studyDirectory().resolve(variant.directory()), variant.fingerprint(), request.fresh(),
+                request.interactive(), request.threads(), request.gpus(), request.pretrained());
     }
 
     /** The variant's outcome when an earlier run finished it with the same fingerprint; null when it must (re)train. */

@@ -65,7 +65,7 @@ public final class RunStudy {
                 config.seed(), config.validationSplit()));
         forks.run(output, "study", StudyMain.class.getName(), new StudyRequest(prepared, setup.dataset(), study, variants,
                 Freshness.fingerprint(config, prepared, setup), output.root(), setup.fresh(), setup.interactive(),
-                forks.settings().threadCount(), setup.pretrained()), setup.pretrainedNativeLibraries());
+                forks.settings().threadCount(), forks.settings().gpus(), setup.pretrained()), setup.pretrainedNativeLibraries());
     }
 
     /** The variants to train, checked; {@code rateFromOptimizer}: see {@link StudyPlan#expand}. */

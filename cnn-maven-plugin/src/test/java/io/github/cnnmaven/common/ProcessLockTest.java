@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,8 +43,14 @@ class ProcessLockTest {
         Path file = temp.resolve(".lock");
         List<String> order = new ArrayList<>();
         ProcessLock first = ProcessLock.acquire(file, "first", Duration.ofMinutes(1), "p", Console.silent());
+        CountDownLatch waiting = new CountDownLatch(1);
+        Console secondConsole = Console.of(line -> {
+            if (line.startsWith("Waiting for")) {
+                waiting.countDown();
+            }
+        }, line -> { });
         CompletableFuture<Void> second = CompletableFuture.runAsync(() -> {
-            try (ProcessLock lock = ProcessLock.acquire(file, "second", Duration.ofMinutes(1), "p", Console.silent())) {
+            try (ProcessLock lock = ProcessLock.acquire(file, "second", Duration.ofMinutes(1), "p", secondConsole)) {
                 synchronized (order) {
                     order.add("second");
                 }
@@ -51,7 +58,7 @@ class ProcessLockTest {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(300);
+        assertTrue(waiting.await(10, TimeUnit.SECONDS), "the second build found the lock held and waits");
         synchronized (order) {
             order.add("first done");
         }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,16 +26,23 @@ class TrainingSlotsTest {
     void withOneSlotTheSecondTrainingWaitsAndSaysForWhom() throws Exception {
         List<String> order = Collections.synchronizedList(new ArrayList<>());
         List<String> secondLog = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch waiting = new CountDownLatch(1);
+        Console secondConsole = Console.of(line -> {
+            secondLog.add(line);
+            if (line.startsWith("Waiting for")) {
+                waiting.countDown();
+            }
+        }, secondLog::add);
         ProcessLock first = TrainingSlots.acquire(slots, 1, "the train goal", Duration.ofMinutes(1), Console.silent());
         CompletableFuture<Void> second = CompletableFuture.runAsync(() -> {
             try (ProcessLock slot = TrainingSlots.acquire(slots, 1, "the evaluate goal", Duration.ofMinutes(1),
-                    Console.of(secondLog::add, secondLog::add))) {
+                    secondConsole)) {
                 order.add("second trains");
             } catch (CnnException e) {
                 throw new IllegalStateException(e);
             }
         });
-        Thread.sleep(1500); // well past the first word, at half a second
+        assertTrue(waiting.await(10, TimeUnit.SECONDS), "the second training says it waits: " + secondLog);
         order.add("first done");
         first.close();
         second.get(10, TimeUnit.SECONDS);

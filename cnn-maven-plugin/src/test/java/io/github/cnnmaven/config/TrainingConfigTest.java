@@ -44,7 +44,20 @@ class TrainingConfigTest {
     @Test
     void aChangedPresetDefaultChangesTheFingerprint() {
         TrainingConfig byDefault = TrainingConfig.builder().network("alexnet-cifar").build();
-        assertNotEquals("b60490f55d52a57d", Fingerprint.of(byDefault, "data"), "the fingerprint of the old default");
+        String fingerprint = Fingerprint.of(byDefault, "data");
+        assertNotEquals("b60490f55d52a57d", fingerprint, "the fingerprint of the old default (dropout 0.5) no longer matches");
+        assertEquals("7b58a22095d31088", fingerprint, "pinned: the new default's fingerprint");
+        assertEquals(fingerprint, Fingerprint.of(TrainingConfig.builder().network("alexnet-cifar").build(), "data"),
+                "the same configuration, the same fingerprint");
+        assertNotEquals(fingerprint, Fingerprint.of(byDefault.toBuilder().dropout(0.5).build(), "data"),
+                "the old default set explicitly is another model");
+        assertNotEquals(fingerprint, Fingerprint.of(byDefault, "other data"), "other data, another model");
+        assertEquals(fingerprint, Fingerprint.of(byDefault.toBuilder().maxMinutes(14).build(), "data"),
+                "a time budget changes when training stops, not the model an epoch makes");
+        TrainingConfig unchanged = TrainingConfig.builder().network("vgg11").build();
+        assertEquals(Fingerprint.of(unchanged, "data").length(), 16);
+        assertEquals(null, PresetDefaults.changedDropout(unchanged), "vgg11's default never changed: nothing extra hashed");
+        assertEquals(0.2, PresetDefaults.changedDropout(byDefault), "alexnet-cifar's changed default is hashed");
     }
 
     @Test

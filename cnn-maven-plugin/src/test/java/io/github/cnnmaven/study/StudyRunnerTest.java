@@ -40,7 +40,7 @@ class StudyRunnerTest {
         axes.put("learningRate", "1e6"); // diverges: recorded, and it cannot win
         StudySpec spec = StudySpec.parse(null, axes);
         List<StudyVariant> variants = StudyPlan.expand(base, spec, "synthetic", false);
-        return new StudyRequest(SHAPES.prepared(), null, spec, variants, variants.get(0).fingerprint(), out, false, false, 2, null);
+        return new StudyRequest(SHAPES.prepared(), null, spec, variants, variants.get(0).fingerprint(), out, false, false, 2, null, null);
     }
 
     StudyRunner runner() {
@@ -103,6 +103,19 @@ class StudyRunnerTest {
         assertEquals(0, count("Epoch "), log.toString());
     }
 
+    /** -Dcnn.gpus=1 reaches every variant's training, as it reaches train's. */
+    @Test
+    void everyVariantTrainsOnTheStudysDevices() throws Exception {
+        StudyRequest base = request();
+        StudyRequest oneGpu = new StudyRequest(base.dataset(), base.datasetSpec(), base.spec(), base.variants(),
+                base.baseFingerprint(), base.outputDirectory(), false, false, 2, 1, null);
+        for (StudyVariant variant : oneGpu.variants()) {
+            assertEquals(1, StudyRunner.trainRequest(oneGpu, variant).gpus(), variant.name());
+            assertNull(StudyRunner.trainRequest(base, variant).gpus(), "unset: every device");
+        }
+        assertEquals(3, oneGpu.variants().size());
+    }
+
     /** cnn.pretrained in a study: every variant starts from the pretrained weights, frozen as configured. */
     @Test
     void everyVariantFineTunesThePretrainedModel() throws Exception {
@@ -114,7 +127,7 @@ class StudyRunnerTest {
         StudySpec spec = StudySpec.parse(null, Map.of("learningRate", "0.001"));
         List<StudyVariant> variants = StudyPlan.expand(base, spec, "synthetic|pretrained:source-fp", false);
         StudyResult study = runner().run(new StudyRequest(SHAPES.prepared(), null, spec, variants,
-                variants.get(0).fingerprint(), out.resolve("study-out"), false, false, 2, source.modelFile()), SHAPES, null);
+                variants.get(0).fingerprint(), out.resolve("study-out"), false, false, 2, null, source.modelFile()), SHAPES, null);
 
         assertEquals(2, study.variants().size());
         assertEquals(2, count("Fine-tuning from " + source.modelFile() + " (cnn.pretrained: lenet5, fingerprint source-fp"),

@@ -135,6 +135,11 @@ public final class DatasetService {
         Path trainDir = Files.isDirectory(root.resolve("train")) ? root.resolve("train") : root;
         Path testDir = root.resolve("test");
         Map<String, List<Path>> trainClasses = ImageFolderReader.listClasses(trainDir);
+        if (trainClasses.size() < 2) {
+            // Nothing to tell apart; DL4J would refuse the output layer only later, when training starts.
+            throw new DatasetFormatException(trainDir, "holds one class folder, '" + trainClasses.keySet().iterator().next()
+                    + "': a classifier needs at least two classes; add one sub-folder of images for each class");
+        }
         List<String> classNames = new ArrayList<>(trainClasses.keySet());
         List<Map.Entry<Path, Integer>> trainFiles;
         List<Map.Entry<Path, Integer>> testFiles;

@@ -2,6 +2,7 @@ package io.github.cnnmaven.gate;
 
 import io.github.cnnmaven.common.AtomicFiles;
 import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.Markdown;
 import io.github.cnnmaven.output.EpochRecord;
 import io.github.cnnmaven.output.EvaluationResult;
 import io.github.cnnmaven.output.RunRecord;
@@ -38,7 +39,7 @@ public final class CiSummary {
         EvaluationResult.Gate gate = result.gate();
         String verdict = gate == null || gate.rules().isEmpty() ? "no rule set" : gate.passed() ? "passed" : "failed";
         md.append("## CNN accuracy gate: ").append(verdict).append("\n\n");
-        md.append("**").append(title).append("**: test accuracy ").append(f(result.accuracy()));
+        md.append("**").append(Markdown.text(title)).append("**: test accuracy ").append(f(result.accuracy()));
         if (result.top5Accuracy() != null) {
             md.append(", top-5 ").append(f(result.top5Accuracy()));
         }
@@ -47,15 +48,15 @@ public final class CiSummary {
         if (gate != null && !gate.rules().isEmpty()) {
             md.append("| rule | actual | expected | outcome |\n| --- | ---: | ---: | --- |\n");
             for (EvaluationResult.Rule r : gate.rules()) {
-                md.append("| ").append(r.rule()).append(" | ").append(f(r.actual())).append(" | ").append(f(r.expected()))
-                        .append(" | ").append(r.passed() ? "met" : "**violated**: " + r.message()).append(" |\n");
+                md.append("| ").append(Markdown.text(r.rule())).append(" | ").append(f(r.actual())).append(" | ").append(f(r.expected()))
+                        .append(" | ").append(r.passed() ? "met" : "**violated**: " + Markdown.text(r.message())).append(" |\n");
             }
             md.append('\n');
         }
         if (result.baselineComparison() != null && !result.baselineComparison().isEmpty()) {
             md.append("| metric | baseline | now | change |\n| --- | ---: | ---: | ---: |\n");
             for (EvaluationResult.Comparison c : result.baselineComparison()) {
-                md.append("| ").append(c.metric()).append(" | ").append(f(c.baseline())).append(" | ").append(f(c.now()))
+                md.append("| ").append(Markdown.text(c.metric())).append(" | ").append(f(c.baseline())).append(" | ").append(f(c.now()))
                         .append(" | ").append(String.format(Locale.ROOT, "%+.4f", c.change())).append(" |\n");
             }
             md.append('\n');
@@ -68,9 +69,9 @@ public final class CiSummary {
             if (run != null) {
                 md.append(", ").append(minutes(run.trainingSeconds())).append(" of training");
             }
-            md.append(history.stopReason() == null ? "" : "; stopped early: " + history.stopReason()).append(".\n\n");
+            md.append(history.stopReason() == null ? "" : "; stopped early: " + Markdown.text(history.stopReason())).append(".\n\n");
         }
-        md.append("Report: `").append(report).append("`\n");
+        md.append("Report: ").append(Markdown.code(report)).append("\n");
         return md.toString();
     }
 

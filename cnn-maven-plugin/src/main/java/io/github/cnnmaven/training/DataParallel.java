@@ -138,7 +138,8 @@ public final class DataParallel {
         private int steps;
         private double lossSum;
         private CnnException failure;
-        private final Map<Model, double[]> penalties = new IdentityHashMap<>();
+        /** Each worker's data loss of its current step, taken before the update (see onGradientCalculation). */
+        private final Map<Model, Double> dataLoss = new IdentityHashMap<>();
         private ParallelWrapper wrapper;
 
         StepListener(ComputationGraph graph, int epoch, List<TrainingCallback> callbacks, EpochProgress progress,
@@ -150,18 +151,22 @@ public final class DataParallel {
             this.batchPerWorker = batchPerWorker;
         }
 
+        /**
+         * As on one device: the data loss, without the weight-decay penalty DL4J's score adds. Here the
+         * score is computed and the parameters are not yet updated, so the penalty is the one scored.
+         */
+        @Override
+        public synchronized void onGradientCalculation(Model model) {
+            dataLoss.put(model, Trainer.dataLoss(model.score(), (ComputationGraph) model));
+        }
+
         @Override
         public synchronized void iterationDone(Model model, int iteration, int ignoredEpoch) {
             if (failure != null) {
                 return;
             }
-            // As on one device: the data loss, without the weight-decay penalty DL4J's score adds
-            // (refreshed every few steps of each worker: it moves slowly and costs a pass over the weights).
-            double[] penalty = penalties.computeIfAbsent(model, m -> new double[2]);
-            if (penalty[1]++ % Trainer.PENALTY_EVERY == 0) {
-                penalty[0] = ((ComputationGraph) model).calcRegularizationScore(true);
-            }
-            double loss = model.score() - penalty[0];
+            Double stepLoss = dataLoss.remove(model);
+            double loss = stepLoss != null ? stepLoss : Trainer.dataLoss(model.score(), (ComputationGraph) model);
             steps++;
             lossSum += loss;
             try {

@@ -68,8 +68,6 @@ public final class Trainer {
 
     /** Training accuracy is measured on up to this many un-augmented training images at each epoch end. */
     static final int TRAIN_ACCURACY_SAMPLE = 2000;
-    /** Batches between two computations of the weight-decay penalty that the reported loss leaves out. */
-    static final int PENALTY_EVERY = 10;
 
     private final Console console;
 
@@ -262,19 +260,11 @@ public final class Trainer {
                     callbacks, progress);
         }
         AsyncDataSetIterator it = inputs.batches(order, epoch);
-        double penalty = 0;
         try {
             while (it.hasNext()) {
                 DataSet batch = it.next();
-                // DL4J's score adds the weight-decay (or L2) penalty to the data loss; the history reports the
-                // data loss alone, the same quantity as the validation loss, so the two curves compare. The
-                // penalty moves slowly and costs a pass over the weights, so it is refreshed every 10 batches.
-                if (batches % PENALTY_EVERY == 0) {
-                    penalty = graph.calcRegularizationScore(true);
-                }
-                graph.fit(batch);
+                double loss = fitBatch(graph, batch);
                 nativeMemory.maybeTrim();
-                double loss = graph.score() - penalty;
                 batches++;
                 images += batch.numExamples();
                 BatchEnd end = new BatchEnd(epoch, batches, loss, graph);
@@ -288,6 +278,24 @@ public final class Trainer {
             it.shutdown();
         }
         return lossSum / Math.max(1, batches);
+    }
+
+    /**
+     * One training step; returns the batch's data loss (the mean cross-entropy against its labels, as
+     * smoothed by cnn.labelSmoothing), the same quantity as the validation loss, so the two curves compare.
+     */
+    static double fitBatch(ComputationGraph graph, DataSet batch) {
+        // DL4J's score adds the weight-decay (or L2) penalty of the parameters it scored, the ones before
+        // this step's update: take that penalty now. One taken some steps earlier is larger than the
+        // scored one while weight decay shrinks the weights, and drove the reported loss below zero.
+        double penalty = graph.calcRegularizationScore(true);
+        graph.fit(batch);
+        return graph.score() - penalty;
+    }
+
+    /** A step's score less the penalty of the parameters it was scored with (called before their update). */
+    static double dataLoss(double score, ComputationGraph graph) {
+        return score - graph.calcRegularizationScore(true);
     }
 
     private Result overfitVerdict(TrainRequest request, List<EpochRecord> history, ModelSummary summary) throws CnnException {

@@ -156,6 +156,20 @@ class DatasetServiceTest {
         assertNotEquals(prepared.identity(), service.prepare(spec).identity(), "identity follows the content");
     }
 
+    /** One class is refused as soon as the folders are listed: no image is decoded, no training starts. */
+    @Test
+    void aSingleClassFolderIsRefusedNamingTheFolder() throws Exception {
+        Path cats = Files.createDirectories(temp.resolve("one-class/train/cats"));
+        Files.write(cats.resolve("broken.png"), new byte[] {1, 2, 3}); // never decoded: the listing fails first
+        DatasetSpec spec = new DatasetSpec(DatasetKind.FOLDER, null, null, cats.getParent().getParent(), 16, false,
+                temp.resolve("cache"), DatasetSpec.ALL, DatasetSpec.ALL, 0.2, 42, true);
+        DatasetService service = service(true);
+        CnnException e = assertThrows(CnnException.class, () -> service.load(service.prepare(spec), spec));
+        assertTrue(e.getMessage().startsWith(cats.getParent().toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("holds one class folder, 'cats': a classifier needs at least two classes"),
+                e.getMessage());
+    }
+
     @Test
     void folderWithoutTrainFolderIsExplained() throws Exception {
         Path dir = Files.createDirectories(temp.resolve("flat/cats"));

@@ -44,6 +44,36 @@ class CiSummaryTest {
         assertTrue(md.contains("Report: `target/cnn/report/index.html`"), md);
     }
 
+    /** Class names come from folder names: none can break a table, inject HTML or turn into emphasis. */
+    @Test
+    void hostileClassNamesStayTextInEveryCell() {
+        String pipe = "| pipe |";
+        String html = "<img src=x onerror=alert(1)>";
+        String star = "*star*";
+        EvaluationResult.Gate gate = new EvaluationResult.Gate(false, List.of(
+                new EvaluationResult.Rule("minClassAccuracy[" + pipe + "]", 0.5, 0.8, false, "class '" + pipe + "' at 0.5"),
+                new EvaluationResult.Rule("minClassAccuracy[" + html + "]", 0.5, 0.8, false, "class '" + html + "'\nat 0.5"),
+                new EvaluationResult.Rule("minClassAccuracy[" + star + "]", 0.9, 0.8, true, "ok")));
+        EvaluationResult result = new EvaluationResult(0.6, null, List.of(), List.of(pipe, html, star),
+                new long[][] {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}}, List.of(), new EvaluationResult.TestSet("folder", "x", 3),
+                "fp", gate, List.of(new EvaluationResult.Comparison("accuracy[" + star + "]", 0.7, 0.6, -0.1)));
+        String md = CiSummary.markdown("lenet5 on _my_ <b>set</b>", result, null, null, "target/`odd`/index.html");
+
+        assertTrue(md.contains("| minClassAccuracy\\[\\| pipe \\|\\] | 0.5000 | 0.8000 | **violated**: class '\\| pipe"
+                + " \\|' at 0.5 |"), md);
+        assertTrue(md.contains("minClassAccuracy\\[&lt;img src=x onerror=alert(1)&gt;\\]"), md);
+        assertTrue(md.contains("| minClassAccuracy\\[\\*star\\*\\] | 0.9000 | 0.8000 | met |"), md);
+        assertTrue(md.contains("| accuracy\\[\\*star\\*\\] | 0.7000 | 0.6000 | -0.1000 |"), md);
+        assertTrue(md.contains("**lenet5 on \\_my\\_ &lt;b&gt;set&lt;/b&gt;**"), md);
+        assertTrue(md.contains("Report: `` target/`odd`/index.html ``"), md);
+        assertTrue(!md.contains("<img") && !md.contains("<b>"), "no raw HTML: " + md);
+        for (String line : md.split("\n")) {
+            if (line.startsWith("| minClassAccuracy")) {
+                assertEquals(5, line.replace("\\|", "").chars().filter(c -> c == '|').count(), "four cells: " + line);
+            }
+        }
+    }
+
     @Test
     void onGitHubActionsItIsAppendedToTheJobSummary() throws Exception {
         Path job = Files.writeString(temp.resolve("step-summary.md"), "# earlier step\n");

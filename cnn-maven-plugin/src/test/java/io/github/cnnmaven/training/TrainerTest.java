@@ -11,13 +11,27 @@ import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.LoadedDataset;
 import io.github.cnnmaven.testing.SyntheticDatasets;
 import io.github.cnnmaven.testing.TrainingFixtures;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.regularization.WeightDecay;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -192,6 +206,42 @@ class TrainerTest {
                     + result.history());
             assertTrue(e.trainLoss() > 0 && e.trainLoss() < Math.log(10) + 0.5, "a cross-entropy of 10 classes: " + e);
         }
+    }
+
+    /**
+     * Each step's reported loss is exactly the batch's mean cross-entropy under the parameters it was
+     * scored with, and nothing else: with a heavy weight decay, a penalty taken some steps earlier (as
+     * before) is larger than the scored one and drove the loss below zero.
+     */
+    @Test
+    void eachStepsLossIsTheMeanCrossEntropyOfItsBatch() {
+        ComputationGraph graph = new ComputationGraph(new NeuralNetConfiguration.Builder().seed(3)
+                .dataType(DataType.FLOAT).updater(new Adam(0.05)).regularization(List.of(new WeightDecay(0.5, true)))
+                .graphBuilder().addInputs("in")
+                .addLayer("dense", new DenseLayer.Builder().nIn(8).nOut(16).activation(Activation.RELU).build(), "in")
+                .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(16).nOut(3)
+                        .activation(Activation.SOFTMAX).build(), "dense")
+                .setOutputs("out").build());
+        graph.init();
+        Random random = new Random(5);
+        for (int step = 0; step < 30; step++) {
+            float[][] x = new float[16][8];
+            float[][] y = new float[16][3];
+            for (int i = 0; i < 16; i++) {
+                int label = random.nextInt(3);
+                for (int j = 0; j < 8; j++) {
+                    x[i][j] = (float) (random.nextGaussian() * 0.3 + (j % 3 == label ? 1 : 0));
+                }
+                y[i][label] = 1;
+            }
+            DataSet batch = new DataSet(Nd4j.create(x), Nd4j.create(y));
+            INDArray p = graph.outputSingle(false, batch.getFeatures()); // no dropout, no batch norm: as fit scores it
+            double crossEntropy = -Transforms.log(p.mul(batch.getLabels()).sum(1), false).meanNumber().doubleValue();
+            double loss = Trainer.fitBatch(graph, batch);
+            assertEquals(crossEntropy, loss, 1e-4, "step " + step);
+            assertTrue(loss > 0, "a cross-entropy is never below zero: step " + step + ", " + loss);
+        }
+        assertTrue(graph.calcRegularizationScore(true) > 0.01, "the penalty left out is not negligible here");
     }
 
     /** Images stored at 40 px with a 32 px input: resizecrop trains on random crops, validation and evaluation take the centre. */

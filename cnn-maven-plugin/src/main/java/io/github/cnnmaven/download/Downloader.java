@@ -11,6 +11,7 @@ import java.net.Authenticator;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.PasswordAuthentication;
+import java.net.ProtocolException;
 import java.net.Proxy;
 import java.net.URI;
 import java.nio.file.Files;
@@ -20,6 +21,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Fetches one URL into a file: {@code http}/{@code https} through the configured proxies with
@@ -28,11 +32,19 @@ import java.util.Locale;
  */
 public final class Downloader {
 
-    /** How hard to try. Tests shorten the back-off; users get the defaults. */
+    /**
+     * How hard to try. Tests shorten the back-off; users get the defaults.
+     *
+     * @param quietNotice how long a connection may go without a byte before the log says what is awaited
+     */
     public record RetryPolicy(int maxAttempts, Duration initialBackoff, Duration connectTimeout,
-                              Duration readTimeout) {
+                              Duration readTimeout, Duration quietNotice) {
         public static RetryPolicy defaults() {
             return new RetryPolicy(4, Duration.ofSeconds(2), Duration.ofSeconds(30), Duration.ofSeconds(60));
+        }
+
+        public RetryPolicy(int maxAttempts, Duration initialBackoff, Duration connectTimeout, Duration readTimeout) {
+            this(maxAttempts, initialBackoff, connectTimeout, readTimeout, Duration.ofSeconds(5));
         }
     }
 
@@ -86,6 +98,10 @@ public final class Downloader {
                             + ". Check the URL (cnn.datasetUrl) or the server.", e);
                 }
                 last = e;
+            } catch (ProtocolException e) {
+                // a redirect loop or a malformed answer: the same request gets the same answer
+                throw new CnnException("Download of " + url + " failed: " + describe(e) + ". Check the URL"
+                        + " (cnn.datasetUrl) or the server; retrying cannot help.", e);
             } catch (IOException e) {
                 last = e; // time-outs, resets and cut-off transfers are worth another try
             }
@@ -103,12 +119,13 @@ public final class Downloader {
 
     private long fetchOnce(URI url, Path target) throws IOException {
         HttpURLConnection connection = open(url);
-        try {
+        try (QuietWatch watch = new QuietWatch(url, retry, console)) {
             connection.setConnectTimeout((int) retry.connectTimeout().toMillis());
             connection.setReadTimeout((int) retry.readTimeout().toMillis());
             connection.setInstanceFollowRedirects(true);
             connection.setRequestProperty("User-Agent", "cnn-maven-plugin");
             int status = connection.getResponseCode();
+            watch.received(0, "bytes");
             if (status != HttpURLConnection.HTTP_OK) {
                 throw new HttpStatusException(status, connection.getResponseMessage(), url);
             }
@@ -121,6 +138,7 @@ public final class Downloader {
                 for (int n; (n = in.read(buffer)) > 0; ) {
                     out.write(buffer, 0, n);
                     received += n;
+                    watch.received(received, "more bytes");
                     progress.update(received);
                 }
             }
@@ -189,6 +207,51 @@ public final class Downloader {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CnnException("Interrupted while waiting to retry a download", e);
+        }
+    }
+
+    /**
+     * Says what a download waits for when a connection has gone {@code quietNotice} without a byte
+     * (a server that never answers would otherwise keep a build silent until its read time-out), then
+     * again at every further multiple of it. A daemon timer, stopped when the attempt ends.
+     */
+    static final class QuietWatch implements AutoCloseable {
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cnn-download-watch");
+            t.setDaemon(true);
+            return t;
+        });
+        private final long started = System.nanoTime();
+        private volatile long lastByte = started;
+        private volatile long bytes;
+        private volatile String awaited = "an answer";
+        private int notices;
+
+        QuietWatch(URI url, RetryPolicy retry, Console console) {
+            long every = Math.max(1, retry.quietNotice().toMillis());
+            timer.scheduleAtFixedRate(() -> {
+                double quiet = (System.nanoTime() - lastByte) / 1e9;
+                if (quiet * 1000 >= every * (notices + 1)) {
+                    notices++;
+                    console.info(String.format(Locale.ROOT, "Still waiting for %s from %s: nothing for %.0f s%s (read"
+                                    + " time-out %d s)", awaited, url.getHost(), quiet,
+                            bytes > 0 ? " after " + Progress.megabytes(bytes) : "", retry.readTimeout().toSeconds()));
+                }
+            }, every / 4, every / 4, TimeUnit.MILLISECONDS);
+        }
+
+        void received(long total, String next) {
+            if (total != bytes || !next.equals(awaited)) {
+                bytes = total;
+                awaited = next;
+                lastByte = System.nanoTime();
+                notices = 0;
+            }
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
         }
     }
 

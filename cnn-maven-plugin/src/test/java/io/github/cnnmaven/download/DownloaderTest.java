@@ -27,7 +27,7 @@ class DownloaderTest {
 
     @TempDir
     Path temp;
-    final List<String> log = new ArrayList<>();
+    final List<String> log = new CopyOnWriteArrayList<>(); // the quiet-connection notice logs from its own thread
 
     Downloader downloader(List<ProxySettings> proxies, boolean progress) {
         return new Downloader(proxies, new Downloader.RetryPolicy(2, Duration.ofMillis(10), Duration.ofSeconds(5),
@@ -112,6 +112,84 @@ class DownloaderTest {
             assertEquals(2, log.size(), log.toString());
             assertTrue(log.get(1).startsWith("Downloaded 4.2 MB in"), log.get(1));
         } finally {
+            http.stop(0);
+        }
+    }
+
+    static HttpServer serve(com.sun.net.httpserver.HttpHandler handler) throws Exception {
+        HttpServer http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 4);
+        http.createContext("/", handler);
+        http.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        http.start();
+        return http;
+    }
+
+    /** A 500 is retried, and each retry says why and how long it waits. */
+    @Test
+    void eachRetryIsLoggedWithItsCauseAndDelay() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        HttpServer http = serve(exchange -> {
+            try (exchange) {
+                byte[] body = "data".getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(calls.incrementAndGet() == 1 ? 500 : 200, body.length);
+                exchange.getResponseBody().write(body);
+            }
+        });
+        try {
+            URI url = URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/f");
+            assertEquals(4, downloader(List.of(), false).download(url, temp.resolve("f")));
+            assertEquals(2, calls.get());
+            assertTrue(log.contains("Download of " + url + " failed (HttpStatusException: HTTP 500 Internal Server Error for "
+                    + url + "); retrying in 0.01 s (attempt 2 of 2)"), log.toString());
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    /** A redirect loop gives the same answer every time: one attempt, a message that says so. */
+    @Test
+    void aRedirectLoopIsNotRetried() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        HttpServer http = serve(exchange -> {
+            try (exchange) {
+                calls.incrementAndGet();
+                exchange.getResponseHeaders().add("Location", "/loop");
+                exchange.sendResponseHeaders(302, -1);
+            }
+        });
+        try {
+            URI url = URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/loop");
+            CnnException e = assertThrows(CnnException.class, () -> downloader(List.of(), false).download(url, temp.resolve("x")));
+            assertTrue(e.getMessage().contains("Server redirected too many"), e.getMessage());
+            assertTrue(e.getMessage().endsWith("retrying cannot help."), e.getMessage());
+            assertTrue(log.stream().noneMatch(l -> l.contains("retrying in")), log.toString());
+            assertTrue(calls.get() <= 21, "one attempt's redirects (HttpURLConnection follows 20): " + calls.get());
+        } finally {
+            http.stop(0);
+        }
+    }
+
+    /** A server that never answers: the log says what is awaited, long before the read time-out. */
+    @Test
+    void aSilentServerIsNamedWhileWaiting() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        HttpServer http = serve(exchange -> {
+            try (exchange) {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            URI url = URI.create("http://127.0.0.1:" + http.getAddress().getPort() + "/never");
+            Downloader patient = new Downloader(List.of(), new Downloader.RetryPolicy(1, Duration.ofMillis(10),
+                    Duration.ofSeconds(5), Duration.ofMillis(1500), Duration.ofMillis(300)), Console.of(log::add, log::add), false);
+            CnnException e = assertThrows(CnnException.class, () -> patient.download(url, temp.resolve("x")));
+            assertTrue(e.getMessage().contains("SocketTimeoutException"), e.getMessage());
+            assertTrue(log.stream().anyMatch(l -> l.matches("Still waiting for an answer from 127\\.0\\.0\\.1: nothing for \\d+ s"
+                    + " \\(read time-out 1 s\\)")), log.toString());
+        } finally {
+            release.countDown();
             http.stop(0);
         }
     }

@@ -41,16 +41,28 @@ public final class Json {
         }
     }
 
-    /** Reads {@code file} as {@code type}; null when it does not exist. Invalid content is an error naming the file. */
+    /**
+     * Reads one of the plugin's own files as {@code type}; null when it does not exist. Invalid content is
+     * an error naming the file; the plugin wrote it, so writing it again is the remedy.
+     */
     public static <T> T read(Path file, Class<T> type) throws CnnException {
+        return read(file, type, file.getFileName().toString(), "delete it, or run the goal that writes it again");
+    }
+
+    /**
+     * Reads {@code file} as {@code type}; null when it does not exist.
+     *
+     * @param what   what the file should be, in the message ("an evaluation.json")
+     * @param remedy the message's end: how the user puts it right
+     */
+    public static <T> T read(Path file, Class<T> type, String what, String remedy) throws CnnException {
         if (!Files.isRegularFile(file)) {
             return null;
         }
         try {
             return MAPPER.readValue(file.toFile(), type);
         } catch (JsonProcessingException e) {
-            throw new CnnException(file + " is not a valid " + file.getFileName() + " (" + e.getOriginalMessage()
-                    + "): delete it, or run the goal that writes it again", e);
+            throw new CnnException(file + " is not a valid " + what + " (" + e.getOriginalMessage() + "): " + remedy, e);
         } catch (IOException e) {
             throw new CnnException("Could not read " + file + ": " + e.getMessage(), e);
         }

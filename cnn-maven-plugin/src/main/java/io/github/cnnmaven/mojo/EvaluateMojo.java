@@ -26,7 +26,7 @@ public class EvaluateMojo extends AbstractTrainingMojo {
 
     /** The build fails when test accuracy is below this fraction (0..1). */
     @Parameter(property = "cnn.minAccuracy")
-    private Double minAccuracy;
+    private String minAccuracy;
 
     /** A committed evaluation.json from an earlier run to compare against. */
     @Parameter(property = "cnn.baseline")
@@ -34,11 +34,11 @@ public class EvaluateMojo extends AbstractTrainingMojo {
 
     /** The allowed absolute drop in test accuracy against the baseline. */
     @Parameter(property = "cnn.maxAccuracyDrop", defaultValue = "0.01")
-    private double maxAccuracyDrop;
+    private String maxAccuracyDrop;
 
     /** The minimum accuracy of every class (0..1); off by default. */
     @Parameter(property = "cnn.minClassAccuracy")
-    private Double minClassAccuracy;
+    private String minClassAccuracy;
 
     /** false turns a violated gate into warnings. */
     @Parameter(property = "cnn.haltOnFailure", defaultValue = "true")
@@ -64,8 +64,11 @@ public class EvaluateMojo extends AbstractTrainingMojo {
 
     @Override
     protected void run() throws CnnException, MojoFailureException {
-        GateSettings gate = new GateSettings(minAccuracy, baseline == null ? null : baseline.toPath(), maxAccuracyDrop,
-                minClassAccuracy, haltOnFailure, maxThumbnails, Choice.parse(Tta.class, tta == null ? "none" : tta, "cnn.tta"));
+        // The limits are read as text so that 'abc' gets the documented message, not Maven's conversion error.
+        GateSettings gate = new GateSettings(GateSettings.fraction("cnn.minAccuracy", minAccuracy),
+                baseline == null ? null : baseline.toPath(), GateSettings.fraction("cnn.maxAccuracyDrop", maxAccuracyDrop),
+                GateSettings.fraction("cnn.minClassAccuracy", minClassAccuracy), haltOnFailure, maxThumbnails,
+                Choice.parse(Tta.class, tta == null ? "none" : tta, "cnn.tta"));
         EvaluateModel.Verdict verdict = new EvaluateModel(datasets(), forks(), output(), console())
                 .run(trainingSetup(), gate, projectName(), this::display);
         if (verdict.failed()) {

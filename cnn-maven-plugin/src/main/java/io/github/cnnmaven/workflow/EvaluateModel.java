@@ -3,6 +3,7 @@ package io.github.cnnmaven.workflow;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
 import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.common.Json;
 import io.github.cnnmaven.common.ProcessLock;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.PreparedDataset;
@@ -97,7 +98,13 @@ public final class EvaluateModel {
             throw new InvalidConfigurationException("cnn.baseline " + file + " does not exist: commit the evaluation.json of"
                     + " a good run (target/cnn/evaluation.json) and point cnn.baseline at it");
         }
-        return EvaluationResult.read(file, "the baseline (cnn.baseline)");
+        // A committed file of the user's: say what it must be, never to delete it.
+        try {
+            return Json.read(file, EvaluationResult.class, "evaluation.json", "point cnn.baseline at an evaluation.json"
+                    + " that the evaluate goal wrote (target/cnn/evaluation.json of a good run)");
+        } catch (CnnException e) {
+            throw new InvalidConfigurationException("cnn.baseline " + e.getMessage());
+        }
     }
 
     private Verdict verdict(EvaluationResult.Gate gate, boolean haltOnFailure, String evaluationFile) {

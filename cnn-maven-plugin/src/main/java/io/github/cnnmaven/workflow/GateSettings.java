@@ -32,6 +32,18 @@ public record GateSettings(Double minAccuracy, Path baseline, double maxAccuracy
         return this;
     }
 
+    /** A limit as written in the POM or on the command line; null when unset. */
+    public static Double fraction(String property, String text) throws InvalidConfigurationException {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        try {
+            return Double.valueOf(text.trim());
+        } catch (NumberFormatException e) {
+            throw InvalidConfigurationException.of(property, text, "use a fraction from 0 to 1, such as 0.8");
+        }
+    }
+
     private static void fraction(String property, Double value) throws InvalidConfigurationException {
         if (value != null && !(value >= 0 && value <= 1)) {
             throw InvalidConfigurationException.of(property, value, "use a fraction from 0 to 1, such as 0.8");

@@ -1,6 +1,7 @@
 package io.github.cnnmaven.workflow;
 
 import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.common.ZipIntegrity;
 import io.github.cnnmaven.config.Augment;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetKind;
@@ -118,6 +119,11 @@ public record TrainingSetup(DatasetSpec dataset, TrainingConfig config, boolean 
             } catch (IOException e) {
                 throw new InvalidConfigurationException("cnn.pretrained " + pretrained + " cannot be read: " + e.getMessage());
             }
+        }
+        String damage = format == PretrainedFormat.TRAIN_GOAL_MODEL ? ZipIntegrity.problem(pretrained) : null;
+        if (damage != null) {
+            throw new InvalidConfigurationException("cnn.pretrained " + pretrained + " is damaged (" + damage + "): it is"
+                    + " not a whole model.zip. Copy it again, or train it again with the train goal");
         }
         ModelMetadata metadata;
         try {

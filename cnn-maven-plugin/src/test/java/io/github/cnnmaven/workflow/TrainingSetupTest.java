@@ -24,6 +24,7 @@ import java.util.zip.ZipOutputStream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** cnn.pretrained and cnn.freezeEpochs are checked before anything is downloaded; the fingerprint covers the pretrained model. */
 class TrainingSetupTest {
@@ -53,6 +54,13 @@ class TrainingSetupTest {
         }
         assertEquals("cnn.pretrained " + zipWithoutMetadata + neither, assertThrows(InvalidConfigurationException.class,
                 () -> setup(lenet5, zipWithoutMetadata).validate()).getMessage());
+        Path whole = model("cut.zip", "lenet5", "fp-cut");
+        byte[] bytes = Files.readAllBytes(whole);
+        Path cut = Files.write(whole, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        String damaged = assertThrows(InvalidConfigurationException.class, () -> setup(lenet5, cut).validate()).getMessage();
+        assertTrue(damaged.startsWith("cnn.pretrained " + cut + " is damaged ("), damaged);
+        assertTrue(damaged.endsWith("): it is not a whole model.zip. Copy it again, or train it again with the train goal"),
+                damaged);
         Path resnet = model("resnet.zip", "resnet20", "fp-resnet");
         assertEquals("cnn.pretrained " + resnet + " is a resnet20 network, but this build trains lenet5: fine-tuning needs"
                 + " the same network (cnn.network, or the same <layers>)", assertThrows(InvalidConfigurationException.class,

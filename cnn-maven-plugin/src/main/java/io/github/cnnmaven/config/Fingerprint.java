@@ -22,6 +22,7 @@ public final class Fingerprint {
     public static String of(TrainingConfig config, String dataIdentity) {
         ObjectNode node = Json.CANONICAL.valueToTree(config);
         node.remove("maxMinutes"); // a time budget changes when training stops, not what an epoch does
+        node.remove("minEpochs"); // likewise the epochs the budget keeps
         Double changedDefault = PresetDefaults.changedDropout(config);
         if (changedDefault != null) {
             node.put("presetDropout", changedDefault);

@@ -48,7 +48,9 @@ public record TrainingConfig(
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int freezeEpochs,
         // the side image-folder images are stored at before resizecrop/randomresizedcrop take the
         // input out of them; 0: the preset ratio 8/7 of cnn.imageSize (256 for 224). Absent when 0.
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int resizeTo) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int resizeTo,
+        // the epochs a time budget never cuts; like cnn.maxMinutes, outside the fingerprint
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int minEpochs) {
 
     public static final Set<String> PRESETS = Set.of("lenet5", "alexnet-cifar", "alexnet", "vgg11", "vgg13", "vgg16",
             "vgg19", "nin", "googlenet", "resnet20", "resnet18", "resnet34", "resnet50");
@@ -139,6 +141,10 @@ public record TrainingConfig(
         }
         if (maxMinutes < 0) {
             throw InvalidConfigurationException.of("cnn.maxMinutes", maxMinutes, "use 0 (no limit) or a number of minutes");
+        }
+        if (minEpochs < 0 || minEpochs > epochs) {
+            throw InvalidConfigurationException.of("cnn.minEpochs", minEpochs, "use 0 (none) or a number of epochs up to"
+                    + " cnn.epochs (" + epochs + ") that a time budget (cnn.maxMinutes) never cuts");
         }
         if (freezeEpochs < 0) {
             throw InvalidConfigurationException.of("cnn.freezeEpochs", freezeEpochs, "use 0 (off) or a number of epochs"
@@ -247,6 +253,7 @@ public record TrainingConfig(
         private Integer overfit;
         private int freezeEpochs;
         private int resizeTo;
+        private int minEpochs;
 
         private Builder() {
         }
@@ -280,6 +287,7 @@ public record TrainingConfig(
             overfit = c.overfit;
             freezeEpochs = c.freezeEpochs;
             resizeTo = c.resizeTo;
+            minEpochs = c.minEpochs;
         }
 
         public Builder network(String v) { network = v; return this; }
@@ -307,6 +315,7 @@ public record TrainingConfig(
         public Builder balance(Balance v) { balance = v; return this; }
         public Builder earlyStopping(int v) { earlyStopping = v; return this; }
         public Builder maxMinutes(int v) { maxMinutes = v; return this; }
+        public Builder minEpochs(int v) { minEpochs = v; return this; }
         public Builder overfit(Integer v) { overfit = v; return this; }
         public Builder freezeEpochs(int v) { freezeEpochs = v; return this; }
         public Builder resizeTo(int v) { resizeTo = v; return this; }
@@ -344,6 +353,7 @@ public record TrainingConfig(
                     case "balance" -> balance = Choice.parse(Balance.class, v, where);
                     case "earlyStopping" -> earlyStopping = Integer.parseInt(v);
                     case "maxMinutes" -> maxMinutes = Integer.parseInt(v);
+                    case "minEpochs" -> minEpochs = Integer.parseInt(v);
                     case "overfit" -> overfit = v.isEmpty() ? null : Integer.parseInt(v);
                     case "freezeEpochs" -> freezeEpochs = Integer.parseInt(v);
                     case "resizeTo" -> resizeTo = Integer.parseInt(v);
@@ -388,7 +398,7 @@ public record TrainingConfig(
             return new TrainingConfig(network, layers, kernelSize, epochs, batchSize, seed, validationSplit, optimizer,
                     rate, momentum, weightDecay, schedule, stepSize, milestones, gamma, patience, warmupEpochs,
                     dropout, batchNorm, labelSmoothing, gradientClip, augment, balance, earlyStopping, maxMinutes, overfit,
-                    freezeEpochs, resizeTo);
+                    freezeEpochs, resizeTo, minEpochs);
         }
     }
 }

@@ -119,6 +119,13 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     @Parameter(property = "cnn.maxMinutes", defaultValue = "0")
     protected int maxMinutes;
 
+    /**
+     * The epochs a time budget never cuts: on a slow or busy machine training runs past cnn.maxMinutes
+     * rather than below them, and says so. 0 is none.
+     */
+    @Parameter(property = "cnn.minEpochs", defaultValue = "0")
+    protected int minEpochs;
+
     /** Ignore checkpoints and fingerprints and train from scratch. */
     @Parameter(property = "cnn.fresh", defaultValue = "false")
     protected boolean fresh;
@@ -207,7 +214,7 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
                 .epochs(epochs).batchSize(batchSize).seed(seed).validationSplit(validationSplit).momentum(momentum)
                 .weightDecay(weightDecay).stepSize(stepSize).gamma(gamma).patience(patience).warmupEpochs(warmupEpochs)
                 .dropout(dropout).batchNorm(batchNorm).labelSmoothing(labelSmoothing).gradientClip(gradientClip)
-                .earlyStopping(earlyStopping).maxMinutes(maxMinutes).overfit(overfit).freezeEpochs(freezeEpochs)
+                .earlyStopping(earlyStopping).maxMinutes(maxMinutes).minEpochs(minEpochs).overfit(overfit).freezeEpochs(freezeEpochs)
                 .resizeTo(resizeTo)
                 .optimizer(Choice.parse(Optimizer.class, optimizer, "cnn.optimizer"))
                 .schedule(Choice.parse(Schedule.class, schedule, "cnn.schedule"))

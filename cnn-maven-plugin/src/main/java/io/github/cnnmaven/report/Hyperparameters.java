@@ -70,6 +70,9 @@ final class Hyperparameters {
         }
         if (c.maxMinutes() > 0) {
             row(rows, "maxMinutes", c.maxMinutes() + " minutes");
+            if (c.minEpochs() > 0) {
+                row(rows, "minEpochs", c.minEpochs() + " epochs, whatever the budget");
+            }
         }
         row(rows, "seed", String.valueOf(c.seed()));
         return rows;

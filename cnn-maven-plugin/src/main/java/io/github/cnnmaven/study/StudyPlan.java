@@ -29,6 +29,7 @@ public final class StudyPlan {
             "epochs", "every variant gets the same epoch budget",
             "earlyStopping", "every variant gets the same epoch budget (set cnn.earlyStopping on the base instead)",
             "maxMinutes", "the time budget applies to every variant alike (set cnn.maxMinutes on the base instead)",
+            "minEpochs", "the time budget applies to every variant alike (set cnn.minEpochs on the base instead)",
             "overfit", "the overfit sanity check is not a study",
             "layers", "declare <layers> on the base; vary presets with the network axis");
 

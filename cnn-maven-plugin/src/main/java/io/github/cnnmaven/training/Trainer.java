@@ -129,10 +129,10 @@ public final class Trainer {
             BudgetPlanner.Replanner replanner = config.schedule().dependsOnLength()
                     ? (g, epochs) -> Schedules.replan(g, config, steps, epochs) : (g, epochs) -> { };
             double validationShare = (split.validation().length + TRAIN_ACCURACY_SAMPLE) / (3.0 * split.train().length);
-            planner = new BudgetPlanner(config.maxMinutes(), config.epochs(), steps, validationShare, replanner,
+            planner = new BudgetPlanner(config.maxMinutes(), config.epochs(), config.minEpochs(), steps, validationShare, replanner,
                     System::nanoTime, console);
             callbacks.add(planner);
-            callbacks.add(new TimeBudget(config.maxMinutes())); // the hard stop, should the plan overrun
+            callbacks.add(new TimeBudget(config.maxMinutes(), config.minEpochs())); // the hard stop, should the plan overrun
         }
         Checkpointer checkpointer = new Checkpointer(out.checkpointDirectory().resolve("last.zip"), request.fingerprint(),
                 callbacks);

@@ -13,6 +13,10 @@ import java.util.function.LongSupplier;
  * plans again after every epoch from the epochs' measured times (shrinking at any time, growing only
  * in the first half, before the rate falls). The plan is its state, saved in the checkpoint with the
  * network (whose schedule holds it), so a resumed run keeps it; the fingerprint never sees it.
+ *
+ * <p>{@code cnn.minEpochs} is the floor: a machine too slow or too busy for that many epochs in the
+ * budget still gets them, and the log says the run will overrun, rather than training a model too short
+ * to pass a gate tuned for the budget on a normal machine.
  */
 public final class BudgetPlanner extends StatefulCallback<BudgetPlanner.State> {
 
@@ -31,6 +35,7 @@ public final class BudgetPlanner extends StatefulCallback<BudgetPlanner.State> {
 
     private final int minutes;
     private final int maxEpochs;
+    private final int minEpochs;
     private final int stepsPerEpoch;
     private final double validationShare;
     private final Replanner replanner;
@@ -40,14 +45,16 @@ public final class BudgetPlanner extends StatefulCallback<BudgetPlanner.State> {
 
     /**
      * @param maxEpochs       {@code cnn.epochs}: never more
+     * @param minEpochs       {@code cnn.minEpochs}: never fewer, whatever the budget
      * @param validationShare the time of an epoch's validation as a share of its training time, guessed
      *                        for the first plan (later plans use the measured epochs)
      */
-    public BudgetPlanner(int minutes, int maxEpochs, int stepsPerEpoch, double validationShare, Replanner replanner,
-                         LongSupplier nanos, Console console) {
+    public BudgetPlanner(int minutes, int maxEpochs, int minEpochs, int stepsPerEpoch, double validationShare,
+                         Replanner replanner, LongSupplier nanos, Console console) {
         super(State.class, new State(0));
         this.minutes = minutes;
         this.maxEpochs = maxEpochs;
+        this.minEpochs = Math.min(minEpochs, maxEpochs);
         this.stepsPerEpoch = stepsPerEpoch;
         this.validationShare = validationShare;
         this.replanner = replanner;
@@ -79,7 +86,7 @@ public final class BudgetPlanner extends StatefulCallback<BudgetPlanner.State> {
         if (batch.iteration() - 1 >= measured) {
             double secondsPerStep = (nanos.getAsLong() - firstStepNanos) / 1e9 / (batch.iteration() - 1);
             double epochSeconds = secondsPerStep * stepsPerEpoch * (1 + validationShare);
-            plan(batch.graph(), fitting(epochSeconds, 0, 0), String.format(Locale.ROOT,
+            plan(batch.graph(), fitting(epochSeconds, 0, 0), epochSeconds, String.format(Locale.ROOT,
                     "%.1f s an epoch expected from the first %d steps", epochSeconds, batch.iteration() - 1));
         }
     }
@@ -88,10 +95,11 @@ public final class BudgetPlanner extends StatefulCallback<BudgetPlanner.State> {
     public String afterEpoch(EpochEnd epoch) {
         double perEpoch = epoch.secondsSoFar() / epoch.history().size();
         int fit = fitting(perEpoch, epoch.epoch(), epoch.secondsSoFar());
+        int kept = kept(fit);
         int planned = plannedEpochs();
         boolean early = epoch.epoch() <= planned / 2;
-        if (fit < planned || fit > planned && early) {
-            plan(epoch.graph(), fit, String.format(Locale.ROOT, "%.1f s an epoch measured over %d epoch%s", perEpoch,
+        if (kept < planned || kept > planned && early) {
+            plan(epoch.graph(), fit, perEpoch, String.format(Locale.ROOT, "%.1f s an epoch measured over %d epoch%s", perEpoch,
                     epoch.history().size(), epoch.history().size() == 1 ? "" : "s"));
         }
         return epoch.epoch() >= plannedEpochs() && epoch.epoch() < maxEpochs
@@ -107,7 +115,13 @@ public final class BudgetPlanner extends StatefulCallback<BudgetPlanner.State> {
         return Math.max(Math.max(1, done), Math.min(maxEpochs, done + more));
     }
 
-    private void plan(ComputationGraph graph, int epochs, String why) {
+    /** The epochs trained for a budget that fits {@code fit}: at least {@code cnn.minEpochs}. */
+    int kept(int fit) {
+        return Math.max(fit, minEpochs);
+    }
+
+    private void plan(ComputationGraph graph, int fit, double secondsPerEpoch, String why) {
+        int epochs = kept(fit);
         if (epochs == state.plannedEpochs()) {
             return;
         }
@@ -116,6 +130,13 @@ public final class BudgetPlanner extends StatefulCallback<BudgetPlanner.State> {
             replanner.replan(graph, epochs);
         }
         state = new State(epochs);
+        if (epochs > fit) {
+            console.warn(String.format(Locale.ROOT, "%s only %d of the %d epochs fit in %d minutes (cnn.maxMinutes; %s),"
+                            + " but cnn.minEpochs keeps %d: training runs past the budget, about %.0f minutes in all",
+                    first ? "Time budget:" : "Time budget re-planned:", fit, maxEpochs, minutes, why, epochs,
+                    epochs * secondsPerEpoch / 60));
+            return;
+        }
         console.info((first ? "Time budget: " : "Time budget re-planned: ") + epochs + " of the " + maxEpochs
                 + " epochs fit in " + minutes + " minutes (cnn.maxMinutes; " + why + ")"
                 + (epochs < maxEpochs ? ": the schedule is planned to end after epoch " + epochs : ""));

@@ -7,9 +7,12 @@ package io.github.cnnmaven.training.callback;
 public final class TimeBudget implements TrainingCallback {
 
     private final int minutes;
+    private final int minEpochs;
 
-    public TimeBudget(int minutes) {
+    /** @param minEpochs {@code cnn.minEpochs}: the epochs it never stops before */
+    public TimeBudget(int minutes, int minEpochs) {
         this.minutes = minutes;
+        this.minEpochs = minEpochs;
     }
 
     @Override
@@ -19,7 +22,7 @@ public final class TimeBudget implements TrainingCallback {
 
     @Override
     public String afterEpoch(EpochEnd epoch) {
-        return epoch.secondsSoFar() >= minutes * 60.0 && epoch.epoch() < epoch.epochs()
+        return epoch.secondsSoFar() >= minutes * 60.0 && epoch.epoch() < epoch.epochs() && epoch.epoch() >= minEpochs
                 ? "time budget of " + minutes + " minutes (cnn.maxMinutes) used up" : null;
     }
 }

@@ -45,7 +45,11 @@ class BudgetPlannerTest {
     }
 
     BudgetPlanner planner() {
-        return new BudgetPlanner(1, 20, STEPS, 0.0, (g, epochs) -> Schedules.replan(g, config, STEPS, epochs),
+        return planner(0);
+    }
+
+    BudgetPlanner planner(int minEpochs) {
+        return new BudgetPlanner(1, 20, minEpochs, STEPS, 0.0, (g, epochs) -> Schedules.replan(g, config, STEPS, epochs),
                 () -> now[0], Console.of(log::add, log::add));
     }
 
@@ -68,6 +72,41 @@ class BudgetPlannerTest {
         }
         return planner.afterEpoch(new EpochEnd(history.get(epoch - 1), graph, null, true, planner.plannedEpochs(),
                 secondsEach * epoch, history));
+    }
+
+    /**
+     * cnn.minEpochs: on a machine too slow for them in the budget (here 20 s an epoch: 3 fit in a
+     * minute) the plan keeps the minimum, the schedule ends there, the log says it overruns, and the
+     * hard stop does not cut it short.
+     */
+    @Test
+    void aSlowMachineStillGetsTheMinimumEpochsAndIsToldItOverruns() {
+        BudgetPlanner planner = planner(8);
+        firstEpoch(planner, 2.0);
+        assertEquals(8, planner.plannedEpochs(), "3 fit, 8 kept");
+        assertEquals("Time budget: only 3 of the 20 epochs fit in 1 minutes (cnn.maxMinutes; 20.0 s an epoch expected"
+                + " from the first 5 steps), but cnn.minEpochs keeps 8: training runs past the budget, about 3 minutes in all",
+                log.get(0));
+        assertNull(endEpoch(planner, 1, 40.0), "twice as slow again: still 8");
+        assertEquals(8, planner.plannedEpochs());
+        TimeBudget budget = new TimeBudget(1, 8);
+        for (int epoch = 1; epoch < 8; epoch++) {
+            assertNull(budget.afterEpoch(epochEnd(epoch, 20.0)), "the budget is used up, the minimum is not: " + epoch);
+        }
+        assertEquals("time budget of 1 minutes (cnn.maxMinutes) used up", budget.afterEpoch(epochEnd(8, 20.0)));
+        assertEquals("the 8 epochs planned for the time budget of 1 minutes (cnn.maxMinutes) are done",
+                endEpoch(planner, 8, 20.0));
+        assertEquals(8, planner.kept(3));
+        assertEquals(12, planner.kept(12), "a machine fast enough plans what fits");
+        assertEquals(PEAK / 25 / 1e4, rate(graph, 8 * STEPS - 1), 1e-12, "1cycle ends at its final rate in epoch 8");
+    }
+
+    EpochEnd epochEnd(int epoch, double secondsEach) {
+        List<EpochRecord> history = new ArrayList<>();
+        for (int e = 1; e <= epoch; e++) {
+            history.add(new EpochRecord(e, 1, 0.5, 1, 0.5, 0.001, secondsEach, 100));
+        }
+        return new EpochEnd(history.get(epoch - 1), graph, null, true, 20, secondsEach * epoch, history);
     }
 
     @Test

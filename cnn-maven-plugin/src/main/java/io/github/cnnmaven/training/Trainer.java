@@ -24,6 +24,7 @@ import io.github.cnnmaven.training.callback.BatchEnd;
 import io.github.cnnmaven.training.callback.FrozenBackbone;
 import io.github.cnnmaven.training.schedule.Schedules;
 import io.github.cnnmaven.training.callback.BestModelKeeper;
+import io.github.cnnmaven.training.callback.ChanceGuard;
 import io.github.cnnmaven.training.callback.BudgetPlanner;
 import io.github.cnnmaven.training.callback.Checkpointer;
 import io.github.cnnmaven.training.callback.DivergenceGuard;
@@ -116,6 +117,10 @@ public final class Trainer {
                 ? new PlateauDecay(config.learningRate(), config.patience(), config.gamma(), console) : null;
         List<TrainingCallback> callbacks = new ArrayList<>();
         callbacks.add(new DivergenceGuard(config.learningRate(), train.numClasses()));
+        if (split.validation().length > 0 && !config.isOverfitCheck()) {
+            callbacks.add(new ChanceGuard(largestShare(train.labels(), split.validation(), train.numClasses()),
+                    train.numClasses(), config.learningRate()));
+        }
         callbacks.add(best);
         if (plateau != null) {
             callbacks.add(plateau);
@@ -311,6 +316,15 @@ public final class Trainer {
                 + " examples after %d epochs", lastEpoch.trainLoss(), lastEpoch.trainAccuracy(), request.config().overfit(),
                 lastEpoch.epoch()));
         return new Result(history, true, "overfit check", summary);
+    }
+
+    /** The share of the largest class among {@code indices}: the accuracy of always guessing it. */
+    static double largestShare(int[] labels, int[] indices, int classes) {
+        int[] counts = new int[classes];
+        for (int i : indices) {
+            counts[labels[i]]++;
+        }
+        return Arrays.stream(counts).max().orElse(0) / (double) Math.max(1, indices.length);
     }
 
     /** Mean cross-entropy and accuracy (DL4J's Evaluation) over the given images, without augmentation. */

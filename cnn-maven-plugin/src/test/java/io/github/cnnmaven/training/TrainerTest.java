@@ -120,13 +120,25 @@ class TrainerTest {
     void earlyStoppingStopsWhenValidationStallsAndKeepsTheBestEpoch() throws Exception {
         // A learning rate too small to change anything: validation accuracy cannot improve after epoch 1.
         TrainingConfig stalled = TrainingConfig.builder().network("lenet5").epochs(6).batchSize(32).validationSplit(0.2)
-                .optimizer(Optimizer.SGD).learningRate(1e-12).momentum(0).weightDecay(0).earlyStopping(2).build();
+                .optimizer(Optimizer.SGD).learningRate(1e-12).momentum(0).weightDecay(0).earlyStopping(1).build();
         TrainRequest request = request(stalled, "out");
         Trainer.Result result = trainer().train(request, SHAPES, null);
-        assertEquals(3, result.history().size(), "epoch 1 is best; epochs 2 and 3 exhaust a patience of 2");
+        assertEquals(2, result.history().size(), "epoch 1 is best; epoch 2 exhausts a patience of 1 (before the"
+                + " chance guard judges epoch 3)");
         assertTrue(result.stopReason().startsWith("early stopping"), result.stopReason());
         assertEquals(1, ModelMetadata.read(request.modelFile()).epoch(), "the best epoch's model is kept");
         assertTrue(Files.readString(request.historyFile()).contains("\"stopReason\" : \"early stopping"));
+    }
+
+    /** A run stuck at chance for three epochs fails and writes no model (ChanceGuard), even with a finite loss. */
+    @Test
+    void aRunAtChanceFailsAndWritesNoModel() {
+        TrainingConfig stalled = TrainingConfig.builder().network("lenet5").epochs(6).batchSize(32).validationSplit(0.2)
+                .optimizer(Optimizer.SGD).learningRate(1e-12).momentum(0).weightDecay(0).build();
+        TrainRequest request = request(stalled, "out");
+        TrainingDivergedException e = assertThrows(TrainingDivergedException.class, () -> trainer().train(request, SHAPES, null));
+        assertTrue(e.getMessage().startsWith("Training is not learning: the validation accuracy of epochs 1-3 ("), e.getMessage());
+        assertFalse(Files.exists(request.modelFile()), "no model that looks normal");
     }
 
     @Test

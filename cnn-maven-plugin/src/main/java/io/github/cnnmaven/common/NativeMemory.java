@@ -10,9 +10,9 @@ import java.util.Locale;
  * most once per interval. oneDNN and libnd4j allocate and free hundreds of megabytes of scratch
  * space per training step; glibc raises its mmap threshold after the first large frees, so later
  * blocks come from its heaps, whose freed pages stay resident. Over a CIFAR-10-sized epoch that
- * grew the training JVM to 4 GB resident although it needs about 1.5 GB. {@code malloc_trim(0)}
- * every two seconds holds it there for about 2 % of the step time (40 ms per call on 2 cores);
- * making every large block an mmap instead (MALLOC_MMAP_THRESHOLD_) cost 30 % of the throughput.
+ * grew the training JVM to several times the memory it needs. {@code malloc_trim(0)} every two
+ * seconds holds it there for a small share of the step time; making every large block an mmap
+ * instead (MALLOC_MMAP_THRESHOLD_) cost far more throughput (docs/benchmarks.md).
  *
  * <p>Where there is no glibc (macOS, Windows, musl), this does nothing.
  */

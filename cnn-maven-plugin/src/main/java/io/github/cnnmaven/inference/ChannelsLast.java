@@ -36,9 +36,8 @@ import java.util.Optional;
  * every convolution reorders its input and output (the largest item of the convolution profile in
  * docs/benchmarks.md), while for NHWC it has direct kernels. The same weights run channels-last:
  * DL4J keeps convolution weights as [out, in, kH, kW] in both layouts; only the dense layer after a
- * flatten takes its rows in height-width-channel order instead. A one-off timer (one JVM, alternating
- * 5 s windows, batch 128) read alexnet-cifar at 2,020-2,180 → 2,590-2,830 images/s and resnet20 at
- * 1,150-1,360 → 1,210-1,450; the benchmark's figures are in docs/benchmarks.md.
+ * flatten takes its rows in height-width-channel order instead. What it gains: scripts/benchmark-training.sh,
+ * figures in docs/benchmarks.md.
  *
  * <p>Only graphs built of layers known to be layout-neutral or to take a layout are converted;
  * anything else (a merge along channels, a layer of an imported model) keeps the NCHW graph.

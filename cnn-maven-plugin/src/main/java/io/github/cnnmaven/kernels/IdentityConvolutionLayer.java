@@ -12,7 +12,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>DL4J's {@code ConvolutionLayer.backpropGradient} always recomputes the convolution's output,
  * only to hand it to the activation function's derivative. For the identity that derivative reads
- * nothing but the output's shape, yet the recomputation was 16 % of an alexnet-cifar training step.
+ * nothing but the output's shape, yet the recomputation is a large share of a training step
+ * (scripts/profile-training.sh measures it).
  * Here the backward pass is given the incoming gradient in its place (the same shape, and what the
  * identity's derivative returns), and no im2col matrix, which DL4J's path without the oneDNN helper
  * then builds on its own. The gradients are DL4J's; only the wasted convolution is gone.

@@ -9,8 +9,8 @@ import java.util.Objects;
  * The 1cycle policy as PyTorch's {@code OneCycleLR} and fastai's {@code fit_one_cycle} run it: a
  * cosine rise from {@code start} to {@code peak} over the first {@code warmupShare} of the steps, then
  * a cosine fall to {@code end} at the last step. DL4J's {@code CycleSchedule} is linear, spends 90 % of
- * the run near the peak and only the last 10 % annealing, and with the same recipe ended about two
- * points of accuracy lower on Fashion-MNIST; hence this class. Used for the learning rate (peak/25 up
+ * the run near the peak and only the last 10 % annealing, and with the same recipe ended lower on
+ * Fashion-MNIST; hence this class. Used for the learning rate (peak/25 up
  * to the peak, down to peak/25/10⁴) and, inverted, for momentum (0.95 down to 0.85 and back).
  */
 public final class OneCycleSchedule implements ISchedule {

@@ -28,15 +28,18 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     @Component
     private MavenProjectHelper projectHelper;
 
-    /** lenet5, alexnet-cifar, vgg11, vgg13, vgg16, vgg19, nin, resnet20 or resnet18; ignored when layers are declared. */
+    /**
+     * The preset: lenet5, alexnet-cifar, alexnet, vgg11, vgg13, vgg16, vgg19, nin, googlenet, resnet20,
+     * resnet18, resnet34 or resnet50; ignored when layers are declared.
+     */
     @Parameter(property = "cnn.network", defaultValue = "alexnet-cifar")
     protected String network;
 
-    /** A network of your own instead of a preset: see README.md for the XML. */
+    /** A network of your own instead of a preset: the XML is in docs/configuration.md (a network of your own). */
     @Parameter
     protected List<LayerSpec> layers;
 
-    /** The conv kernel size in presets that allow it (lenet5, alexnet-cifar, vgg*). */
+    /** The conv kernel size in presets that take it: lenet5, alexnet-cifar, vgg11, vgg13, vgg16, vgg19. */
     @Parameter(property = "cnn.kernelSize", defaultValue = "3")
     protected int kernelSize;
 
@@ -103,7 +106,7 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     @Parameter(property = "cnn.gradientClip", defaultValue = "0")
     protected double gradientClip;
 
-    /** A comma list of crop4, flip, jitter, cutout; or none. */
+    /** A comma list of crop4, flip, jitter, cutout, resizecrop, randomresizedcrop; or none. */
     @Parameter(property = "cnn.augment", defaultValue = "none")
     protected String augment;
 

@@ -22,16 +22,9 @@ import io.github.cnnmaven.output.RunRecord;
 import io.github.cnnmaven.output.TrainingHistory;
 import io.github.cnnmaven.training.callback.BatchEnd;
 import io.github.cnnmaven.training.callback.FrozenBackbone;
-import io.github.cnnmaven.training.schedule.Schedules;
 import io.github.cnnmaven.training.callback.BestModelKeeper;
-import io.github.cnnmaven.training.callback.ChanceGuard;
-import io.github.cnnmaven.training.callback.BudgetPlanner;
 import io.github.cnnmaven.training.callback.Checkpointer;
-import io.github.cnnmaven.training.callback.DivergenceGuard;
-import io.github.cnnmaven.training.callback.EarlyStopping;
 import io.github.cnnmaven.training.callback.EpochEnd;
-import io.github.cnnmaven.training.callback.PlateauDecay;
-import io.github.cnnmaven.training.callback.TimeBudget;
 import io.github.cnnmaven.training.callback.TrainingCallback;
 import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -97,115 +90,29 @@ public final class Trainer {
     private Result run(TrainRequest request, LoadedDataset data, EpochListener listener) throws IOException, CnnException {
         long started = System.nanoTime();
         TrainingConfig config = request.config().isOverfitCheck() ? request.config().forOverfitCheck() : request.config();
-        ImageSet train = data.train();
-        TrainingInputs inputs = TrainingInputs.of(config, train, data.inputSide());
-        Splits.Split split = inputs.split();
-        if (config.isOverfitCheck()) {
-            console.info("Sanity check: training on " + split.train().length + " examples without augmentation or"
-                    + " regularisation; the training loss should fall to about 0");
-        }
-        if (config.batchSize() > split.train().length) {
-            console.warn("cnn.batchSize " + config.batchSize() + " is larger than the training set (" + split.train().length
-                    + " images): each epoch is one batch of " + split.train().length);
-        }
+        TrainingInputs inputs = TrainingInputs.of(config, data.train(), data.inputSide());
+        sayWhatTheSplitMeans(config, inputs.split());
         DataParallel.Plan plan = parallelPlan(request, config);
         NetworkBuilder.Built built = NetworkBuilder.build(config, inputs.shape(), inputs.stepsPerEpoch(plan));
-
-        OutputDirectory out = request.output();
-        BestModelKeeper best = new BestModelKeeper(out.checkpointDirectory().resolve("best.zip"));
-        PlateauDecay plateau = config.schedule().followsValidation()
-                ? new PlateauDecay(config.learningRate(), config.patience(), config.gamma(), console) : null;
-        List<TrainingCallback> callbacks = new ArrayList<>();
-        callbacks.add(new DivergenceGuard(config.learningRate(), train.numClasses()));
-        if (split.validation().length > 0 && !config.isOverfitCheck()) {
-            callbacks.add(new ChanceGuard(largestShare(train.labels(), split.validation(), train.numClasses()),
-                    train.numClasses(), config.learningRate()));
-        }
-        callbacks.add(best);
-        if (plateau != null) {
-            callbacks.add(plateau);
-        }
-        if (config.earlyStopping() > 0) {
-            callbacks.add(new EarlyStopping(config.earlyStopping()));
-        }
-        BudgetPlanner planner = null;
-        if (config.maxMinutes() > 0) {
-            int steps = inputs.stepsPerEpoch(plan);
-            BudgetPlanner.Replanner replanner = config.schedule().dependsOnLength()
-                    ? (g, epochs) -> Schedules.replan(g, config, steps, epochs) : (g, epochs) -> { };
-            double validationShare = (split.validation().length + TRAIN_ACCURACY_SAMPLE) / (3.0 * split.train().length);
-            planner = new BudgetPlanner(config.maxMinutes(), config.epochs(), config.minEpochs(), steps, validationShare, replanner,
-                    System::nanoTime, console);
-            callbacks.add(planner);
-            callbacks.add(new TimeBudget(config.maxMinutes(), config.minEpochs())); // the hard stop, should the plan overrun
-        }
-        Checkpointer checkpointer = new Checkpointer(out.checkpointDirectory().resolve("last.zip"), request.fingerprint(),
-                callbacks);
-        callbacks.add(checkpointer); // last: it saves the others' state after the epoch
-
-        Checkpointer.Resumed resumed = checkpointer.resume(request.fresh(), config.epochs(), console);
-        ComputationGraph graph;
-        List<EpochRecord> history = new ArrayList<>();
-        int firstEpoch = 1;
-        double seconds = 0;
-        if (resumed != null) {
-            graph = resumed.graph();
-            history.addAll(resumed.state().history());
-            firstEpoch = resumed.state().epoch() + 1;
-            seconds = resumed.state().seconds();
-            if (plateau != null) {
-                graph.setLearningRate(plateau.currentRate());
-            }
-        } else {
-            graph = new ComputationGraph(built.configuration());
-            graph.init();
-            if (request.pretrained() != null) {
-                Pretrained.Loaded loaded = Pretrained.load(graph, request.pretrained());
-                console.info("Fine-tuning from " + request.pretrained() + " (cnn.pretrained: " + loaded.source() + "): the weights"
-                        + " of " + loaded.layers() + " layers loaded; the classifier " + loaded.classifier() + " is new, for "
-                        + train.numClasses() + " classes");
-            }
-        }
-        if (config.freezeEpochs() > 0 && request.pretrained() != null) {
-            FrozenBackbone frozen = new FrozenBackbone(config.freezeEpochs(), Pretrained.classifier(graph), graph);
-            callbacks.add(0, frozen);
-            if (frozen.frozen(firstEpoch)) {
-                console.info("Epochs 1-" + config.freezeEpochs() + " train only the classifier " + Pretrained.classifier(graph)
-                        + " (cnn.freezeEpochs: every other layer keeps its pretrained weights); then every layer trains");
-            }
-        }
-        TrainingLayers.Installed trainingLayers = TrainingLayers.install(graph);
+        TrainingCallbacks callbacks = TrainingCallbacks.of(config, data.train(), inputs.split(), inputs.stepsPerEpoch(plan),
+                request.output().checkpointDirectory(), request.fingerprint(), console);
+        Start start = resumeOrInit(request, config, built, callbacks, data.train().numClasses());
+        ComputationGraph graph = start.graph();
         ModelSummary summary = built.summarize(graph);
-        summary.lines().forEach(console::info);
-        NativeMemory nativeMemory = NativeMemory.fromSystemProperties();
-        logBackend(request.threads(), trainingLayers, nativeMemory);
-
-        String firstLayer = graph.getLayers()[0].conf().getLayer().getLayerName();
-        int[] trainSample = Arrays.copyOf(Splits.epochOrder(split.train(), train.labels(), train.numClasses(), false,
-                config.seed()), Math.min(split.train().length, TRAIN_ACCURACY_SAMPLE));
-        boolean hasValidation = split.validation().length > 0;
+        Epochs epochs = new Epochs(graph, config, data.train(), inputs, plan, request.interactive(), callbacks.list(),
+                installAndLog(graph, summary, request.threads()));
+        List<EpochRecord> history = start.history();
+        double seconds = start.seconds();
         String stopReason = null;
-        for (int epoch = firstEpoch; epoch <= config.epochs() && stopReason == null; epoch++) {
-            long epochStart = System.nanoTime();
-            Nd4j.getRandom().setSeed(config.seed() * 1_000_003L + epoch); // dropout: reproducible, also after a resume
-            int[] order = inputs.epochOrder(epoch);
-            double trainLoss = fitEpoch(graph, inputs, plan, order, epoch, request.interactive(), callbacks, nativeMemory);
-            graph.incrementEpochCount(); // epoch-based schedules read it
-            double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
-            double[] trainEval = evaluate(graph, train, trainSample, inputs.normalizer(), config.batchSize(),
-                    inputs.evaluationFraming());
-            double[] valEval = hasValidation ? evaluate(graph, train, split.validation(), inputs.normalizer(),
-                    config.batchSize(), inputs.evaluationFraming()) : new double[] {Double.NaN, Double.NaN};
-            double epochSeconds = (System.nanoTime() - epochStart) / 1e9;
-            EpochRecord record = new EpochRecord(epoch, trainLoss, trainEval[1], valEval[0],
-                    valEval[1], graph.getLearningRate(firstLayer), epochSeconds, order.length / trainSeconds);
+        for (int epoch = start.firstEpoch(); epoch <= config.epochs() && stopReason == null; epoch++) {
+            EpochRecord record = epochs.train(epoch);
             history.add(record);
-            seconds += epochSeconds;
-            int planned = planner == null ? config.epochs() : planner.plannedEpochs();
+            seconds += record.seconds();
+            int planned = callbacks.plannedEpochs(config.epochs());
             EpochEnd end = new EpochEnd(record, graph, metadata(request, config, data, inputs.normalizer(), epoch,
-                    record.validationAccuracy()), hasValidation, planned, seconds, List.copyOf(history));
+                    record.validationAccuracy()), inputs.split().validation().length > 0, planned, seconds, List.copyOf(history));
             logEpoch(record, planned, seconds / history.size());
-            for (TrainingCallback callback : callbacks) {
+            for (TrainingCallback callback : callbacks.list()) {
                 String reason = callback.afterEpoch(end);
                 stopReason = stopReason == null ? reason : stopReason;
             }
@@ -218,6 +125,121 @@ public final class Trainer {
         if (config.isOverfitCheck()) {
             return overfitVerdict(request, history, summary);
         }
+        finish(request, config, data, inputs, graph, callbacks.best, history, stopReason);
+        writeRunRecord(request, data, summary, history.size(), seconds, started, plan);
+        return new Result(history, true, stopReason, summary);
+    }
+
+    /** Where a run starts: a checkpoint's network, history and time, or a new (perhaps pretrained) network at epoch 1. */
+    private record Start(ComputationGraph graph, List<EpochRecord> history, int firstEpoch, double seconds) {
+    }
+
+    private void sayWhatTheSplitMeans(TrainingConfig config, Splits.Split split) {
+        if (config.isOverfitCheck()) {
+            console.info("Sanity check: training on " + split.train().length + " examples without augmentation or"
+                    + " regularisation; the training loss should fall to about 0");
+        }
+        if (config.batchSize() > split.train().length) {
+            console.warn("cnn.batchSize " + config.batchSize() + " is larger than the training set (" + split.train().length
+                    + " images): each epoch is one batch of " + split.train().length);
+        }
+    }
+
+    private Start resumeOrInit(TrainRequest request, TrainingConfig config, NetworkBuilder.Built built,
+                               TrainingCallbacks callbacks, int classes) throws IOException, CnnException {
+        Checkpointer.Resumed resumed = callbacks.checkpointer.resume(request.fresh(), config.epochs(), console);
+        Start start;
+        if (resumed != null) {
+            start = new Start(resumed.graph(), new ArrayList<>(resumed.state().history()), resumed.state().epoch() + 1,
+                    resumed.state().seconds());
+            if (callbacks.plateau != null) {
+                start.graph().setLearningRate(callbacks.plateau.currentRate());
+            }
+        } else {
+            ComputationGraph graph = new ComputationGraph(built.configuration());
+            graph.init();
+            if (request.pretrained() != null) {
+                Pretrained.Loaded loaded = Pretrained.load(graph, request.pretrained());
+                console.info("Fine-tuning from " + request.pretrained() + " (cnn.pretrained: " + loaded.source() + "): the weights"
+                        + " of " + loaded.layers() + " layers loaded; the classifier " + loaded.classifier() + " is new, for "
+                        + classes + " classes");
+            }
+            start = new Start(graph, new ArrayList<>(), 1, 0);
+        }
+        if (config.freezeEpochs() > 0 && request.pretrained() != null) {
+            String classifier = Pretrained.classifier(start.graph());
+            FrozenBackbone frozen = callbacks.freeze(config.freezeEpochs(), classifier, start.graph());
+            if (frozen.frozen(start.firstEpoch())) {
+                console.info("Epochs 1-" + config.freezeEpochs() + " train only the classifier " + classifier
+                        + " (cnn.freezeEpochs: every other layer keeps its pretrained weights); then every layer trains");
+            }
+        }
+        return start;
+    }
+
+    /** Gives the network the plugin's faster layers, and logs the model and the backend. */
+    private NativeMemory installAndLog(ComputationGraph graph, ModelSummary summary, int threads) throws CnnException {
+        TrainingLayers.Installed trainingLayers = TrainingLayers.install(graph);
+        summary.lines().forEach(console::info);
+        NativeMemory nativeMemory = NativeMemory.fromSystemProperties();
+        logBackend(threads, trainingLayers, nativeMemory);
+        return nativeMemory;
+    }
+
+    /**
+     * Trains one epoch at a time: its batches, then the metrics of a fixed sample of the training split
+     * (un-augmented) and of the validation split. Holds what does not change from epoch to epoch.
+     */
+    private final class Epochs {
+        private final ComputationGraph graph;
+        private final TrainingConfig config;
+        private final ImageSet train;
+        private final TrainingInputs inputs;
+        private final DataParallel.Plan plan;
+        private final boolean interactive;
+        private final List<TrainingCallback> callbacks;
+        private final NativeMemory nativeMemory;
+        private final int[] trainSample;
+        private final String firstLayer;
+
+        Epochs(ComputationGraph graph, TrainingConfig config, ImageSet train, TrainingInputs inputs, DataParallel.Plan plan,
+               boolean interactive, List<TrainingCallback> callbacks, NativeMemory nativeMemory) {
+            this.graph = graph;
+            this.config = config;
+            this.train = train;
+            this.inputs = inputs;
+            this.plan = plan;
+            this.interactive = interactive;
+            this.callbacks = callbacks;
+            this.nativeMemory = nativeMemory;
+            Splits.Split split = inputs.split();
+            this.trainSample = Arrays.copyOf(Splits.epochOrder(split.train(), train.labels(), train.numClasses(), false,
+                    config.seed()), Math.min(split.train().length, TRAIN_ACCURACY_SAMPLE));
+            this.firstLayer = graph.getLayers()[0].conf().getLayer().getLayerName();
+        }
+
+        EpochRecord train(int epoch) throws CnnException {
+            long epochStart = System.nanoTime();
+            Nd4j.getRandom().setSeed(config.seed() * 1_000_003L + epoch); // dropout: reproducible, also after a resume
+            int[] order = inputs.epochOrder(epoch);
+            double trainLoss = fitEpoch(graph, inputs, plan, order, epoch, interactive, callbacks, nativeMemory);
+            graph.incrementEpochCount(); // epoch-based schedules read it
+            double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
+            double[] trainEval = evaluate(graph, train, trainSample, inputs.normalizer(), config.batchSize(),
+                    inputs.evaluationFraming());
+            int[] validation = inputs.split().validation();
+            double[] valEval = validation.length > 0 ? evaluate(graph, train, validation, inputs.normalizer(),
+                    config.batchSize(), inputs.evaluationFraming()) : new double[] {Double.NaN, Double.NaN};
+            return new EpochRecord(epoch, trainLoss, trainEval[1], valEval[0], valEval[1], graph.getLearningRate(firstLayer),
+                    (System.nanoTime() - epochStart) / 1e9, order.length / trainSeconds);
+        }
+    }
+
+    /** model.zip (the best epoch's, or the last without validation) and history.json. */
+    private void finish(TrainRequest request, TrainingConfig config, LoadedDataset data, TrainingInputs inputs,
+                        ComputationGraph graph, BestModelKeeper best, List<EpochRecord> history, String stopReason)
+            throws IOException, CnnException {
+        OutputDirectory out = request.output();
         int bestEpoch = best.hasBest() ? best.state().bestEpoch() : 0;
         if (best.hasBest()) {
             best.requireOwnedBy(request.fingerprint());
@@ -230,12 +252,15 @@ public final class Trainer {
         }
         new TrainingHistory(request.fingerprint(), history, bestEpoch,
                 best.hasBest() ? best.state().bestValidationAccuracy() : null, stopReason).write(out.historyFile());
+    }
+
+    private void writeRunRecord(TrainRequest request, LoadedDataset data, ModelSummary summary, int epochsRun,
+                                double seconds, long started, DataParallel.Plan plan) throws CnnException {
         OptionalLong peakMb = ProcessMemory.peakResidentMb();
-        runRecord(request, data, summary, history.size(), seconds, (System.nanoTime() - started) / 1e9, peakMb, plan)
-                .write(out.runFile());
+        runRecord(request, data, summary, epochsRun, seconds, (System.nanoTime() - started) / 1e9, peakMb, plan)
+                .write(request.output().runFile());
         peakMb.ifPresent(mb -> console.info("Peak resident memory of the training JVM: " + mb + " MB"));
-        console.info("Wrote " + out.modelFile() + " and " + out.historyFile());
-        return new Result(history, true, stopReason, summary);
+        console.info("Wrote " + request.output().modelFile() + " and " + request.output().historyFile());
     }
 
     /** The devices to train on ({@code cnn.gpus}) and each one's share of the batch. */

@@ -225,7 +225,7 @@ public final class Downloader {
         private volatile long lastByte = started;
         private volatile long bytes;
         private volatile String awaited = "an answer";
-        private int notices;
+        private volatile int notices; // reset by the downloading thread, read by the timer's
 
         QuietWatch(URI url, RetryPolicy retry, Console console) {
             long every = Math.max(1, retry.quietNotice().toMillis());

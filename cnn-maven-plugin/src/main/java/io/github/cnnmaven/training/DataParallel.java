@@ -165,6 +165,7 @@ public final class DataParallel {
             if (failure != null) {
                 return;
             }
+            // DL4J's optimizer calls onGradientCalculation before every update, so the step's loss is there
             Double stepLoss = dataLoss.remove(model);
             double loss = stepLoss != null ? stepLoss : Trainer.dataLoss(model.score(), (ComputationGraph) model);
             steps++;

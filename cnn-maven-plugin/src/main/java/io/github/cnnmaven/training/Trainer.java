@@ -94,7 +94,7 @@ public final class Trainer {
         sayWhatTheSplitMeans(config, inputs.split());
         DataParallel.Plan plan = parallelPlan(request, config);
         NetworkBuilder.Built built = NetworkBuilder.build(config, inputs.shape(), inputs.stepsPerEpoch(plan));
-        TrainingCallbacks callbacks = TrainingCallbacks.of(config, data.train(), inputs.split(), inputs.stepsPerEpoch(plan),
+        TrainingCallbacks callbacks = new TrainingCallbacks(config, data.train(), inputs.split(), inputs.stepsPerEpoch(plan),
                 request.output().checkpointDirectory(), request.fingerprint(), console);
         Start start = resumeOrInit(request, config, built, callbacks, data.train().numClasses());
         ComputationGraph graph = start.graph();

@@ -34,7 +34,7 @@ final class TrainingCallbacks {
     final Checkpointer checkpointer;
     private final List<TrainingCallback> all = new ArrayList<>();
 
-    private TrainingCallbacks(TrainingConfig config, ImageSet train, Splits.Split split, int stepsPerEpoch,
+    TrainingCallbacks(TrainingConfig config, ImageSet train, Splits.Split split, int stepsPerEpoch,
                               Path checkpoints, String fingerprint, Console console) {
         all.add(new DivergenceGuard(config.learningRate(), train.numClasses()));
         if (split.validation().length > 0 && !config.isOverfitCheck()) {
@@ -59,11 +59,6 @@ final class TrainingCallbacks {
         }
         checkpointer = new Checkpointer(checkpoints.resolve("last.zip"), fingerprint, all);
         all.add(checkpointer);
-    }
-
-    static TrainingCallbacks of(TrainingConfig config, ImageSet train, Splits.Split split, int stepsPerEpoch,
-                                Path checkpoints, String fingerprint, Console console) {
-        return new TrainingCallbacks(config, train, split, stepsPerEpoch, checkpoints, fingerprint, console);
     }
 
     private <T extends TrainingCallback> T add(T callback) {

@@ -23,7 +23,7 @@ public final class Fingerprint {
         ObjectNode node = Json.CANONICAL.valueToTree(config);
         node.remove("maxMinutes"); // a time budget changes when training stops, not what an epoch does
         node.remove("minEpochs"); // likewise the epochs the budget keeps
-        Double changedDefault = PresetDefaults.changedDropout(config);
+        Double changedDefault = changedDropout(config);
         if (changedDefault != null) {
             node.put("presetDropout", changedDefault);
         }
@@ -33,5 +33,11 @@ public final class Fingerprint {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The preset's default dropout when the configuration leaves it unset and that default changed; else null. */
+    static Double changedDropout(TrainingConfig config) {
+        Preset preset = config.preset();
+        return config.dropout() == null && preset != null && preset.dropoutDefaultChanged() ? preset.defaultDropout() : null;
     }
 }

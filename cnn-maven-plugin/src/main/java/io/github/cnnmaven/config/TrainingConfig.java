@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Everything that decides what {@code train} produces: the network and its hyperparameters, as the
@@ -52,10 +51,6 @@ public record TrainingConfig(
         // the epochs a time budget never cuts; like cnn.maxMinutes, outside the fingerprint
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int minEpochs) {
 
-    public static final Set<String> PRESETS = Set.of("lenet5", "alexnet-cifar", "alexnet", "vgg11", "vgg13", "vgg16",
-            "vgg19", "nin", "googlenet", "resnet20", "resnet18", "resnet34", "resnet50");
-    /** The presets whose conv kernel size {@code cnn.kernelSize} sets. */
-    public static final Set<String> KERNEL_PRESETS = Set.of("lenet5", "alexnet-cifar", "vgg11", "vgg13", "vgg16", "vgg19");
     /** Every property's name, as the record (and the POM, without {@code cnn.}) spells it. */
     public static final List<String> PROPERTIES = Arrays.stream(TrainingConfig.class.getRecordComponents())
             .map(RecordComponent::getName).toList();
@@ -86,9 +81,9 @@ public record TrainingConfig(
     /** Checks every value; the message names the property and what is allowed. */
     public TrainingConfig validate() throws InvalidConfigurationException {
         if (layers == null || layers.isEmpty()) {
-            if (network == null || !PRESETS.contains(network)) {
+            if (preset() == null) {
                 throw InvalidConfigurationException.of("cnn.network", network, "use one of "
-                        + String.join(", ", PRESETS.stream().sorted().toList()) + ", or declare <layers>");
+                        + String.join(", ", Preset.ids()) + ", or declare <layers>");
             }
         }
         if (kernelSize < 1 || kernelSize > 11 || kernelSize % 2 == 0) {
@@ -218,6 +213,11 @@ public record TrainingConfig(
 
     /** The display name of the network: the preset, or "custom". */
     @JsonIgnore
+    /** The preset this configuration builds, or null when it declares its own layers (or names no preset). */
+    public Preset preset() {
+        return hasCustomLayers() ? null : Preset.of(network);
+    }
+
     public String networkName() {
         return hasCustomLayers() ? "custom" : network;
     }

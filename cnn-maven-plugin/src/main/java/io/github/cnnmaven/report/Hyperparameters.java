@@ -28,7 +28,7 @@ final class Hyperparameters {
             return rows;
         }
         row(rows, "network", c.hasCustomLayers() ? "custom <layers> (" + c.layers().size() + " layers)" : c.network());
-        if (!c.hasCustomLayers() && c.network() != null && TrainingConfig.KERNEL_PRESETS.contains(c.network())) {
+        if (c.preset() != null && c.preset().takesKernelSize()) {
             row(rows, "kernelSize", c.kernelSize() + "×" + c.kernelSize());
         }
         row(rows, "epochs", String.valueOf(c.epochs()));

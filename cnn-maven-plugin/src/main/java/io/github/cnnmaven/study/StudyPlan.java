@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.common.Json;
 import io.github.cnnmaven.config.Fingerprint;
+import io.github.cnnmaven.config.Preset;
 import io.github.cnnmaven.config.TrainingConfig;
 
 import java.util.ArrayList;
@@ -142,9 +143,9 @@ public final class StudyPlan {
                 throw InvalidConfigurationException.of(StudySpec.AXES_ELEMENT, axis, "the base declares its own <layers>,"
                         + " so " + axis + " changes nothing; vary a preset base instead");
             }
-            if (axis.equals("kernelSize") && !spec.axes().containsKey("network") && !TrainingConfig.KERNEL_PRESETS.contains(base.network())) {
+            if (axis.equals("kernelSize") && !spec.axes().containsKey("network") && (base.preset() == null || !base.preset().takesKernelSize())) {
                 throw InvalidConfigurationException.of(StudySpec.AXES_ELEMENT, axis, base.network() + " has a fixed kernel"
-                        + " size; kernelSize applies to " + TrainingConfig.KERNEL_PRESETS.stream().sorted().collect(Collectors.joining(", ")));
+                        + " size; kernelSize applies to " + String.join(", ", Preset.kernelSizeIds()));
             }
         }
     }

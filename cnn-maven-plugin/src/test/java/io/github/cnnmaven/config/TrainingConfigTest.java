@@ -56,8 +56,23 @@ class TrainingConfigTest {
                 "a time budget changes when training stops, not the model an epoch makes");
         TrainingConfig unchanged = TrainingConfig.builder().network("vgg11").build();
         assertEquals(Fingerprint.of(unchanged, "data").length(), 16);
-        assertEquals(null, PresetDefaults.changedDropout(unchanged), "vgg11's default never changed: nothing extra hashed");
-        assertEquals(0.2, PresetDefaults.changedDropout(byDefault), "alexnet-cifar's changed default is hashed");
+        assertEquals(null, Fingerprint.changedDropout(unchanged), "vgg11's default never changed: nothing extra hashed");
+        assertEquals(0.2, Fingerprint.changedDropout(byDefault), "alexnet-cifar's changed default is hashed");
+    }
+
+    @Test
+    void aPresetIsFoundByItsExactIdOnly() throws Exception {
+        assertEquals(Preset.ALEXNET_CIFAR, TrainingConfig.builder().network(" AlexNet-CIFAR ").build().validate().preset(),
+                "the configuration trims and lower-cases, as it always did");
+        assertEquals(null, Preset.of("alexnet_cifar"), "the enum's own name is not an id users write");
+        assertTrue(message(TrainingConfig.builder().network("alexnet_cifar").build()).contains("use one of alexnet, alexnet-cifar,"
+                + " googlenet, lenet5, nin, resnet18, resnet20, resnet34, resnet50, vgg11, vgg13, vgg16, vgg19, or declare <layers>"));
+        assertEquals(List.of("alexnet-cifar", "lenet5", "vgg11", "vgg13", "vgg16", "vgg19"), Preset.kernelSizeIds());
+        LayerSpec dense = new LayerSpec();
+        dense.type = "dense";
+        dense.units = 10;
+        assertEquals(null, TrainingConfig.builder().network("lenet5").layers(List.of(dense)).build().preset(),
+                "custom layers build no preset");
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.github.cnnmaven.config.Augment;
 import io.github.cnnmaven.config.Balance;
 import io.github.cnnmaven.config.Choice;
 import io.github.cnnmaven.config.Optimizer;
+import io.github.cnnmaven.config.Preset;
 import io.github.cnnmaven.config.Schedule;
 import io.github.cnnmaven.config.TrainingConfig;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,8 +34,8 @@ class HelpTextTest {
 
     static Map<String, Collection<String>> accepted() {
         return Map.of(
-                "network", new TreeSet<>(TrainingConfig.PRESETS),
-                "kernelSize", new TreeSet<>(TrainingConfig.KERNEL_PRESETS),
+                "network", Preset.ids(),
+                "kernelSize", Preset.kernelSizeIds(),
                 "augment", ids(Augment.values()),
                 "schedule", ids(Schedule.values()),
                 "optimizer", ids(Optimizer.values()),

@@ -1,0 +1,84 @@
+package io.github.cnnmaven.config;
+
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * {@code cnn.network}: the built-in networks and what each does with a property the user did not set.
+ * Validation, the fingerprint, the report and the help test read this; the network builder lays out
+ * each one's layers in a switch over this enum with no default branch, so a preset added here without
+ * its layers does not compile.
+ */
+public enum Preset implements Choice {
+    LENET5(true, null),
+    /** Its default dropout was 0.5 and is 0.2 (0.5 learnt more slowly, docs/benchmarks.md#the-defaults). */
+    ALEXNET_CIFAR(true, 0.2, true),
+    ALEXNET(false, 0.5),
+    VGG11(true, 0.5),
+    VGG13(true, 0.5),
+    VGG16(true, 0.5),
+    VGG19(true, 0.5),
+    NIN(false, 0.5),
+    GOOGLENET(false, 0.4),
+    RESNET20(false, null),
+    RESNET18(false, null),
+    RESNET34(false, null),
+    RESNET50(false, null);
+
+    private final boolean takesKernelSize;
+    private final Double defaultDropout;
+    private final boolean dropoutDefaultChanged;
+
+    Preset(boolean takesKernelSize, Double defaultDropout) {
+        this(takesKernelSize, defaultDropout, false);
+    }
+
+    Preset(boolean takesKernelSize, Double defaultDropout, boolean dropoutDefaultChanged) {
+        this.takesKernelSize = takesKernelSize;
+        this.defaultDropout = defaultDropout;
+        this.dropoutDefaultChanged = dropoutDefaultChanged;
+    }
+
+    /**
+     * The preset whose id is exactly {@code network} (TrainingConfig has already trimmed it and put it in
+     * lower case), or null. Stricter than {@link Choice#find}: {@code alexnet_cifar} is not a preset.
+     */
+    public static Preset of(String network) {
+        return Arrays.stream(values()).filter(p -> p.id().equals(network)).findFirst().orElse(null);
+    }
+
+    /** Every preset's id in alphabetical order, as messages and the help list them. */
+    public static List<String> ids() {
+        return Arrays.stream(values()).map(Preset::id).sorted(Comparator.naturalOrder()).toList();
+    }
+
+    /** The presets whose conv kernel size {@code cnn.kernelSize} sets, in alphabetical order. */
+    public static List<String> kernelSizeIds() {
+        return Arrays.stream(values()).filter(Preset::takesKernelSize).map(Preset::id).sorted().toList();
+    }
+
+    /** Whether {@code cnn.kernelSize} sets this preset's conv kernels (the others have fixed kernels). */
+    public boolean takesKernelSize() {
+        return takesKernelSize;
+    }
+
+    /** The drop probability of the preset's dropout layers when {@code cnn.dropout} is unset; null: none. */
+    public Double defaultDropout() {
+        return defaultDropout;
+    }
+
+    /**
+     * Whether {@link #defaultDropout()} changed since models were first trained with it: the fingerprint
+     * then hashes it, so such a model is stale rather than wrongly up to date (the configuration alone,
+     * with the property unset, reads the same before and after).
+     */
+    boolean dropoutDefaultChanged() {
+        return dropoutDefaultChanged;
+    }
+
+    @Override
+    public String toString() {
+        return id();
+    }
+}

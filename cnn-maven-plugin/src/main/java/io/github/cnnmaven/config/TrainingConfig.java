@@ -232,8 +232,7 @@ public record TrainingConfig(
         private long seed = 42;
         private double validationSplit = 0.1;
         private Optimizer optimizer = Optimizer.ADAM;
-        /** Not set: the optimizer's default ({@link Optimizer#defaultLearningRate()}). */
-        private double learningRate = Double.NaN;
+        private LearningRate learningRate = LearningRate.OPTIMIZER_DEFAULT;
         private double momentum = 0.9;
         private double weightDecay = 0.0005;
         private Schedule schedule = Schedule.CONSTANT;
@@ -267,7 +266,7 @@ public record TrainingConfig(
             seed = c.seed;
             validationSplit = c.validationSplit;
             optimizer = c.optimizer;
-            learningRate = c.learningRate;
+            learningRate = new LearningRate.Fixed(c.learningRate);
             momentum = c.momentum;
             weightDecay = c.weightDecay;
             schedule = c.schedule;
@@ -298,7 +297,9 @@ public record TrainingConfig(
         public Builder seed(long v) { seed = v; return this; }
         public Builder validationSplit(double v) { validationSplit = v; return this; }
         public Builder optimizer(Optimizer v) { optimizer = v; return this; }
-        public Builder learningRate(double v) { learningRate = v; return this; }
+        public Builder learningRate(double v) { learningRate = new LearningRate.Fixed(v); return this; }
+        /** Where the rate comes from; build() resolves it for the optimizer. */
+        public Builder learningRate(LearningRate v) { learningRate = v; return this; }
         public Builder momentum(double v) { momentum = v; return this; }
         public Builder weightDecay(double v) { weightDecay = v; return this; }
         public Builder schedule(Schedule v) { schedule = v; return this; }
@@ -336,7 +337,7 @@ public record TrainingConfig(
                     case "seed" -> seed = Long.parseLong(v);
                     case "validationSplit" -> validationSplit = Double.parseDouble(v);
                     case "optimizer" -> optimizer = Choice.parse(Optimizer.class, v, where);
-                    case "learningRate" -> learningRate = Double.parseDouble(v);
+                    case "learningRate" -> learningRate = new LearningRate.Fixed(Double.parseDouble(v));
                     case "momentum" -> momentum = Double.parseDouble(v);
                     case "weightDecay" -> weightDecay = Double.parseDouble(v);
                     case "schedule" -> schedule = Choice.parse(Schedule.class, v, where);
@@ -363,7 +364,7 @@ public record TrainingConfig(
             } catch (NumberFormatException e) {
                 throw InvalidConfigurationException.of(where, v, switch (property) {
                     case "dropout" -> "use a number (or default)";
-                    case "learningRate" -> "use a positive number such as 0.001, or auto to use find-lr's suggestion";
+                    case "learningRate" -> LearningRate.HINT;
                     default -> "use a number";
                 });
             }
@@ -394,9 +395,8 @@ public record TrainingConfig(
         }
 
         public TrainingConfig build() {
-            double rate = Double.isNaN(learningRate) ? (optimizer == null ? 0.001 : optimizer.defaultLearningRate()) : learningRate;
             return new TrainingConfig(network, layers, kernelSize, epochs, batchSize, seed, validationSplit, optimizer,
-                    rate, momentum, weightDecay, schedule, stepSize, milestones, gamma, patience, warmupEpochs,
+                    learningRate.resolve(optimizer), momentum, weightDecay, schedule, stepSize, milestones, gamma, patience, warmupEpochs,
                     dropout, batchNorm, labelSmoothing, gradientClip, augment, balance, earlyStopping, maxMinutes, overfit,
                     freezeEpochs, resizeTo, minEpochs);
         }

@@ -1,6 +1,7 @@
 package io.github.cnnmaven.mojo;
 
 import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.config.LearningRate;
 import io.github.cnnmaven.config.Augment;
 import io.github.cnnmaven.config.Balance;
 import io.github.cnnmaven.config.Choice;
@@ -177,11 +178,6 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     @Parameter(property = "cnn.lrMethod", defaultValue = "valley")
     protected String lrMethod;
 
-    /** Whether {@code cnn.learningRate=auto}: training takes find-lr's suggestion. */
-    private boolean autoLearningRate() {
-        return learningRate != null && learningRate.trim().equalsIgnoreCase("auto");
-    }
-
     /**
      * Attaches {@code model.zip} (type zip) and {@code model.onnx} (type onnx), classifier model, once
      * per build: a study followed by train in one build produce the same files, attached by the first.
@@ -205,10 +201,9 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
 
     /** The training goals' request: dataset, configuration and find-lr settings as parameters give them (checked later). */
     protected TrainingSetup trainingSetup() throws InvalidConfigurationException {
-        return new TrainingSetup(datasetSpec(), trainingConfig(), autoLearningRate(),
+        return new TrainingSetup(datasetSpec(), trainingConfig(), LearningRate.parse(learningRate, "cnn.learningRate"),
                 new LrFinder.Settings(lrStart, lrEnd, lrSteps, Choice.parse(LrMethod.class, lrMethod, "cnn.lrMethod")),
-                findLr, fresh, isInteractive(), ModelArtifactResolver.resolve(pretrained, repositorySystem, session, project),
-                learningRate == null || learningRate.isBlank());
+                findLr, fresh, isInteractive(), ModelArtifactResolver.resolve(pretrained, repositorySystem, session, project));
     }
 
     /** The configuration with the configured rate; with {@code auto}, a placeholder that find-lr's sweep replaces. */
@@ -223,12 +218,8 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
                 .schedule(Choice.parse(Schedule.class, schedule, "cnn.schedule"))
                 .balance(Choice.parse(Balance.class, balance == null ? "none" : balance, "cnn.balance"))
                 .augment(Augment.parseList(augment))
-                .milestones(TrainingConfig.Builder.parseEpochs(milestones, "cnn.milestones"));
-        if (autoLearningRate()) {
-            b.learningRate(TrainingSetup.AUTO_PLACEHOLDER);
-        } else if (learningRate != null && !learningRate.isBlank()) {
-            b.set("learningRate", learningRate, "cnn.learningRate");
-        }
+                .milestones(TrainingConfig.Builder.parseEpochs(milestones, "cnn.milestones"))
+                .learningRate(LearningRate.parse(learningRate, "cnn.learningRate"));
         return b.build();
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.common.Json;
 import io.github.cnnmaven.config.Fingerprint;
+import io.github.cnnmaven.config.LearningRate;
 import io.github.cnnmaven.config.Preset;
 import io.github.cnnmaven.config.TrainingConfig;
 
@@ -57,11 +58,11 @@ public final class StudyPlan {
 
     /**
      * The variants of {@code spec} around {@code base}, with their fingerprints for {@code dataIdentity}.
-     * With {@code rateFromOptimizer} (the base's rate is its optimizer's default, cnn.learningRate unset),
+     * {@code rate} says where the base's rate came from. When it is the optimizer's default (cnn.learningRate unset),
      * a variant that changes the optimizer but not the rate takes the new optimizer's default: sgd at
      * adam's 0.001 would barely move, and is not what training sgd alone would do.
      */
-    public static List<StudyVariant> expand(TrainingConfig base, StudySpec spec, String dataIdentity, boolean rateFromOptimizer)
+    public static List<StudyVariant> expand(TrainingConfig base, StudySpec spec, String dataIdentity, LearningRate rate)
             throws InvalidConfigurationException {
         checkAxesApply(base, spec);
         List<Map<String, String>> settings = new ArrayList<>();
@@ -90,7 +91,7 @@ public final class StudyPlan {
         Set<TrainingConfig> seen = new HashSet<>();
         Set<String> directories = new HashSet<>();
         for (Map<String, String> s : settings) {
-            TrainingConfig config = apply(base, s, rateFromOptimizer);
+            TrainingConfig config = apply(base, s, rate);
             if (!seen.add(config)) {
                 continue; // the base's own value, or a repeat: trained once
             }
@@ -151,14 +152,14 @@ public final class StudyPlan {
     }
 
     /** The base with the given axis values set, validated; a bad value names the axis and the variant. */
-    static TrainingConfig apply(TrainingConfig base, Map<String, String> settings, boolean rateFromOptimizer)
+    static TrainingConfig apply(TrainingConfig base, Map<String, String> settings, LearningRate rate)
             throws InvalidConfigurationException {
         if (settings.isEmpty()) {
             return base;
         }
         TrainingConfig.Builder builder = base.toBuilder();
-        if (rateFromOptimizer && !settings.containsKey("learningRate")) {
-            builder.learningRate(Double.NaN); // resolved again by build(), for the variant's optimizer
+        if (rate instanceof LearningRate.OptimizerDefault && !settings.containsKey("learningRate")) {
+            builder.learningRate(rate); // resolved again by build(), for the variant's optimizer
         }
         for (Map.Entry<String, String> s : settings.entrySet()) {
             builder.set(s.getKey(), s.getValue(), StudySpec.AXES_ELEMENT + "<" + s.getKey() + ">");

@@ -4,6 +4,7 @@ import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.common.ZipIntegrity;
 import io.github.cnnmaven.config.Fingerprint;
+import io.github.cnnmaven.config.LearningRate;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetSpec;
 import io.github.cnnmaven.dataset.PreparedDataset;
@@ -81,7 +82,7 @@ public final class Freshness {
      */
     public static String lrFinderFingerprint(TrainingConfig config, PreparedDataset prepared, TrainingSetup setup)
             throws InvalidConfigurationException {
-        return Fingerprint.of(config.withLearningRate(TrainingSetup.AUTO_PLACEHOLDER), startIdentity(prepared, setup) + "|"
+        return Fingerprint.of(config.withLearningRate(LearningRate.Auto.PLACEHOLDER), startIdentity(prepared, setup) + "|"
                 + setup.finder());
     }
 

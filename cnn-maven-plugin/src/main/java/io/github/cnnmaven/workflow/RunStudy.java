@@ -4,6 +4,7 @@ import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
 import io.github.cnnmaven.common.ProcessLock;
 import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.config.LearningRate;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.PreparedDataset;
 import io.github.cnnmaven.output.OutputDirectory;
@@ -40,7 +41,7 @@ public final class RunStudy {
     public ModelArtifacts run(TrainingSetup setup, StudySpec study) throws CnnException {
         setup.validate();
         forks.settings().validate();
-        plan(setup.config(), study, "check", setup.rateFromOptimizer()); // bad axes fail before any download
+        plan(setup.config(), study, "check", setup.learningRate()); // bad axes fail before any download
         if (setup.pretrained() != null) {
             StudyPlan.checkFineTuning(study);
         }
@@ -57,7 +58,7 @@ public final class RunStudy {
         PreparedDataset prepared = datasets.prepare(setup.dataset());
         TrainingConfig config = new FindLearningRate(datasets, forks, output, console).configFor(setup, prepared, true);
         List<StudyVariant> variants = plan(config, study, Freshness.startIdentity(prepared, setup),
-                setup.rateFromOptimizer());
+                setup.learningRate());
         console.info(String.format(Locale.ROOT, "Study, %s over %s: %d variants, each %d epochs with seed %d on the same"
                         + " validation split (%.2f of the training set); compared on validation accuracy only",
                 study.mode().id(), study.axes().entrySet().stream().map(e -> e.getKey() + " (" + String.join(", ",
@@ -68,8 +69,8 @@ public final class RunStudy {
                 forks.settings().threadCount(), forks.settings().gpus(), setup.pretrained()), setup.pretrainedNativeLibraries());
     }
 
-    /** The variants to train, checked; {@code rateFromOptimizer}: see {@link StudyPlan#expand}. */
-    public static List<StudyVariant> plan(TrainingConfig config, StudySpec spec, String dataIdentity, boolean rateFromOptimizer)
+    /** The variants to train, checked; {@code rate}: see {@link StudyPlan#expand}. */
+    public static List<StudyVariant> plan(TrainingConfig config, StudySpec spec, String dataIdentity, LearningRate rate)
             throws InvalidConfigurationException {
         if (config.isOverfitCheck()) {
             throw InvalidConfigurationException.of("cnn.overfit", config.overfit(), "the overfit sanity check is not a"
@@ -79,6 +80,6 @@ public final class RunStudy {
             throw InvalidConfigurationException.of("cnn.validationSplit", config.validationSplit(), "a study compares"
                     + " variants on validation accuracy: use a positive split, such as 0.1");
         }
-        return StudyPlan.expand(config, spec, dataIdentity, rateFromOptimizer);
+        return StudyPlan.expand(config, spec, dataIdentity, rate);
     }
 }

@@ -3,6 +3,7 @@ package io.github.cnnmaven.workflow;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.common.ZipIntegrity;
 import io.github.cnnmaven.config.Augment;
+import io.github.cnnmaven.config.LearningRate;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetKind;
 import io.github.cnnmaven.dataset.DatasetSpec;
@@ -23,38 +24,33 @@ import java.util.List;
  * What the training goals (find-lr, train, evaluate, study) are asked to work on, checked: the
  * dataset, the training configuration and the learning-rate finder's settings.
  *
- * @param config           the configuration; with {@code autoLearningRate} its rate is a placeholder that
- *                         find-lr's suggestion replaces
- * @param autoLearningRate {@code cnn.learningRate=auto}
+ * @param config           the configuration; with {@code auto} its rate is a placeholder that find-lr's
+ *                         suggestion replaces
+ * @param learningRate     where the configuration's rate comes from: a given number, the optimizer's default
+ *                         (a study variant with another optimizer takes that optimizer's), or {@code auto}
  * @param findLr           {@code cnn.findLr}: run the range test even with a given rate
  * @param fresh            {@code cnn.fresh}: ignore checkpoints and up-to-date outputs
  * @param interactive      a person watches (not {@code -B}): progress within epochs
  * @param pretrained       {@code cnn.pretrained}, resolved: the {@code model.zip} or Keras HDF5 file to fine-tune
  *                         from, or null
- * @param rateFromOptimizer {@code cnn.learningRate} is not set: the rate is the optimizer's default, so a
- *                         study variant with another optimizer takes that optimizer's default
  */
-public record TrainingSetup(DatasetSpec dataset, TrainingConfig config, boolean autoLearningRate, LrFinder.Settings finder,
-                            boolean findLr, boolean fresh, boolean interactive, Path pretrained, boolean rateFromOptimizer) {
+public record TrainingSetup(DatasetSpec dataset, TrainingConfig config, LearningRate learningRate, LrFinder.Settings finder,
+                            boolean findLr, boolean fresh, boolean interactive, Path pretrained) {
 
     public TrainingSetup {
         dataset = dataset == null || config == null ? dataset : framed(dataset, config);
     }
 
-    /** A setup whose learning rate is given (or auto). */
-    public TrainingSetup(DatasetSpec dataset, TrainingConfig config, boolean autoLearningRate, LrFinder.Settings finder,
-                         boolean findLr, boolean fresh, boolean interactive, Path pretrained) {
-        this(dataset, config, autoLearningRate, finder, findLr, fresh, interactive, pretrained, false);
-    }
-
     /** A setup that trains from scratch. */
-    public TrainingSetup(DatasetSpec dataset, TrainingConfig config, boolean autoLearningRate, LrFinder.Settings finder,
+    public TrainingSetup(DatasetSpec dataset, TrainingConfig config, LearningRate learningRate, LrFinder.Settings finder,
                          boolean findLr, boolean fresh, boolean interactive) {
-        this(dataset, config, autoLearningRate, finder, findLr, fresh, interactive, null);
+        this(dataset, config, learningRate, finder, findLr, fresh, interactive, null);
     }
 
-    /** The rate that stands in for {@code auto} until find-lr has suggested one. */
-    public static final double AUTO_PLACEHOLDER = 1.0;
+    /** {@code cnn.learningRate=auto}: training takes find-lr's suggestion. */
+    public boolean autoLearningRate() {
+        return learningRate instanceof LearningRate.Auto;
+    }
 
     /**
      * Checks the whole setup before any download or training, the network's layers included: the

@@ -76,6 +76,25 @@ class TrainingConfigTest {
     }
 
     @Test
+    void aLearningRateSaysWhereItCameFromAndLeavesFingerprintsAsTheyWere() throws Exception {
+        assertEquals(LearningRate.OPTIMIZER_DEFAULT, LearningRate.parse(" ", "cnn.learningRate"));
+        assertEquals(LearningRate.OPTIMIZER_DEFAULT, LearningRate.parse(null, "cnn.learningRate"));
+        assertEquals(LearningRate.AUTO, LearningRate.parse(" Auto ", "cnn.learningRate"));
+        assertEquals(new LearningRate.Fixed(0.02), LearningRate.parse("0.02 ", "cnn.learningRate"));
+        assertEquals("Invalid value 'abc' for cnn.learningRate: use a positive number such as 0.001, or auto to use"
+                + " find-lr's suggestion", assertThrows(InvalidConfigurationException.class,
+                () -> LearningRate.parse(" abc", "cnn.learningRate")).getMessage());
+        TrainingConfig auto = TrainingConfig.builder().network("alexnet-cifar").learningRate(LearningRate.AUTO).build();
+        assertEquals(1.0, auto.learningRate(), "auto's placeholder until find-lr suggests a rate");
+        // pinned: the hashes the NaN and the 1.0 placeholder gave before the type
+        assertEquals("7b58a22095d31088", Fingerprint.of(TrainingConfig.builder().network("alexnet-cifar")
+                .learningRate(LearningRate.OPTIMIZER_DEFAULT).build(), "data"));
+        assertEquals("5168488413bacc56", Fingerprint.of(auto, "data"));
+        assertEquals(0.01, TrainingConfig.builder().optimizer(Optimizer.SGD).learningRate(LearningRate.OPTIMIZER_DEFAULT)
+                .build().learningRate(), "resolved for the optimizer when built");
+    }
+
+    @Test
     void theDefaultLearningRateFollowsTheOptimizer() {
         assertEquals(0.001, TrainingConfig.defaults().learningRate());
         assertEquals(0.001, TrainingConfig.builder().optimizer(Optimizer.ADAMW).build().learningRate());

@@ -1,5 +1,6 @@
 package io.github.cnnmaven.mojo;
 
+import io.github.cnnmaven.config.LearningRate;
 import io.github.cnnmaven.config.StudyMode;
 
 import io.github.cnnmaven.common.InvalidConfigurationException;
@@ -39,7 +40,7 @@ class StudyMojoTest {
         assertEquals(StudyMode.GRID, spec.mode());
         assertEquals(List.of("schedule", "dropout", "augment"), List.copyOf(spec.axes().keySet()));
         assertEquals(List.of("none", "crop4,flip"), spec.axes().get("augment"));
-        List<StudyVariant> variants = RunStudy.plan(mojo.trainingConfig(), spec, "data", mojo.trainingSetup().rateFromOptimizer());
+        List<StudyVariant> variants = RunStudy.plan(mojo.trainingConfig(), spec, "data", mojo.trainingSetup().learningRate());
         assertEquals(8, variants.size());
         assertEquals("schedule=constant, dropout=0.1, augment=none", variants.get(0).name());
         assertEquals(4, variants.get(7).config().epochs(), "the base's epoch budget, for every variant");
@@ -51,14 +52,14 @@ class StudyMojoTest {
         Object declaration = getVariableValueFromObject(mojo, "study");
         setVariableValueToObject(declaration, "mode", null);
         setVariableValueToObject(declaration, "axes", new java.util.LinkedHashMap<>(java.util.Map.of("optimizer", "adam,sgd")));
-        assertTrue(mojo.trainingSetup().rateFromOptimizer(), "the test POM sets no cnn.learningRate");
+        assertEquals(LearningRate.OPTIMIZER_DEFAULT, mojo.trainingSetup().learningRate(), "the test POM sets no cnn.learningRate");
         List<StudyVariant> variants = RunStudy.plan(mojo.trainingConfig(), mojo.studySpec(), "data",
-                mojo.trainingSetup().rateFromOptimizer());
+                mojo.trainingSetup().learningRate());
         assertEquals(List.of(0.001, 0.01), variants.stream().map(v -> v.config().learningRate()).toList());
 
         setVariableValueToObject(mojo, "learningRate", "0.002");
-        assertFalse(mojo.trainingSetup().rateFromOptimizer());
-        variants = RunStudy.plan(mojo.trainingConfig(), mojo.studySpec(), "data", mojo.trainingSetup().rateFromOptimizer());
+        assertEquals(new LearningRate.Fixed(0.002), mojo.trainingSetup().learningRate());
+        variants = RunStudy.plan(mojo.trainingConfig(), mojo.studySpec(), "data", mojo.trainingSetup().learningRate());
         assertEquals(List.of(0.002, 0.002), variants.stream().map(v -> v.config().learningRate()).toList(),
                 "a rate the POM gives is every variant's");
     }
@@ -67,7 +68,7 @@ class StudyMojoTest {
     @InjectMojo(goal = "study", pom = POM)
     void withoutAStudyOrValidationTheGoalSaysWhatToDeclare(StudyMojo mojo) throws Exception {
         setVariableValueToObject(mojo, "validationSplit", 0.0);
-        assertTrue(assertThrows(InvalidConfigurationException.class, () -> RunStudy.plan(mojo.trainingConfig(), mojo.studySpec(), "data", false))
+        assertTrue(assertThrows(InvalidConfigurationException.class, () -> RunStudy.plan(mojo.trainingConfig(), mojo.studySpec(), "data", LearningRate.OPTIMIZER_DEFAULT))
                 .getMessage().startsWith("Invalid value '0.0' for cnn.validationSplit: a study compares variants on validation"));
         setVariableValueToObject(mojo, "validationSplit", 0.1);
         setVariableValueToObject(mojo, "study", null);

@@ -1,5 +1,6 @@
 package io.github.cnnmaven.study;
 
+import io.github.cnnmaven.config.LearningRate;
 import io.github.cnnmaven.config.Augment;
 
 import io.github.cnnmaven.config.Schedule;
@@ -22,6 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StudyPlanTest {
 
+    /** The base's rate was given (its value is in the base): every variant keeps it. */
+    private static final LearningRate GIVEN = new LearningRate.Fixed(0.001);
+
     static final TrainingConfig BASE = TrainingFixtures.lenet5(3, Optimizer.ADAM, 0.003, null);
 
     static Map<String, String> axes(String... pairs) {
@@ -33,7 +37,7 @@ class StudyPlanTest {
     }
 
     static List<StudyVariant> plan(String mode, String... pairs) throws InvalidConfigurationException {
-        return StudyPlan.expand(BASE, StudySpec.parse(mode, axes(pairs)), "data", false);
+        return StudyPlan.expand(BASE, StudySpec.parse(mode, axes(pairs)), "data", GIVEN);
     }
 
     @Test
@@ -58,19 +62,19 @@ class StudyPlanTest {
 
     @Test
     void anOptimizerVariantTakesItsOwnDefaultRateOnlyWhenTheBasesRateIsTheDefault() throws Exception {
-        TrainingConfig defaulted = BASE.toBuilder().learningRate(Double.NaN).build();
+        TrainingConfig defaulted = BASE.toBuilder().learningRate(LearningRate.OPTIMIZER_DEFAULT).build();
         assertEquals(0.001, defaulted.learningRate());
         StudySpec spec = StudySpec.parse("grid", axes("optimizer", "sgd,nesterov,adamw", "weightDecay", "0,0.001"));
-        List<StudyVariant> variants = StudyPlan.expand(defaulted, spec, "data", true);
+        List<StudyVariant> variants = StudyPlan.expand(defaulted, spec, "data", LearningRate.OPTIMIZER_DEFAULT);
         assertEquals(6, variants.size());
         for (StudyVariant v : variants) {
             assertEquals(v.config().optimizer().defaultLearningRate(), v.config().learningRate(), v.name());
         }
         assertEquals(0.01, variants.get(0).config().learningRate(), "sgd's default, not adam's 0.001");
-        assertEquals(0.001, StudyPlan.expand(defaulted, spec, "data", false).get(0).config().learningRate(),
+        assertEquals(0.001, StudyPlan.expand(defaulted, spec, "data", GIVEN).get(0).config().learningRate(),
                 "a rate the POM gave stays, whatever the optimizer");
         List<StudyVariant> both = StudyPlan.expand(defaulted, StudySpec.parse("grid",
-                axes("optimizer", "sgd", "learningRate", "0.2")), "data", true);
+                axes("optimizer", "sgd", "learningRate", "0.2")), "data", LearningRate.OPTIMIZER_DEFAULT);
         assertEquals(0.2, both.get(0).config().learningRate(), "a rate on an axis wins");
     }
 
@@ -135,7 +139,7 @@ class StudyPlanTest {
     void kernelSizeNeedsAPresetWithAVariableKernel() {
         TrainingConfig resnet = TrainingConfig.builder().network("resnet20").epochs(3).batchSize(32).validationSplit(0.2).build();
         String message = assertThrows(InvalidConfigurationException.class, () -> StudyPlan.expand(resnet,
-                StudySpec.parse(null, axes("kernelSize", "3,5")), "data", false)).getMessage();
+                StudySpec.parse(null, axes("kernelSize", "3,5")), "data", GIVEN)).getMessage();
         assertTrue(message.contains("resnet20 has a fixed kernel size"), message);
     }
 

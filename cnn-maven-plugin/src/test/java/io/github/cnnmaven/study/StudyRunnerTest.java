@@ -1,5 +1,6 @@
 package io.github.cnnmaven.study;
 
+import io.github.cnnmaven.config.LearningRate;
 import io.github.cnnmaven.config.Optimizer;
 import io.github.cnnmaven.output.StudyResult;
 
@@ -28,6 +29,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class StudyRunnerTest {
 
+    /** The base's rate was given (its value is in the base): every variant keeps it. */
+    private static final LearningRate GIVEN = new LearningRate.Fixed(0.001);
+
     @TempDir
     Path out;
     final List<String> log = new ArrayList<>();
@@ -39,7 +43,7 @@ class StudyRunnerTest {
         axes.put("dropout", "0.3");
         axes.put("learningRate", "1e6"); // diverges: recorded, and it cannot win
         StudySpec spec = StudySpec.parse(null, axes);
-        List<StudyVariant> variants = StudyPlan.expand(base, spec, "synthetic", false);
+        List<StudyVariant> variants = StudyPlan.expand(base, spec, "synthetic", GIVEN);
         return new StudyRequest(SHAPES.prepared(), null, spec, variants, variants.get(0).fingerprint(), out, false, false, 2, null, null);
     }
 
@@ -125,7 +129,7 @@ class StudyRunnerTest {
         new io.github.cnnmaven.training.Trainer(Console.silent()).train(source, SHAPES, null);
         TrainingConfig base = TrainingFixtures.lenet5(1, Optimizer.ADAM, 0.003, null).toBuilder().freezeEpochs(1).build();
         StudySpec spec = StudySpec.parse(null, Map.of("learningRate", "0.001"));
-        List<StudyVariant> variants = StudyPlan.expand(base, spec, "synthetic|pretrained:source-fp", false);
+        List<StudyVariant> variants = StudyPlan.expand(base, spec, "synthetic|pretrained:source-fp", GIVEN);
         StudyResult study = runner().run(new StudyRequest(SHAPES.prepared(), null, spec, variants,
                 variants.get(0).fingerprint(), out.resolve("study-out"), false, false, 2, null, source.modelFile()), SHAPES, null);
 

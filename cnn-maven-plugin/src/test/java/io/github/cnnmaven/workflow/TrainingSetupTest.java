@@ -2,6 +2,7 @@ package io.github.cnnmaven.workflow;
 
 import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.common.Json;
+import io.github.cnnmaven.config.LearningRate;
 import io.github.cnnmaven.config.Augment;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetKind;
@@ -116,15 +117,15 @@ class TrainingSetupTest {
         TrainingConfig resize = TrainingConfig.builder().network("resnet50").augment(Augment.parseList("resizecrop,flip")).build();
         DatasetSpec folder = new DatasetSpec(DatasetKind.FOLDER, null, null, temp, 224, false, temp, DatasetSpec.ALL,
                 DatasetSpec.ALL, 0.2, 42, false);
-        TrainingSetup byDefault = new TrainingSetup(folder, resize, false, finder(), false, false, false);
+        TrainingSetup byDefault = new TrainingSetup(folder, resize, LearningRate.OPTIMIZER_DEFAULT, finder(), false, false, false);
         assertEquals(256, byDefault.dataset().resizeTo(), "8/7 of the input, as ImageNet's 256 for 224");
-        assertEquals(300, new TrainingSetup(folder, resize.toBuilder().resizeTo(300).build(), false, finder(), false, false,
+        assertEquals(300, new TrainingSetup(folder, resize.toBuilder().resizeTo(300).build(), LearningRate.OPTIMIZER_DEFAULT, finder(), false, false,
                 false).validate().dataset().storedSide());
-        assertEquals(0, new TrainingSetup(folder, lenet5, false, finder(), false, false, false).dataset().resizeTo(),
+        assertEquals(0, new TrainingSetup(folder, lenet5, LearningRate.OPTIMIZER_DEFAULT, finder(), false, false, false).dataset().resizeTo(),
                 "without a crop augmentation the images are stored at the input size");
         assertEquals("Invalid value '200' for cnn.resizeTo: the input (cnn.imageSize=224) is cropped out of the resized"
                 + " image: use at least 224", assertThrows(InvalidConfigurationException.class, () -> new TrainingSetup(folder,
-                resize.toBuilder().resizeTo(200).build(), false, finder(), false, false, false).validate()).getMessage());
+                resize.toBuilder().resizeTo(200).build(), LearningRate.OPTIMIZER_DEFAULT, finder(), false, false, false).validate()).getMessage());
         assertEquals("cnn.augment=resizecrop resizes the images of folders and archives, but CIFAR-10 images have a fixed"
                 + " size: use crop4 or randomresizedcrop", assertThrows(InvalidConfigurationException.class,
                 () -> setup(resize.toBuilder().network("resnet20").build(), null).validate()).getMessage());
@@ -139,7 +140,7 @@ class TrainingSetupTest {
     private TrainingSetup setup(TrainingConfig config, Path pretrained) {
         DatasetSpec spec = new DatasetSpec(DatasetKind.CIFAR10, null, null, null, 32, false, temp, DatasetSpec.ALL,
                 DatasetSpec.ALL, 0.2, 42, false);
-        return new TrainingSetup(spec, config, false, new LrFinder.Settings(1e-7, 10, 100, LrMethod.VALLEY), false, false,
+        return new TrainingSetup(spec, config, LearningRate.OPTIMIZER_DEFAULT, new LrFinder.Settings(1e-7, 10, 100, LrMethod.VALLEY), false, false,
                 false, pretrained);
     }
 

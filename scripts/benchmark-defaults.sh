@@ -5,6 +5,9 @@
 #    alexnet-cifar), and SGD at its default rate (0.01) against 0.05 and the old 0.001.
 #    SYNTHETIC=0 skips this part; PRESETS (comma-separated) and RECIPES (space-separated) choose others,
 #    such as PRESETS=resnet20 RECIPES="defaults= nowd=weightDecay:0 sgd=optimizer:sgd ls=labelSmoothing:0.1".
+#    SIDE, CLASSES and PER_CLASS choose the images: SIDE=64 CLASSES=3 PER_CLASS=40 with
+#    PRESETS=alexnet,resnet34,resnet50,googlenet,vgg11 and RECIPES="b16=batchSize:16 b8=batchSize:8" is the
+#    small 64-pixel folder the ImageNet presets' defaults must learn at batch 8-16.
 # 2. With FASHION=1 (needs Debian's dataset-fashion-mnist): alexnet-cifar for EPOCHS (default 3)
 #    epochs on the real Fashion-MNIST through the plugin, today's defaults against the old ones;
 #    prints the validation accuracy per epoch and the test accuracy. About 10 minutes on 2 cores.
@@ -26,10 +29,10 @@ if [ "$(uname -sm)" = "Linux x86_64" ]; then
 fi
 # PRESETS and RECIPES (name=property:value;property:value ...) override what is swept
 # shellcheck disable=SC2086
-java "${OPTS[@]}" -cp "cnn-maven-plugin/target/test-classes:cnn-maven-plugin/target/classes:$CP" \
+java "${OPTS[@]}" -Dside="${SIDE:-32}" -Dclasses="${CLASSES:-10}" -DperClass="${PER_CLASS:-100}" -cp "cnn-maven-plugin/target/test-classes:cnn-maven-plugin/target/classes:$CP" \
     io.github.cnnmaven.benchmark.DefaultsBenchmark 5 "${PRESETS:-alexnet-cifar,lenet5}" ${RECIPES:-"defaults=" \
     "before=dropout:0.5" "sgd=optimizer:sgd" "sgd-0.05=optimizer:sgd;learningRate:0.05" \
-    "sgd-0.001=optimizer:sgd;learningRate:0.001"} 2>/dev/null
+    "sgd-0.001=optimizer:sgd;learningRate:0.001"} 2>"${BENCH_STDERR:-/dev/null}"
 fi
 
 [ "${FASHION:-0}" = 1 ] || exit 0

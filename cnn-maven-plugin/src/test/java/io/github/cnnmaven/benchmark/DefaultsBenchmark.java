@@ -10,6 +10,7 @@ import io.github.cnnmaven.output.EpochRecord;
 import io.github.cnnmaven.testing.SyntheticDatasets;
 import io.github.cnnmaven.training.TrainRequest;
 import io.github.cnnmaven.training.Trainer;
+import io.github.cnnmaven.training.TrainingDivergedException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,11 +34,15 @@ public final class DefaultsBenchmark {
 
     public static void main(String[] args) throws Exception {
         int epochs = Integer.parseInt(args[0]);
-        // 100 training images a class (90 after the validation split) and a fresh seed: learnable in a
-        // few epochs, but not at once, so that slow recipes show
-        ImageSet train = SyntheticDatasets.generate(100, 32, 3, 5);
-        LoadedDataset data = new LoadedDataset(new PreparedDataset(DatasetKind.CIFAR10, Path.of("."), "synthetic", "memory"),
-                train, SyntheticDatasets.generate(10, 32, 3, 6));
+        // By default 100 training images a class (90 after the validation split), 32 pixels, ten classes
+        // and a fresh seed: learnable in a few epochs, but not at once, so that slow recipes show.
+        // -Dside=64 -Dclasses=3 -DperClass=40 gives the small 64-pixel folder the ImageNet presets must learn.
+        int side = Integer.getInteger("side", 32);
+        int classes = Integer.getInteger("classes", SyntheticDatasets.CLASSES.size());
+        int perClass = Integer.getInteger("perClass", 100);
+        ImageSet train = SyntheticDatasets.generate(perClass, side, 3, 5, classes);
+        LoadedDataset data = new LoadedDataset(new PreparedDataset(side == 32 ? DatasetKind.CIFAR10 : DatasetKind.FOLDER,
+                Path.of("."), "synthetic", "memory"), train, SyntheticDatasets.generate(Math.max(1, perClass / 10), side, 3, 6, classes));
         Path work = Files.createTempDirectory("defaults-benchmark");
         List<String> rows = new ArrayList<>();
         for (String preset : args[1].split(",")) {
@@ -54,8 +59,17 @@ public final class DefaultsBenchmark {
                 TrainRequest request = new TrainRequest(data.prepared(), null, config, work.resolve(preset + "-" + name),
                         "benchmark-" + preset + "-" + name, true, false, Runtime.getRuntime().availableProcessors());
                 long start = System.nanoTime();
-                Trainer.Result result = new Trainer(Console.of(s -> { }, System.err::println)).train(request, data, null);
                 StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-14s %-10s", preset, name));
+                Trainer.Result result;
+                try {
+                    result = new Trainer(Console.of(s -> { }, System.err::println)).train(request, data, null);
+                } catch (TrainingDivergedException e) {
+                    // a recipe that diverges is a result, not the end of the sweep
+                    row.append(" diverged: ").append(e.getMessage(), 0, e.getMessage().indexOf(':'));
+                    System.out.println(row);
+                    rows.add(row.toString());
+                    continue;
+                }
                 double best = 0;
                 for (EpochRecord e : result.history()) {
                     row.append(String.format(Locale.ROOT, " %.3f", e.validationAccuracy()));
@@ -68,8 +82,9 @@ public final class DefaultsBenchmark {
             }
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "%-14s %-10s  validation accuracy per epoch (%d training images, %d validation)%n",
-                "preset", "recipe", Math.round(train.size() * 0.9), Math.round(train.size() * 0.1));
+        System.out.printf(Locale.ROOT, "%-14s %-10s  validation accuracy per epoch (%d training images, %d validation,"
+                + " %d classes, %d px)%n", "preset", "recipe", Math.round(train.size() * 0.9), Math.round(train.size() * 0.1),
+                classes, side);
         rows.forEach(System.out::println);
     }
 }

@@ -45,18 +45,23 @@ public final class SyntheticDatasets {
 
     /** {@code perClass} images of each class, {@code side}×{@code side}, 1 (grey) or 3 (RGB) channels. */
     public static ImageSet generate(int perClass, int side, int channels, long seed) {
+        return generate(perClass, side, channels, seed, CLASSES.size());
+    }
+
+    /** As {@link #generate(int, int, int, long)}, with only the first {@code classes} classes. */
+    public static ImageSet generate(int perClass, int side, int channels, long seed, int classes) {
         Random random = new Random(seed);
-        int n = perClass * CLASSES.size();
+        int n = perClass * classes;
         int imageBytes = channels * side * side;
         byte[] pixels = new byte[n * imageBytes];
         int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
-            int label = i % CLASSES.size();
+            int label = i % classes;
             labels[i] = label;
             BufferedImage image = draw(label, side, random);
             copyPixels(image, channels, pixels, i * imageBytes);
         }
-        return new ImageSet(channels, side, side, pixels, labels, CLASSES);
+        return new ImageSet(channels, side, side, pixels, labels, CLASSES.subList(0, classes));
     }
 
     /** Draws one example of class {@code label}. */

@@ -1,5 +1,6 @@
 package io.github.cnnmaven.evaluation;
 
+import io.github.cnnmaven.fork.ForkRequest;
 import io.github.cnnmaven.config.Tta;
 import io.github.cnnmaven.dataset.DatasetSpec;
 import io.github.cnnmaven.dataset.PreparedDataset;
@@ -8,7 +9,13 @@ import java.nio.file.Path;
 
 /** What the forked evaluation JVM needs ({@link EvaluateMain}); {@code tta} is {@code cnn.tta}. */
 public record EvaluateRequest(PreparedDataset dataset, DatasetSpec datasetSpec, Path modelFile, Path outputDirectory,
-                              int maxThumbnails, Tta tta) {
+                              int maxThumbnails, Tta tta) implements ForkRequest {
+
+    @Override
+    public Class<?> forkMain() {
+        return EvaluateMain.class;
+    }
+
 
     /** A request without test-time augmentation. */
     public EvaluateRequest(PreparedDataset dataset, DatasetSpec datasetSpec, Path modelFile, Path outputDirectory,

@@ -1,5 +1,6 @@
 package io.github.cnnmaven.lrfinder;
 
+import io.github.cnnmaven.fork.ForkRequest;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetSpec;
 import io.github.cnnmaven.dataset.PreparedDataset;
@@ -12,5 +13,11 @@ import java.nio.file.Path;
  * @param pretrained {@code cnn.pretrained}: the model.zip the sweep starts from, as training does; null for none
  */
 public record FindLrRequest(PreparedDataset dataset, DatasetSpec datasetSpec, TrainingConfig config, LrFinder.Settings settings,
-                            String fingerprint, Path outputDirectory, Path pretrained) {
+                            String fingerprint, Path outputDirectory, Path pretrained) implements ForkRequest {
+
+    @Override
+    public Class<?> forkMain() {
+        return FindLrMain.class;
+    }
+
 }

@@ -1,5 +1,6 @@
 package io.github.cnnmaven.prediction;
 
+import io.github.cnnmaven.fork.ForkRequest;
 import java.nio.file.Path;
 
 /**
@@ -7,5 +8,11 @@ import java.nio.file.Path;
  *
  * @param images an image file, or a folder whose PNG and JPEG files (in sub-folders too) are classified
  */
-public record PredictRequest(Path modelFile, Path images, Path predictionsFile) {
+public record PredictRequest(Path modelFile, Path images, Path predictionsFile) implements ForkRequest {
+
+    @Override
+    public Class<?> forkMain() {
+        return PredictMain.class;
+    }
+
 }

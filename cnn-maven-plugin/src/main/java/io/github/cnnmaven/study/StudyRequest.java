@@ -1,5 +1,6 @@
 package io.github.cnnmaven.study;
 
+import io.github.cnnmaven.fork.ForkRequest;
 import io.github.cnnmaven.dataset.DatasetSpec;
 import io.github.cnnmaven.dataset.PreparedDataset;
 
@@ -17,7 +18,13 @@ import java.util.List;
  */
 public record StudyRequest(PreparedDataset dataset, DatasetSpec datasetSpec, StudySpec spec, List<StudyVariant> variants,
                            String baseFingerprint, Path outputDirectory, boolean fresh, boolean interactive, int threads,
-                           Integer gpus, Path pretrained) {
+                           Integer gpus, Path pretrained) implements ForkRequest {
+
+    @Override
+    public Class<?> forkMain() {
+        return StudyMain.class;
+    }
+
 
     public Path studyDirectory() {
         return outputDirectory.resolve("study");

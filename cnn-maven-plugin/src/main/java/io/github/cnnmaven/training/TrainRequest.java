@@ -1,5 +1,6 @@
 package io.github.cnnmaven.training;
 
+import io.github.cnnmaven.fork.ForkRequest;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetSpec;
@@ -20,7 +21,13 @@ import java.nio.file.Path;
  */
 public record TrainRequest(PreparedDataset dataset, DatasetSpec datasetSpec, TrainingConfig config, Path outputDirectory,
                            String fingerprint, boolean fresh, boolean interactive, int threads, Integer gpus,
-                           Path pretrained) {
+                           Path pretrained) implements ForkRequest {
+
+    @Override
+    public Class<?> forkMain() {
+        return TrainMain.class;
+    }
+
 
     /** A request that trains from scratch. */
     public TrainRequest(PreparedDataset dataset, DatasetSpec datasetSpec, TrainingConfig config, Path outputDirectory,

@@ -7,7 +7,6 @@ import io.github.cnnmaven.common.Json;
 import io.github.cnnmaven.common.ProcessLock;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.PreparedDataset;
-import io.github.cnnmaven.evaluation.EvaluateMain;
 import io.github.cnnmaven.evaluation.EvaluateRequest;
 import io.github.cnnmaven.gate.AccuracyGate;
 import io.github.cnnmaven.gate.CiSummary;
@@ -70,7 +69,7 @@ public final class EvaluateModel {
         PreparedDataset prepared = current.prepared();
         TrainingConfig config = current.config();
 
-        forks.run(output, "evaluate", EvaluateMain.class.getName(), new EvaluateRequest(prepared, setup.dataset(),
+        forks.run(output, "evaluate", new EvaluateRequest(prepared, setup.dataset(),
                 output.modelFile(), output.root(), gateSettings.maxThumbnails(), gateSettings.tta()));
         EvaluationResult result = output.evaluation();
         EvaluationResult.Gate gate = AccuracyGate.check(result, new AccuracyGate.Limits(gateSettings.minAccuracy(), baseline,

@@ -2,7 +2,6 @@ package io.github.cnnmaven.workflow;
 
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
-import io.github.cnnmaven.export.ExportMain;
 import io.github.cnnmaven.export.ExportRequest;
 import io.github.cnnmaven.export.OnnxExport;
 import io.github.cnnmaven.output.OutputDirectory;
@@ -26,7 +25,7 @@ final class ExportOnnx {
             console.info("ONNX model is up to date: " + output.onnxFile());
         } else {
             console.info("Exporting the model to ONNX (" + why + ")");
-            forks.run(output, "export", ExportMain.class.getName(), new ExportRequest(output.modelFile(), output.onnxFile()));
+            forks.run(output, "export", new ExportRequest(output.modelFile(), output.onnxFile()));
         }
         return output.onnxFile();
     }

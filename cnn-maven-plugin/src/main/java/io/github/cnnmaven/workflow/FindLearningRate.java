@@ -6,7 +6,6 @@ import io.github.cnnmaven.common.ProcessLock;
 import io.github.cnnmaven.config.Schedule;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.PreparedDataset;
-import io.github.cnnmaven.lrfinder.FindLrMain;
 import io.github.cnnmaven.lrfinder.FindLrRequest;
 import io.github.cnnmaven.output.LrFinderResult;
 import io.github.cnnmaven.output.OutputDirectory;
@@ -93,7 +92,7 @@ public final class FindLearningRate {
     }
 
     private LrFinderResult sweep(TrainingSetup setup, PreparedDataset prepared, String fingerprint) throws CnnException {
-        forks.run(output, "find-lr", FindLrMain.class.getName(), new FindLrRequest(prepared, setup.dataset(), setup.config(),
+        forks.run(output, "find-lr", new FindLrRequest(prepared, setup.dataset(), setup.config(),
                 setup.finder(), fingerprint, output.root(), setup.pretrained()), setup.pretrainedNativeLibraries());
         LrFinderResult result = output.lrFinder();
         if (result == null) {

@@ -9,6 +9,7 @@ import io.github.cnnmaven.common.TrainingSlots;
 import io.github.cnnmaven.fork.Backend;
 import io.github.cnnmaven.fork.BackendChoice;
 import io.github.cnnmaven.fork.ForkConfiguration;
+import io.github.cnnmaven.fork.ForkRequest;
 import io.github.cnnmaven.fork.ForkedJvm;
 import io.github.cnnmaven.fork.CudaRuntime;
 import io.github.cnnmaven.fork.Host;
@@ -102,18 +103,18 @@ public final class ForkRunner {
     }
 
     /**
-     * Hands {@code request} to {@code mainClass} in the forked JVM: writes it as
+     * Hands {@code request} to its entry point in the forked JVM: writes it as
      * {@code <output>/<goal>-request.json} (atomically) and runs the fork on it.
      */
-    public void run(OutputDirectory output, String goal, String mainClass, Object request) throws CnnException {
-        run(output, goal, mainClass, request, List.of());
+    public void run(OutputDirectory output, String goal, ForkRequest request) throws CnnException {
+        run(output, goal, request, List.of());
     }
 
     /**
      * @param nativeLibraries JavaCPP libraries ({@code groupId:artifactId:version}) whose native jar for the
      *                        chosen backend's platform the fork also needs, such as HDF5 to read a Keras file
      */
-    public void run(OutputDirectory output, String goal, String mainClass, Object request, List<String> nativeLibraries)
+    public void run(OutputDirectory output, String goal, ForkRequest request, List<String> nativeLibraries)
             throws CnnException {
         Path requestFile = output.requestFile(goal);
         Json.write(requestFile, request);
@@ -131,7 +132,7 @@ public final class ForkRunner {
             String platform = chosen.platform();
             classpath.addAll(resolver.resolve(nativeLibraries.stream().map(library -> library + ":" + platform).toList()));
         }
-        ForkConfiguration fork = ForkConfiguration.of(classpath, chosen, settings.argLine(), settings.threadCount(), mainClass,
+        ForkConfiguration fork = ForkConfiguration.of(classpath, chosen, settings.argLine(), settings.threadCount(), request.forkMain().getName(),
                 goal);
         try (ProcessLock slot = TrainingSlots.acquire(settings.slots(), settings.concurrentTrainings(), "the " + goal + " goal",
                 settings.slotTimeout(), console)) {

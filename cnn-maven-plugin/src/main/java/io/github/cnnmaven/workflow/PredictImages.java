@@ -5,7 +5,6 @@ import io.github.cnnmaven.common.Console;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.common.ProcessLock;
 import io.github.cnnmaven.output.OutputDirectory;
-import io.github.cnnmaven.prediction.PredictMain;
 import io.github.cnnmaven.prediction.PredictRequest;
 
 import java.nio.file.Files;
@@ -42,7 +41,7 @@ public final class PredictImages {
         forks.settings().validate();
         try (ProcessLock lock = output.lock("predict", console)) {
             CurrentModel.require(datasets, forks, output, console, setup);
-            forks.run(output, "predict", PredictMain.class.getName(), new PredictRequest(output.modelFile(), images,
+            forks.run(output, "predict", new PredictRequest(output.modelFile(), images,
                     output.predictionsFile()));
         }
         return output.predictionsFile();

@@ -8,7 +8,6 @@ import io.github.cnnmaven.config.LearningRate;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.PreparedDataset;
 import io.github.cnnmaven.output.OutputDirectory;
-import io.github.cnnmaven.study.StudyMain;
 import io.github.cnnmaven.study.StudyPlan;
 import io.github.cnnmaven.study.StudyRequest;
 import io.github.cnnmaven.study.StudySpec;
@@ -64,7 +63,7 @@ public final class RunStudy {
                 study.mode().id(), study.axes().entrySet().stream().map(e -> e.getKey() + " (" + String.join(", ",
                         e.getValue()) + ")").collect(Collectors.joining(", ")), variants.size(), config.epochs(),
                 config.seed(), config.validationSplit()));
-        forks.run(output, "study", StudyMain.class.getName(), new StudyRequest(prepared, setup.dataset(), study, variants,
+        forks.run(output, "study", new StudyRequest(prepared, setup.dataset(), study, variants,
                 Freshness.fingerprint(config, prepared, setup), output.root(), setup.fresh(), setup.interactive(),
                 forks.settings().threadCount(), forks.settings().gpus(), setup.pretrained()), setup.pretrainedNativeLibraries());
     }

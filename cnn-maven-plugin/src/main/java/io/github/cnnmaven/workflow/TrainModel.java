@@ -6,7 +6,6 @@ import io.github.cnnmaven.common.ProcessLock;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.PreparedDataset;
 import io.github.cnnmaven.output.OutputDirectory;
-import io.github.cnnmaven.training.TrainMain;
 import io.github.cnnmaven.training.TrainRequest;
 
 import java.nio.file.Files;
@@ -55,7 +54,7 @@ public final class TrainModel {
             if (state != null && state.status() == Freshness.Status.STALE && state.metadata() == null) {
                 console.warn("Retraining: the model " + output.modelFile() + " cannot be trusted: " + state.why());
             }
-            forks.run(output, "train", TrainMain.class.getName(), new TrainRequest(prepared, setup.dataset(), config,
+            forks.run(output, "train", new TrainRequest(prepared, setup.dataset(), config,
                     output.root(), fingerprint, setup.fresh(), setup.interactive(), forks.settings().threadCount(),
                     forks.settings().gpus(), setup.pretrained()), setup.pretrainedNativeLibraries());
         }

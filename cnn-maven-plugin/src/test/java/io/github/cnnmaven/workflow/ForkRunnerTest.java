@@ -2,6 +2,7 @@ package io.github.cnnmaven.workflow;
 
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.fork.ForkRequest;
 import io.github.cnnmaven.fork.BackendChoice;
 import io.github.cnnmaven.fork.CudaRuntime;
 import io.github.cnnmaven.fork.Host;
@@ -43,6 +44,16 @@ class ForkRunnerTest {
         }
     }
 
+    /** A request whose entry point is {@link TrainedMain}. */
+    record TrainedRequest(String text) implements ForkRequest {
+        @Override
+        public Class<?> forkMain() {
+            return TrainedMain.class;
+        }
+    }
+
+    static final ForkRequest TRAIN = new TrainedRequest("request");
+
     static final Host GPU_MACHINE = new Host("Linux", "amd64", true, "avx2", false);
 
     ForkRunner runner(BackendChoice backend, boolean cudaResolves) {
@@ -63,7 +74,7 @@ class ForkRunnerTest {
     @Test
     void autoWarnsWithTheCauseAndTrainsOnTheCpu() throws Exception {
         OutputDirectory out = new OutputDirectory(Files.createDirectories(temp.resolve("out")));
-        runner(BackendChoice.AUTO, true).run(out, "train", TrainedMain.class.getName(), "request");
+        runner(BackendChoice.AUTO, true).run(out, "train", TRAIN);
         assertEquals(1, warnings.size(), warnings.toString());
         String warning = warnings.get(0);
         assertTrue(warning.startsWith("CUDA does not work on this machine, so this build trains on the CPU: the CUDA backend"
@@ -74,20 +85,22 @@ class ForkRunnerTest {
         assertTrue(resolved.get(0).contains("org.nd4j:nd4j-cuda-11.6:1.0.0-M2.1:linux-x86_64"), "CUDA was tried first");
         assertTrue(resolved.get(1).stream().anyMatch(c -> c.startsWith("org.nd4j:nd4j-native:1.0.0-M2.1:linux-x86_64")));
         assertEquals("yes", Files.readString(out.root().resolve("trained")), "the training ran, on the CPU");
+        assertEquals("{\"text\":\"request\"}", Files.readString(out.requestFile("train")).replaceAll("\\s", ""),
+                "the request file holds the request, not its entry point");
     }
 
     /** A Keras file's native HDF5 is resolved for the backend's platform, after the backend, and only when asked. */
     @Test
     void nativeLibrariesAreResolvedForTheChosenPlatform() throws Exception {
         OutputDirectory out = new OutputDirectory(Files.createDirectories(temp.resolve("out")));
-        runner(BackendChoice.CPU, true).run(out, "train", TrainedMain.class.getName(), "request",
+        runner(BackendChoice.CPU, true).run(out, "train", TRAIN,
                 List.of("org.bytedeco:hdf5:1.12.1-1.5.7"));
         assertEquals(2, resolved.size(), resolved.toString());
         assertEquals(List.of("org.bytedeco:hdf5:1.12.1-1.5.7:linux-x86_64"), resolved.get(1));
         assertEquals("yes", Files.readString(out.root().resolve("trained")));
 
         resolved.clear();
-        runner(BackendChoice.CPU, true).run(out, "train", TrainedMain.class.getName(), "request");
+        runner(BackendChoice.CPU, true).run(out, "train", TRAIN);
         assertEquals(1, resolved.size(), "the backend alone: " + resolved);
     }
 
@@ -95,7 +108,7 @@ class ForkRunnerTest {
     void cudaFailsWithTheSameCauseAndTrainsNothing() throws Exception {
         OutputDirectory out = new OutputDirectory(Files.createDirectories(temp.resolve("out")));
         CnnException e = assertThrows(CnnException.class,
-                () -> runner(BackendChoice.CUDA, true).run(out, "train", TrainedMain.class.getName(), "request"));
+                () -> runner(BackendChoice.CUDA, true).run(out, "train", TRAIN));
         assertTrue(e.getMessage().startsWith("cnn.backend=cuda, but CUDA does not work on this machine: the CUDA backend did"
                 + " not load"), e.getMessage());
         assertFalse(Files.exists(out.root().resolve("trained")), "no training started");
@@ -104,7 +117,7 @@ class ForkRunnerTest {
     @Test
     void aCudaBackendThatCannotBeResolvedIsAFailedProbeToo() throws Exception {
         OutputDirectory out = new OutputDirectory(Files.createDirectories(temp.resolve("out")));
-        runner(BackendChoice.AUTO, false).run(out, "train", TrainedMain.class.getName(), "request");
+        runner(BackendChoice.AUTO, false).run(out, "train", TRAIN);
         assertTrue(warnings.get(0).contains("nd4j-cuda-11.6 is not available offline"), warnings.toString());
         assertEquals("yes", Files.readString(out.root().resolve("trained")));
     }

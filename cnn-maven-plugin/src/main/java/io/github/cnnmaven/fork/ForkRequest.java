@@ -1,0 +1,14 @@
+package io.github.cnnmaven.fork;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
+/**
+ * What a goal hands to the forked JVM. The request names its own entry point, so the fork runner
+ * cannot start one goal's request with another goal's main class.
+ */
+public interface ForkRequest {
+
+    /** The class whose {@code main} reads this request in the forked JVM (through {@link ForkMain#run}). */
+    @JsonIgnore // not part of the request file
+    Class<?> forkMain();
+}

@@ -198,7 +198,7 @@ public final class NetworkBuilder {
         g.convBlock(stem, 3, 1);
         for (int s = 0; s < stageFilters.length; s++) {
             for (int b = 0; b < blocksPerStage; b++) {
-                g.residual(stageFilters[s], s > 0 && b == 0 ? 2 : 1);
+                g.basicBlock(stageFilters[s], s > 0 && b == 0 ? 2 : 1, ConvStyle.CIFAR);
             }
         }
         g.globalAvgPool();
@@ -249,7 +249,7 @@ public final class NetworkBuilder {
                 if (bottleneck) {
                     g.bottleneck(widths[s], stride);
                 } else {
-                    g.basicBlock(widths[s], stride);
+                    g.basicBlock(widths[s], stride, ConvStyle.IMAGENET);
                 }
             }
         }
@@ -305,7 +305,7 @@ public final class NetworkBuilder {
                 case "dropout" -> g.dropout(l.rate);
                 case "dense" -> g.denseLayer(l.units, activation(l.activation));
                 case "globalavgpool" -> g.globalAvgPool();
-                case "residual" -> g.residual(l.filters, l.stride != null ? l.stride : 1);
+                case "residual" -> g.basicBlock(l.filters, l.stride != null ? l.stride : 1, ConvStyle.CIFAR);
                 case "bottleneck" -> g.bottleneck(l.filters, l.stride != null ? l.stride : 1);
                 case "inception" -> g.inception(l.c1, l.c3r, l.c3, l.c5r, l.c5, l.pool);
                 default -> throw new NetworkDefinitionException("Unknown layer type '" + l.type + "'");
@@ -333,6 +333,14 @@ public final class NetworkBuilder {
             default -> throw new NetworkDefinitionException("Unknown activation '" + name + "': use relu, leakyrelu, tanh or identity");
         };
     }
+
+    /**
+     * How a ResNet block lays its convolutions. CIFAR: "same" convolutions with a bias, batch norm always
+     * (the CIFAR ResNets and the {@code residual} layer, as first built here). IMAGENET: as He et al. give
+     * ResNet-34/50, padded, no bias before batch norm, batch norm as {@code cnn.batchNorm} says. Both stay:
+     * changing either would change the layers of models already trained.
+     */
+    private enum ConvStyle { CIFAR, IMAGENET }
 
     /** Adds layers one after the other, tracking the current vertex and its output type. */
     private static final class Graph {
@@ -456,48 +464,70 @@ public final class NetworkBuilder {
             }
         }
 
-        /** Joins {@code branches} (ending in {@code main}) with the shortcut by addition, then ReLU. */
-        void addShortcut(String main, InputType mainType, String shortcut) throws NetworkDefinitionException {
-            String sum = name("add");
-            builder.addVertex(sum, new ElementWiseVertex(ElementWiseVertex.Op.Add), main, shortcut);
-            rows.add(new ModelSummary.LayerRow(sum, "Add", shape(mainType), 0, 0));
-            last = sum;
-            type = mainType;
-            relu();
+        /** Where the graph is: the vertex the next layer follows, and its output type. */
+        record Cursor(String vertex, InputType type) {
         }
 
-        /** ResNet's basic block: two 3×3 conv → BN, a projection (1×1 conv → BN) where the shape changes. */
-        void basicBlock(int filters, int stride) throws NetworkDefinitionException {
+        Cursor cursor() {
+            return new Cursor(last, type);
+        }
+
+        /** Starts a branch at {@code from}: the next layer follows it (a block's second path, a shortcut). */
+        void branch(Cursor from) {
+            last = from.vertex();
+            type = from.type();
+        }
+
+        /** A conv → batch norm in the given style. */
+        void convBn(ConvStyle style, int filters, int k, int stride, int pad) throws NetworkDefinitionException {
+            if (style == ConvStyle.CIFAR) {
+                conv(filters, k, stride, ConvolutionMode.Same, Activation.IDENTITY);
+                batchNorm();
+            } else {
+                convBn(filters, k, stride, pad);
+            }
+        }
+
+        /**
+         * ResNet's basic block (the CIFAR ResNets' and ResNet-34's, and the {@code residual} layer): two 3×3
+         * conv → BN, a projection shortcut (1×1 conv → BN) where the shape changes.
+         */
+        void basicBlock(int filters, int stride, ConvStyle style) throws NetworkDefinitionException {
             requireCnn("residual block");
-            String input = last;
-            InputType inputType = type;
-            convBnRelu(filters, 3, stride, 1);
-            convBn(filters, 3, 1, 1);
-            projectAndAdd(input, inputType, filters, stride);
+            Cursor input = cursor();
+            convBn(style, filters, 3, stride, 1);
+            relu();
+            convBn(style, filters, 3, 1, 1);
+            addShortcut(input, filters, stride, style);
         }
 
         /** ResNet's bottleneck block: 1×1 (width), 3×3 (width, the stride), 1×1 (4 × width), each with BN. */
         void bottleneck(int width, int stride) throws NetworkDefinitionException {
             requireCnn("bottleneck block");
-            String input = last;
-            InputType inputType = type;
+            Cursor input = cursor();
             convBnRelu(width, 1, 1, 0);
             convBnRelu(width, 3, stride, 1);
             convBn(4 * width, 1, 1, 0);
-            projectAndAdd(input, inputType, 4 * width, stride);
+            addShortcut(input, 4 * width, stride, ConvStyle.IMAGENET);
         }
 
-        private void projectAndAdd(String input, InputType inputType, int filters, int stride) throws NetworkDefinitionException {
-            String main = last;
-            InputType mainType = type;
-            String shortcut = input;
-            if (stride != 1 || ((InputType.InputTypeConvolutional) inputType).getChannels() != filters) {
-                last = input;
-                type = inputType;
-                convBn(filters, 1, stride, 0);
+        /**
+         * Adds the block's input to its output (the current vertex), then ReLU: the input itself, or a
+         * projection of it (1×1 conv → BN) where the block changes the shape.
+         */
+        private void addShortcut(Cursor input, int filters, int stride, ConvStyle style) throws NetworkDefinitionException {
+            Cursor main = cursor();
+            String shortcut = input.vertex();
+            if (stride != 1 || ((InputType.InputTypeConvolutional) input.type()).getChannels() != filters) {
+                branch(input);
+                convBn(style, filters, 1, stride, 0);
                 shortcut = last;
             }
-            addShortcut(main, mainType, shortcut);
+            String sum = name("add");
+            builder.addVertex(sum, new ElementWiseVertex(ElementWiseVertex.Op.Add), main.vertex(), shortcut);
+            rows.add(new ModelSummary.LayerRow(sum, "Add", shape(main.type()), 0, 0));
+            branch(new Cursor(sum, main.type()));
+            relu();
         }
 
         /**
@@ -506,33 +536,28 @@ public final class NetworkBuilder {
          */
         void inception(int c1, int c3r, int c3, int c5r, int c5, int poolProjection) throws NetworkDefinitionException {
             requireCnn("inception block");
-            String input = last;
-            InputType inputType = type;
+            Cursor input = cursor();
             List<String> ends = new ArrayList<>();
             convBnRelu(c1, 1, 1, 0);
             ends.add(last);
-            last = input;
-            type = inputType;
+            branch(input);
             convBnRelu(c3r, 1, 1, 0);
             convBnRelu(c3, 3, 1, 1);
             ends.add(last);
-            last = input;
-            type = inputType;
+            branch(input);
             convBnRelu(c5r, 1, 1, 0);
             convBnRelu(c5, 5, 1, 2);
             ends.add(last);
-            last = input;
-            type = inputType;
+            branch(input);
             maxPool(3, 1, 1);
             convBnRelu(poolProjection, 1, 1, 0);
             ends.add(last);
-            InputType.InputTypeConvolutional in = (InputType.InputTypeConvolutional) inputType;
+            InputType.InputTypeConvolutional in = (InputType.InputTypeConvolutional) input.type();
             InputType out = InputType.convolutional(in.getHeight(), in.getWidth(), c1 + c3 + c5 + poolProjection);
             String concat = name("inception");
             builder.addVertex(concat, new MergeVertex(), ends.toArray(new String[0]));
             rows.add(new ModelSummary.LayerRow(concat, "Concat", shape(out), 0, 0));
-            last = concat;
-            type = out;
+            branch(new Cursor(concat, out));
         }
 
         /** conv ("same" padding) → batch norm (when cnn.batchNorm) → ReLU. */
@@ -593,27 +618,6 @@ public final class NetworkBuilder {
         void globalAvgPool() throws NetworkDefinitionException {
             requireCnn("global pooling");
             add("gap", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), 0);
-        }
-
-        void residual(int filters, int stride) throws NetworkDefinitionException {
-            requireCnn("residual block");
-            String input = last;
-            InputType inputType = type;
-            conv(filters, 3, stride, ConvolutionMode.Same, Activation.IDENTITY);
-            batchNorm();
-            relu();
-            conv(filters, 3, 1, ConvolutionMode.Same, Activation.IDENTITY);
-            String main = add("bn", new BatchNormalization.Builder().build(), 0);
-            InputType mainType = type;
-            String shortcut = input;
-            if (stride != 1 || ((InputType.InputTypeConvolutional) inputType).getChannels() != filters) {
-                // Projection shortcut (1×1 conv + BN) where the shape changes.
-                last = input;
-                type = inputType;
-                conv(filters, 1, stride, ConvolutionMode.Same, Activation.IDENTITY);
-                shortcut = add("bn", new BatchNormalization.Builder().build(), 0);
-            }
-            addShortcut(main, mainType, shortcut);
         }
 
         void output(int classes) throws NetworkDefinitionException {

@@ -1,6 +1,5 @@
 package io.github.cnnmaven.evaluation;
 
-import io.github.cnnmaven.output.OutputDirectory;
 
 import io.github.cnnmaven.dataset.DatasetService;
 import io.github.cnnmaven.fork.ForkMain;
@@ -13,7 +12,7 @@ public final class EvaluateMain {
 
     public static void main(String[] args) {
         ForkMain.run(args, EvaluateRequest.class, "Evaluation", (request, console) -> new Evaluator(console)
-                .evaluate(request, new DatasetService(null, console).load(request.dataset(), request.datasetSpec()))
-                .write(new OutputDirectory(request.outputDirectory()).evaluationFile()));
+                .evaluate(request, new DatasetService(null, console).load(request.context().dataset(), request.context().datasetSpec()))
+                .write(request.context().output().evaluationFile()));
     }
 }

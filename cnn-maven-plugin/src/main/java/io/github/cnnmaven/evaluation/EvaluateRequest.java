@@ -1,15 +1,13 @@
 package io.github.cnnmaven.evaluation;
 
+import io.github.cnnmaven.fork.ForkContext;
 import io.github.cnnmaven.fork.ForkRequest;
 import io.github.cnnmaven.config.Tta;
-import io.github.cnnmaven.dataset.DatasetSpec;
-import io.github.cnnmaven.dataset.PreparedDataset;
 
 import java.nio.file.Path;
 
 /** What the forked evaluation JVM needs ({@link EvaluateMain}); {@code tta} is {@code cnn.tta}. */
-public record EvaluateRequest(PreparedDataset dataset, DatasetSpec datasetSpec, Path modelFile, Path outputDirectory,
-                              int maxThumbnails, Tta tta) implements ForkRequest {
+public record EvaluateRequest(ForkContext context, Path modelFile, int maxThumbnails, Tta tta) implements ForkRequest {
 
     @Override
     public Class<?> forkMain() {
@@ -18,8 +16,7 @@ public record EvaluateRequest(PreparedDataset dataset, DatasetSpec datasetSpec, 
 
 
     /** A request without test-time augmentation. */
-    public EvaluateRequest(PreparedDataset dataset, DatasetSpec datasetSpec, Path modelFile, Path outputDirectory,
-                           int maxThumbnails) {
-        this(dataset, datasetSpec, modelFile, outputDirectory, maxThumbnails, Tta.NONE);
+    public EvaluateRequest(ForkContext context, Path modelFile, int maxThumbnails) {
+        this(context, modelFile, maxThumbnails, Tta.NONE);
     }
 }

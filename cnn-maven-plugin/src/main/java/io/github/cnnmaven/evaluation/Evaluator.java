@@ -71,7 +71,7 @@ public final class Evaluator {
             ImageBatches batches = new ImageBatches(test, all, 256, ChannelNormalizer.of(metadata), null, 0, 0,
                     Framing.forEvaluation(test.height(), metadata.height()));
             List<EvaluationResult.Misclassified> wrong = new ArrayList<>();
-            Path thumbnails = request.outputDirectory().resolve("misclassified");
+            Path thumbnails = request.context().outputDirectory().resolve("misclassified");
             AtomicFiles.deleteRecursively(thumbnails);
             Files.createDirectories(thumbnails);
             int offset = 0;
@@ -103,7 +103,7 @@ public final class Evaluator {
             for (int i = 0; i < Math.min(request.maxThumbnails(), wrong.size()); i++) {
                 EvaluationResult.Misclassified w = wrong.get(i);
                 String image = "misclassified/" + w.index() + ".png";
-                ImageIO.write(thumbnail(test, w.index()), "png", request.outputDirectory().resolve(image).toFile());
+                ImageIO.write(thumbnail(test, w.index()), "png", request.context().outputDirectory().resolve(image).toFile());
                 wrong.set(i, new EvaluationResult.Misclassified(w.index(), w.label(), w.predicted(), w.confidence(), image,
                         w.top()));
             }

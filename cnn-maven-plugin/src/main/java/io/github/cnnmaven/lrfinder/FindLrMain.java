@@ -11,7 +11,7 @@ public final class FindLrMain {
 
     public static void main(String[] args) {
         ForkMain.run(args, FindLrRequest.class, "find-lr", (request, console) -> new LrFinder(console).find(request.config(),
-                new DatasetService(null, console).load(request.dataset(), request.datasetSpec()), request.settings(),
-                request.fingerprint(), request.outputDirectory(), request.pretrained()));
+                new DatasetService(null, console).load(request.context().dataset(), request.context().datasetSpec()),
+                request.settings(), request.fingerprint(), request.context().outputDirectory(), request.context().pretrained()));
     }
 }

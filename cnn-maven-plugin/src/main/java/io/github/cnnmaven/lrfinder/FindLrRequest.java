@@ -1,19 +1,18 @@
 package io.github.cnnmaven.lrfinder;
 
+import io.github.cnnmaven.fork.ForkContext;
 import io.github.cnnmaven.fork.ForkRequest;
 import io.github.cnnmaven.config.TrainingConfig;
-import io.github.cnnmaven.dataset.DatasetSpec;
-import io.github.cnnmaven.dataset.PreparedDataset;
 
-import java.nio.file.Path;
 
 /**
  * What the forked find-lr JVM needs ({@link FindLrMain}).
  *
- * @param pretrained {@code cnn.pretrained}: the model.zip the sweep starts from, as training does; null for none
+ * @param context the dataset, the output directory and the fork's settings; its {@code pretrained} model is
+ *                where the sweep starts, as training does
  */
-public record FindLrRequest(PreparedDataset dataset, DatasetSpec datasetSpec, TrainingConfig config, LrFinder.Settings settings,
-                            String fingerprint, Path outputDirectory, Path pretrained) implements ForkRequest {
+public record FindLrRequest(ForkContext context, TrainingConfig config, LrFinder.Settings settings, String fingerprint)
+        implements ForkRequest {
 
     @Override
     public Class<?> forkMain() {

@@ -11,6 +11,6 @@ public final class StudyMain {
 
     public static void main(String[] args) {
         ForkMain.run(args, StudyRequest.class, "The study", (request, console) -> new StudyRunner(console)
-                .run(request, new DatasetService(null, console).load(request.dataset(), request.datasetSpec()), null));
+                .run(request, new DatasetService(null, console).load(request.context().dataset(), request.context().datasetSpec()), null));
     }
 }

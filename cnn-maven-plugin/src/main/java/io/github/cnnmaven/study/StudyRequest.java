@@ -1,8 +1,7 @@
 package io.github.cnnmaven.study;
 
+import io.github.cnnmaven.fork.ForkContext;
 import io.github.cnnmaven.fork.ForkRequest;
-import io.github.cnnmaven.dataset.DatasetSpec;
-import io.github.cnnmaven.dataset.PreparedDataset;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -13,12 +12,11 @@ import java.util.List;
  *
  * @param baseFingerprint the fingerprint of the configuration as declared, which {@code train} and
  *                        {@code evaluate} compute; {@code study.json} maps it to the winner
- * @param gpus            {@code cnn.gpus}: devices each variant trains on at once; null for all
- * @param pretrained      {@code cnn.pretrained}: the model.zip every variant fine-tunes from; null for none
+ * @param context         the dataset, the output directory and the fork's settings, which every variant
+ *                        trains with (its {@code gpus}, its {@code pretrained} model to fine-tune from)
  */
-public record StudyRequest(PreparedDataset dataset, DatasetSpec datasetSpec, StudySpec spec, List<StudyVariant> variants,
-                           String baseFingerprint, Path outputDirectory, boolean fresh, boolean interactive, int threads,
-                           Integer gpus, Path pretrained) implements ForkRequest {
+public record StudyRequest(ForkContext context, StudySpec spec, List<StudyVariant> variants, String baseFingerprint)
+        implements ForkRequest {
 
     @Override
     public Class<?> forkMain() {
@@ -27,6 +25,6 @@ public record StudyRequest(PreparedDataset dataset, DatasetSpec datasetSpec, Stu
 
 
     public Path studyDirectory() {
-        return outputDirectory.resolve("study");
+        return context.outputDirectory().resolve("study");
     }
 }

@@ -60,7 +60,7 @@ public final class StudyRunner {
         try {
             return runStudy(request, data, listener);
         } catch (IOException e) {
-            throw new CnnException("The study failed writing to " + request.outputDirectory() + ": " + e.getMessage(), e);
+            throw new CnnException("The study failed writing to " + request.context().outputDirectory() + ": " + e.getMessage(), e);
         }
     }
 
@@ -73,21 +73,21 @@ public final class StudyRunner {
             StudyVariant variant = planned.get(i);
             String label = String.format(Locale.ROOT, "Study variant %d/%d '%s'", i + 1, planned.size(), variant.name());
             TrainRequest train = trainRequest(request, variant);
-            StudyResult.Variant result = request.fresh() ? null : finished(variant, train);
+            StudyResult.Variant result = request.context().fresh() ? null : finished(variant, train);
             if (result != null) {
                 console.info(label + (result.diverged() ? ": already tried, it diverged" : ": already trained") + " (fingerprint "
                         + variant.fingerprint() + "), not retraining");
             } else {
                 console.info(label + (variant.settings().isEmpty() ? " (the base configuration)" : "") + ": training in "
-                        + train.outputDirectory());
-                Files.deleteIfExists(train.outputDirectory().resolve(DIVERGED_FILE));
+                        + train.context().outputDirectory());
+                Files.deleteIfExists(train.context().outputDirectory().resolve(DIVERGED_FILE));
                 try {
                     trainer.train(train, data, null);
                     result = read(variant, train);
                 } catch (TrainingDivergedException e) {
                     // A study of learning rates expects some to diverge: record it, it cannot win, go on.
                     console.warn(label + " diverged: " + e.getMessage());
-                    Json.write(train.outputDirectory().resolve(DIVERGED_FILE), new Diverged(variant.fingerprint(), e.getMessage()));
+                    Json.write(train.context().outputDirectory().resolve(DIVERGED_FILE), new Diverged(variant.fingerprint(), e.getMessage()));
                     result = diverged(variant, e.getMessage());
                 }
             }
@@ -108,7 +108,7 @@ public final class StudyRunner {
                     + " (cnn.learningRate) or the values on the study's axes. See " + request.studyDirectory());
         }
         Path winnerDirectory = request.studyDirectory().resolve(winner.directory());
-        OutputDirectory output = new OutputDirectory(request.outputDirectory());
+        OutputDirectory output = new OutputDirectory(request.context().outputDirectory());
         Path out = output.root();
         for (String file : List.of(OutputDirectory.MODEL, OutputDirectory.HISTORY, OutputDirectory.RUN)) {
             Path source = winnerDirectory.resolve(file);
@@ -154,15 +154,14 @@ public final class StudyRunner {
 
     /** What one variant trains with: the study's dataset, devices and threads, the variant's configuration and directory. */
     static TrainRequest trainRequest(StudyRequest request, StudyVariant variant) {
-        return new TrainRequest(request.dataset(), request.datasetSpec(), variant.config(),
-                request.studyDirectory().resolve(variant.directory()), variant.fingerprint(), request.fresh(),
-                request.interactive(), request.threads(), request.gpus(), request.pretrained());
+        return new TrainRequest(request.context().writingTo(request.studyDirectory().resolve(variant.directory())),
+                variant.config(), variant.fingerprint());
     }
 
     /** The variant's outcome when an earlier run finished it with the same fingerprint; null when it must (re)train. */
     private static StudyResult.Variant finished(StudyVariant variant, TrainRequest train) {
         try {
-            Diverged diverged = Json.read(train.outputDirectory().resolve(DIVERGED_FILE), Diverged.class);
+            Diverged diverged = Json.read(train.context().outputDirectory().resolve(DIVERGED_FILE), Diverged.class);
             if (diverged != null && variant.fingerprint().equals(diverged.fingerprint())) {
                 return diverged(variant, diverged.message());
             }

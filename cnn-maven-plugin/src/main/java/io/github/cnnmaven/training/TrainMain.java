@@ -11,6 +11,6 @@ public final class TrainMain {
 
     public static void main(String[] args) {
         ForkMain.run(args, TrainRequest.class, "Training", (request, console) -> new Trainer(console)
-                .train(request, new DatasetService(null, console).load(request.dataset(), request.datasetSpec()), null));
+                .train(request, new DatasetService(null, console).load(request.context().dataset(), request.context().datasetSpec()), null));
     }
 }

@@ -77,7 +77,7 @@ public final class Trainer {
         try {
             return run(request, data, listener);
         } catch (IOException | UncheckedIOException e) {
-            throw new CnnException("Training failed writing to " + request.outputDirectory() + ": " + e.getMessage(), e);
+            throw new CnnException("Training failed writing to " + request.context().outputDirectory() + ": " + e.getMessage(), e);
         } catch (RuntimeException | OutOfMemoryError e) {
             String memory = MemoryFailure.message(e, request.config().batchSize(), DeviceProbe::describe);
             if (memory != null) {
@@ -99,8 +99,8 @@ public final class Trainer {
         Start start = resumeOrInit(request, config, built, callbacks, data.train().numClasses());
         ComputationGraph graph = start.graph();
         ModelSummary summary = built.summarize(graph);
-        Epochs epochs = new Epochs(graph, config, data.train(), inputs, plan, request.interactive(), callbacks.list(),
-                installAndLog(graph, summary, request.threads()));
+        Epochs epochs = new Epochs(graph, config, data.train(), inputs, plan, request.context().interactive(), callbacks.list(),
+                installAndLog(graph, summary, request.context().threads()));
         List<EpochRecord> history = start.history();
         double seconds = start.seconds();
         String stopReason = null;
@@ -147,7 +147,7 @@ public final class Trainer {
 
     private Start resumeOrInit(TrainRequest request, TrainingConfig config, NetworkBuilder.Built built,
                                TrainingCallbacks callbacks, int classes) throws IOException, CnnException {
-        Checkpointer.Resumed resumed = callbacks.checkpointer.resume(request.fresh(), config.epochs(), console);
+        Checkpointer.Resumed resumed = callbacks.checkpointer.resume(request.context().fresh(), config.epochs(), console);
         Start start;
         if (resumed != null) {
             start = new Start(resumed.graph(), new ArrayList<>(resumed.state().history()), resumed.state().epoch() + 1,
@@ -158,15 +158,15 @@ public final class Trainer {
         } else {
             ComputationGraph graph = new ComputationGraph(built.configuration());
             graph.init();
-            if (request.pretrained() != null) {
-                Pretrained.Loaded loaded = Pretrained.load(graph, request.pretrained());
-                console.info("Fine-tuning from " + request.pretrained() + " (cnn.pretrained: " + loaded.source() + "): the weights"
+            if (request.context().pretrained() != null) {
+                Pretrained.Loaded loaded = Pretrained.load(graph, request.context().pretrained());
+                console.info("Fine-tuning from " + request.context().pretrained() + " (cnn.pretrained: " + loaded.source() + "): the weights"
                         + " of " + loaded.layers() + " layers loaded; the classifier " + loaded.classifier() + " is new, for "
                         + classes + " classes");
             }
             start = new Start(graph, new ArrayList<>(), 1, 0);
         }
-        if (config.freezeEpochs() > 0 && request.pretrained() != null) {
+        if (config.freezeEpochs() > 0 && request.context().pretrained() != null) {
             String classifier = Pretrained.classifier(start.graph());
             FrozenBackbone frozen = callbacks.freeze(config.freezeEpochs(), classifier, start.graph());
             if (frozen.frozen(start.firstEpoch())) {
@@ -266,7 +266,7 @@ public final class Trainer {
     /** The devices to train on ({@code cnn.gpus}) and each one's share of the batch. */
     private DataParallel.Plan parallelPlan(TrainRequest request, TrainingConfig config) throws CnnException {
         boolean cuda = DeviceProbe.describe().backend().toUpperCase(Locale.ROOT).contains("CUDA");
-        int workers = DataParallel.workers(request.gpus(), cuda, Nd4j.getAffinityManager().getNumberOfDevices(), console);
+        int workers = DataParallel.workers(request.context().gpus(), cuda, Nd4j.getAffinityManager().getNumberOfDevices(), console);
         if (workers == 1) {
             return DataParallel.Plan.single(config.batchSize());
         }
@@ -403,7 +403,7 @@ public final class Trainer {
         DeviceInfo device = DeviceProbe.describe();
         return new RunRecord(request.fingerprint(), data.describe(), request.config(),
                 RunRecord.Model.of(request.config().networkName(), summary), device.backend(), device.device(),
-                request.threads(), epochsRun, trainingSeconds, wallSeconds,
+                request.context().threads(), epochsRun, trainingSeconds, wallSeconds,
                 peakResidentMb.isPresent() ? peakResidentMb.getAsLong() : null, device, plan.workers());
     }
 }

@@ -69,8 +69,8 @@ public final class EvaluateModel {
         PreparedDataset prepared = current.prepared();
         TrainingConfig config = current.config();
 
-        forks.run(output, "evaluate", new EvaluateRequest(prepared, setup.dataset(),
-                output.modelFile(), output.root(), gateSettings.maxThumbnails(), gateSettings.tta()));
+        forks.run(output, "evaluate", new EvaluateRequest(forks.context(prepared, setup, output),
+                output.modelFile(), gateSettings.maxThumbnails(), gateSettings.tta()));
         EvaluationResult result = output.evaluation();
         EvaluationResult.Gate gate = AccuracyGate.check(result, new AccuracyGate.Limits(gateSettings.minAccuracy(), baseline,
                 gateSettings.maxAccuracyDrop(), gateSettings.minClassAccuracy()));

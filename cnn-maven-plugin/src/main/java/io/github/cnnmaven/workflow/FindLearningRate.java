@@ -92,8 +92,8 @@ public final class FindLearningRate {
     }
 
     private LrFinderResult sweep(TrainingSetup setup, PreparedDataset prepared, String fingerprint) throws CnnException {
-        forks.run(output, "find-lr", new FindLrRequest(prepared, setup.dataset(), setup.config(),
-                setup.finder(), fingerprint, output.root(), setup.pretrained()), setup.pretrainedNativeLibraries());
+        forks.run(output, "find-lr", new FindLrRequest(forks.context(prepared, setup, output), setup.config(),
+                setup.finder(), fingerprint), setup.pretrainedNativeLibraries());
         LrFinderResult result = output.lrFinder();
         if (result == null) {
             throw new CnnException("find-lr wrote no " + output.lrFinderFile());

@@ -1,5 +1,7 @@
 package io.github.cnnmaven.workflow;
 
+import io.github.cnnmaven.dataset.PreparedDataset;
+import io.github.cnnmaven.fork.ForkContext;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
 import io.github.cnnmaven.common.InvalidConfigurationException;
@@ -100,6 +102,13 @@ public final class ForkRunner {
 
     public Settings settings() {
         return settings;
+    }
+
+    /** The context a goal's request carries: the setup's dataset and flags, this runner's threads and devices. */
+    public ForkContext context(PreparedDataset prepared, TrainingSetup setup, OutputDirectory output)
+            throws InvalidConfigurationException {
+        return new ForkContext(prepared, setup.dataset(), output.root(), setup.fresh(), setup.interactive(),
+                settings.threadCount(), settings.gpus(), setup.pretrained());
     }
 
     /**

@@ -63,9 +63,8 @@ public final class RunStudy {
                 study.mode().id(), study.axes().entrySet().stream().map(e -> e.getKey() + " (" + String.join(", ",
                         e.getValue()) + ")").collect(Collectors.joining(", ")), variants.size(), config.epochs(),
                 config.seed(), config.validationSplit()));
-        forks.run(output, "study", new StudyRequest(prepared, setup.dataset(), study, variants,
-                Freshness.fingerprint(config, prepared, setup), output.root(), setup.fresh(), setup.interactive(),
-                forks.settings().threadCount(), forks.settings().gpus(), setup.pretrained()), setup.pretrainedNativeLibraries());
+        forks.run(output, "study", new StudyRequest(forks.context(prepared, setup, output), study, variants,
+                Freshness.fingerprint(config, prepared, setup)), setup.pretrainedNativeLibraries());
     }
 
     /** The variants to train, checked; {@code rate}: see {@link StudyPlan#expand}. */

@@ -54,9 +54,8 @@ public final class TrainModel {
             if (state != null && state.status() == Freshness.Status.STALE && state.metadata() == null) {
                 console.warn("Retraining: the model " + output.modelFile() + " cannot be trusted: " + state.why());
             }
-            forks.run(output, "train", new TrainRequest(prepared, setup.dataset(), config,
-                    output.root(), fingerprint, setup.fresh(), setup.interactive(), forks.settings().threadCount(),
-                    forks.settings().gpus(), setup.pretrained()), setup.pretrainedNativeLibraries());
+            forks.run(output, "train", new TrainRequest(forks.context(prepared, setup, output), config, fingerprint),
+                    setup.pretrainedNativeLibraries());
         }
         if (config.isOverfitCheck() || !Files.isRegularFile(output.modelFile())) {
             return null;

@@ -1,5 +1,6 @@
 package io.github.cnnmaven.benchmark;
 
+import io.github.cnnmaven.fork.ForkContext;
 import io.github.cnnmaven.common.Console;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetKind;
@@ -56,8 +57,7 @@ public final class DefaultsBenchmark {
                     }
                 }
                 TrainingConfig config = b.build().validate();
-                TrainRequest request = new TrainRequest(data.prepared(), null, config, work.resolve(preset + "-" + name),
-                        "benchmark-" + preset + "-" + name, true, false, Runtime.getRuntime().availableProcessors());
+                TrainRequest request = new TrainRequest(new ForkContext(data.prepared(), null, work.resolve(preset + "-" + name), true, false, Runtime.getRuntime().availableProcessors(), null, null), config, "benchmark-" + preset + "-" + name);
                 long start = System.nanoTime();
                 StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-14s %-10s", preset, name));
                 Trainer.Result result;

@@ -43,12 +43,10 @@ class EvaluatorTest {
     @Test
     void measuresTheTestSetOnceWithPerClassMetricsAndThumbnails() throws Exception {
         LoadedDataset data = TrainingFixtures.SHAPES;
-        TrainRequest train = new TrainRequest(data.prepared(), null, TrainingFixtures.lenet5(3, Optimizer.ADAM, 0.003, null), temp, "fp",
-                false, false, 2);
+        TrainRequest train = new TrainRequest(TrainingFixtures.context(data.prepared(), null, temp), TrainingFixtures.lenet5(3, Optimizer.ADAM, 0.003, null), "fp");
         new Trainer(Console.silent()).train(train, data, null);
         List<String> log = new ArrayList<>();
-        EvaluationResult r = new Evaluator(Console.of(log::add, log::add)).evaluate(new EvaluateRequest(data.prepared(), null,
-                train.modelFile(), temp, 5), data);
+        EvaluationResult r = new Evaluator(Console.of(log::add, log::add)).evaluate(new EvaluateRequest(TrainingFixtures.context(data.prepared(), null, temp), train.modelFile(), 5), data);
         long correct = 0;
         for (int i = 0; i < 10; i++) {
             correct += r.confusionMatrix()[i][i];
@@ -84,12 +82,10 @@ class EvaluatorTest {
     @Test
     void flipTestTimeAugmentationAveragesEachImageWithItsMirror() throws Exception {
         LoadedDataset data = TrainingFixtures.SHAPES;
-        TrainRequest train = new TrainRequest(data.prepared(), null, TrainingFixtures.lenet5(2, Optimizer.ADAM, 0.003, null),
-                temp, "fp", false, false, 2);
+        TrainRequest train = new TrainRequest(TrainingFixtures.context(data.prepared(), null, temp), TrainingFixtures.lenet5(2, Optimizer.ADAM, 0.003, null), "fp");
         new Trainer(Console.silent()).train(train, data, null);
         List<String> log = new ArrayList<>();
-        EvaluationResult r = new Evaluator(Console.of(log::add, log::add)).evaluate(new EvaluateRequest(data.prepared(), null,
-                train.modelFile(), temp, 0, Tta.FLIP), data);
+        EvaluationResult r = new Evaluator(Console.of(log::add, log::add)).evaluate(new EvaluateRequest(TrainingFixtures.context(data.prepared(), null, temp), train.modelFile(), 0, Tta.FLIP), data);
         assertEquals("flip", r.testSet().testTimeAugmentation());
         assertTrue(log.stream().anyMatch(l -> l.startsWith("Test accuracy") && l.endsWith(", with test-time augmentation: flip")),
                 log.toString());
@@ -120,13 +116,12 @@ class EvaluatorTest {
     @Test
     void modelForOtherClassesIsRefused() throws Exception {
         LoadedDataset data = TrainingFixtures.SHAPES;
-        TrainRequest train = new TrainRequest(data.prepared(), null, TrainingFixtures.lenet5(1, Optimizer.ADAM, 0.003, null), temp, "fp",
-                false, false, 2);
+        TrainRequest train = new TrainRequest(TrainingFixtures.context(data.prepared(), null, temp), TrainingFixtures.lenet5(1, Optimizer.ADAM, 0.003, null), "fp");
         new Trainer(Console.silent()).train(train, data, null);
         ImageSet grey = SyntheticDatasets.generate(2, 28, 1, 1);
         LoadedDataset mnistLike = new LoadedDataset(new PreparedDataset(DatasetKind.MNIST, temp, "x", "x"), grey, grey);
         CnnException e = assertThrows(CnnException.class, () -> new Evaluator(Console.silent())
-                .evaluate(new EvaluateRequest(mnistLike.prepared(), null, train.modelFile(), temp, 5), mnistLike));
+                .evaluate(new EvaluateRequest(TrainingFixtures.context(mnistLike.prepared(), null, temp), train.modelFile(), 5), mnistLike));
         assertTrue(e.getMessage().contains("but the test set has 10 classes of 28x28x1"), e.getMessage());
     }
 }

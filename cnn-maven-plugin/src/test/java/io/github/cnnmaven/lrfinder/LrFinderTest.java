@@ -51,8 +51,7 @@ class LrFinderTest {
     /** With cnn.pretrained the sweep starts from the pretrained weights (a different network is refused, naming its layer). */
     @Test
     void sweepsFromThePretrainedWeights() throws Exception {
-        TrainRequest source = new TrainRequest(TrainingFixtures.SHAPES.prepared(), null,
-                TrainingFixtures.lenet5(3, Optimizer.ADAM, 0.003, null), temp.resolve("source"), "source-fp", false, false, 2);
+        TrainRequest source = new TrainRequest(TrainingFixtures.context(TrainingFixtures.SHAPES.prepared(), null, temp.resolve("source")), TrainingFixtures.lenet5(3, Optimizer.ADAM, 0.003, null), "source-fp");
         new Trainer(Console.silent()).train(source, TrainingFixtures.SHAPES, null);
         java.util.List<String> log = new java.util.ArrayList<>();
         TrainingConfig frozen = TrainingFixtures.lenet5(1, Optimizer.ADAM, 1.0, null).toBuilder().freezeEpochs(1).build();
@@ -75,13 +74,11 @@ class LrFinderTest {
     @Test
     void sweepingFirstLeavesTrainingUntouched() throws Exception {
         TrainingConfig config = TrainingFixtures.lenet5(2, Optimizer.ADAM, 0.003, null);
-        TrainRequest alone = new TrainRequest(TrainingFixtures.SHAPES.prepared(), null, config, temp.resolve("alone"), "fp",
-                false, false, 2);
+        TrainRequest alone = new TrainRequest(TrainingFixtures.context(TrainingFixtures.SHAPES.prepared(), null, temp.resolve("alone")), config, "fp");
         new Trainer(Console.silent()).train(alone, TrainingFixtures.SHAPES, null);
 
         find(config, temp);
-        TrainRequest after = new TrainRequest(TrainingFixtures.SHAPES.prepared(), null, config, temp.resolve("after"), "fp",
-                false, false, 2);
+        TrainRequest after = new TrainRequest(TrainingFixtures.context(TrainingFixtures.SHAPES.prepared(), null, temp.resolve("after")), config, "fp");
         new Trainer(Console.silent()).train(after, TrainingFixtures.SHAPES, null);
         assertEquals(ModelFile.readGraph(alone.modelFile(), false).params(), ModelFile.readGraph(after.modelFile(), false).params());
     }

@@ -48,11 +48,10 @@ class PredictorTest {
 
     @BeforeAll
     static void train() throws Exception {
-        TrainRequest train = new TrainRequest(data.prepared(), null, TrainingFixtures.lenet5(3, Optimizer.ADAM, 0.003, null),
-                temp, "fp", false, false, 2);
+        TrainRequest train = new TrainRequest(TrainingFixtures.context(data.prepared(), null, temp), TrainingFixtures.lenet5(3, Optimizer.ADAM, 0.003, null), "fp");
         new Trainer(Console.silent()).train(train, data, null);
         model = train.modelFile();
-        evaluation = new Evaluator(Console.silent()).evaluate(new EvaluateRequest(data.prepared(), null, model, temp, 0), data);
+        evaluation = new Evaluator(Console.silent()).evaluate(new EvaluateRequest(TrainingFixtures.context(data.prepared(), null, temp), model, 0), data);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.github.cnnmaven.study;
 
+import io.github.cnnmaven.fork.ForkContext;
 import io.github.cnnmaven.config.LearningRate;
 import io.github.cnnmaven.config.Optimizer;
 import io.github.cnnmaven.output.StudyResult;
@@ -44,7 +45,7 @@ class StudyRunnerTest {
         axes.put("learningRate", "1e6"); // diverges: recorded, and it cannot win
         StudySpec spec = StudySpec.parse(null, axes);
         List<StudyVariant> variants = StudyPlan.expand(base, spec, "synthetic", GIVEN);
-        return new StudyRequest(SHAPES.prepared(), null, spec, variants, variants.get(0).fingerprint(), out, false, false, 2, null, null);
+        return new StudyRequest(TrainingFixtures.context(SHAPES.prepared(), null, out), spec, variants, variants.get(0).fingerprint());
     }
 
     StudyRunner runner() {
@@ -111,11 +112,12 @@ class StudyRunnerTest {
     @Test
     void everyVariantTrainsOnTheStudysDevices() throws Exception {
         StudyRequest base = request();
-        StudyRequest oneGpu = new StudyRequest(base.dataset(), base.datasetSpec(), base.spec(), base.variants(),
-                base.baseFingerprint(), base.outputDirectory(), false, false, 2, 1, null);
+        ForkContext c = base.context();
+        StudyRequest oneGpu = new StudyRequest(new ForkContext(c.dataset(), c.datasetSpec(), c.outputDirectory(), false, false,
+                2, 1, null), base.spec(), base.variants(), base.baseFingerprint());
         for (StudyVariant variant : oneGpu.variants()) {
-            assertEquals(1, StudyRunner.trainRequest(oneGpu, variant).gpus(), variant.name());
-            assertNull(StudyRunner.trainRequest(base, variant).gpus(), "unset: every device");
+            assertEquals(1, StudyRunner.trainRequest(oneGpu, variant).context().gpus(), variant.name());
+            assertNull(StudyRunner.trainRequest(base, variant).context().gpus(), "unset: every device");
         }
         assertEquals(3, oneGpu.variants().size());
     }
@@ -123,15 +125,14 @@ class StudyRunnerTest {
     /** cnn.pretrained in a study: every variant starts from the pretrained weights, frozen as configured. */
     @Test
     void everyVariantFineTunesThePretrainedModel() throws Exception {
-        io.github.cnnmaven.training.TrainRequest source = new io.github.cnnmaven.training.TrainRequest(SHAPES.prepared(),
-                null, TrainingFixtures.lenet5(1, Optimizer.ADAM, 0.003, null), out.resolve("source"), "source-fp", false,
-                false, 2);
+        io.github.cnnmaven.training.TrainRequest source = new io.github.cnnmaven.training.TrainRequest(
+                TrainingFixtures.context(SHAPES.prepared(), null, out.resolve("source")),
+                TrainingFixtures.lenet5(1, Optimizer.ADAM, 0.003, null), "source-fp");
         new io.github.cnnmaven.training.Trainer(Console.silent()).train(source, SHAPES, null);
         TrainingConfig base = TrainingFixtures.lenet5(1, Optimizer.ADAM, 0.003, null).toBuilder().freezeEpochs(1).build();
         StudySpec spec = StudySpec.parse(null, Map.of("learningRate", "0.001"));
         List<StudyVariant> variants = StudyPlan.expand(base, spec, "synthetic|pretrained:source-fp", GIVEN);
-        StudyResult study = runner().run(new StudyRequest(SHAPES.prepared(), null, spec, variants,
-                variants.get(0).fingerprint(), out.resolve("study-out"), false, false, 2, null, source.modelFile()), SHAPES, null);
+        StudyResult study = runner().run(new StudyRequest(new ForkContext(SHAPES.prepared(), null, out.resolve("study-out"), false, false, 2, null, source.modelFile()), spec, variants, variants.get(0).fingerprint()), SHAPES, null);
 
         assertEquals(2, study.variants().size());
         assertEquals(2, count("Fine-tuning from " + source.modelFile() + " (cnn.pretrained: lenet5, fingerprint source-fp"),

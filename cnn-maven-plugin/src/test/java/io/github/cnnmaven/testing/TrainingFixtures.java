@@ -1,10 +1,12 @@
 package io.github.cnnmaven.testing;
 
+import io.github.cnnmaven.fork.ForkContext;
 import io.github.cnnmaven.config.Augment;
 import io.github.cnnmaven.config.Optimizer;
 
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetKind;
+import io.github.cnnmaven.dataset.DatasetSpec;
 import io.github.cnnmaven.dataset.ImageSet;
 import io.github.cnnmaven.dataset.LoadedDataset;
 import io.github.cnnmaven.dataset.PreparedDataset;
@@ -28,6 +30,11 @@ public final class TrainingFixtures {
     }
 
     /** lenet5 with a 20 % validation split, flip augmentation and a constant rate. */
+    /** The context of a test's request: two threads, all devices, not fresh, not interactive, from scratch. */
+    public static ForkContext context(PreparedDataset dataset, DatasetSpec spec, Path outputDirectory) {
+        return new ForkContext(dataset, spec, outputDirectory, false, false, 2, null, null);
+    }
+
     public static TrainingConfig lenet5(int epochs, Optimizer optimizer, double lr, Integer overfit) {
         return TrainingConfig.builder().network("lenet5").epochs(epochs).batchSize(32).validationSplit(0.2)
                 .optimizer(optimizer).learningRate(lr).augment(List.of(Augment.FLIP)).overfit(overfit).build();

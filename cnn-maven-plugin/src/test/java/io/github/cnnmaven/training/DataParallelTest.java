@@ -1,5 +1,6 @@
 package io.github.cnnmaven.training;
 
+import io.github.cnnmaven.fork.ForkContext;
 import io.github.cnnmaven.common.Console;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.config.Optimizer;
@@ -62,10 +63,8 @@ class DataParallelTest {
     void twoWorkersLearnAndWriteWhatOneWorkerWrites() throws Exception {
         TrainingConfig config = TrainingConfig.builder().network("lenet5").epochs(4).batchSize(32).validationSplit(0.2)
                 .optimizer(Optimizer.ADAM).learningRate(0.003).schedule(Schedule.COSINE).build();
-        TrainRequest one = new TrainRequest(TrainingFixtures.SHAPES.prepared(), null, config, temp.resolve("one"), "fp", false,
-                false, 2, 1);
-        TrainRequest two = new TrainRequest(TrainingFixtures.SHAPES.prepared(), null, config, temp.resolve("two"), "fp", false,
-                false, 2, 2);
+        TrainRequest one = new TrainRequest(new ForkContext(TrainingFixtures.SHAPES.prepared(), null, temp.resolve("one"), false, false, 2, 1, null), config, "fp");
+        TrainRequest two = new TrainRequest(new ForkContext(TrainingFixtures.SHAPES.prepared(), null, temp.resolve("two"), false, false, 2, 2, null), config, "fp");
         Trainer.Result single = new Trainer(Console.of(s -> { }, s -> { })).train(one, TrainingFixtures.SHAPES, null);
         Trainer.Result parallel = new Trainer(console).train(two, TrainingFixtures.SHAPES, null);
 

@@ -1,5 +1,6 @@
 package io.github.cnnmaven.training;
 
+import io.github.cnnmaven.fork.ForkContext;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
 import io.github.cnnmaven.config.Optimizer;
@@ -35,8 +36,7 @@ class PretrainedTest {
     @BeforeAll
     static void trainTheSource() throws Exception {
         Path dir = Files.createDirectories(temp.resolve("source"));
-        TrainRequest train = new TrainRequest(TrainingFixtures.SHAPES.prepared(), null,
-                TrainingFixtures.lenet5(1, Optimizer.ADAM, 0.003, null), dir, "source-fp", false, false, 2);
+        TrainRequest train = new TrainRequest(TrainingFixtures.context(TrainingFixtures.SHAPES.prepared(), null, dir), TrainingFixtures.lenet5(1, Optimizer.ADAM, 0.003, null), "source-fp");
         new Trainer(Console.silent()).train(train, TrainingFixtures.SHAPES, null);
         pretrained = train.modelFile();
         source = ModelFile.readGraph(pretrained, false);
@@ -120,8 +120,7 @@ class PretrainedTest {
         Path dir = Files.createDirectories(temp.resolve(name));
         TrainingConfig config = TrainingFixtures.lenet5(epochs, Optimizer.ADAM, 0.003, null).toBuilder()
                 .freezeEpochs(freezeEpochs).validationSplit(0).augment(List.of()).build();
-        TrainRequest request = new TrainRequest(TrainingFixtures.SHAPES.prepared(), null, config, dir, "fine-" + name, false,
-                false, 2, gpus, pretrained);
+        TrainRequest request = new TrainRequest(new ForkContext(TrainingFixtures.SHAPES.prepared(), null, dir, false, false, 2, gpus, pretrained), config, "fine-" + name);
         new Trainer(Console.of(log::add, log::add)).train(request, TrainingFixtures.SHAPES, null);
         return ModelFile.readGraph(request.modelFile(), false);
     }

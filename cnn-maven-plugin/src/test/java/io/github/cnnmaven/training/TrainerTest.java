@@ -51,7 +51,7 @@ class TrainerTest {
     }
 
     TrainRequest request(TrainingConfig config, String dir) {
-        return new TrainRequest(SHAPES.prepared(), null, config, temp.resolve(dir), "fp-" + config.hashCode(), false, false, 2);
+        return new TrainRequest(TrainingFixtures.context(SHAPES.prepared(), null, temp.resolve(dir)), config, "fp-" + config.hashCode());
     }
 
     Trainer trainer() {
@@ -195,7 +195,7 @@ class TrainerTest {
         assertTrue(result.finished());
         assertTrue(log.stream().anyMatch(l -> l.startsWith("The checkpoint " + last + " is damaged")), log.toString());
         assertTrue(log.stream().anyMatch(l -> l.startsWith("Epoch 1/2")), "trained from epoch 1 again: " + log);
-        assertTrue(Files.exists(request.outputDirectory().resolve("last.zip.damaged")), "kept for inspection");
+        assertTrue(Files.exists(request.context().outputDirectory().resolve("last.zip.damaged")), "kept for inspection");
         assertTrue(Files.isRegularFile(request.modelFile()));
     }
 
@@ -273,8 +273,8 @@ class TrainerTest {
         assertEquals(32, metadata.height(), "the network's input is the crop");
         assertEquals(40, metadata.resizeTo(), "evaluation and predict resize to 40 and take the centre");
         io.github.cnnmaven.output.EvaluationResult evaluation = new io.github.cnnmaven.evaluation.Evaluator(
-                Console.of(log::add, log::add)).evaluate(new io.github.cnnmaven.evaluation.EvaluateRequest(stored40.prepared(),
-                null, request.modelFile(), temp.resolve("eval"), 0), stored40);
+                Console.of(log::add, log::add)).evaluate(new io.github.cnnmaven.evaluation.EvaluateRequest(
+                TrainingFixtures.context(stored40.prepared(), null, temp.resolve("eval")), request.modelFile(), 0), stored40);
         assertTrue(evaluation.accuracy() > 0.25, "the centre crops of the test set are classified: " + evaluation.accuracy());
     }
 }

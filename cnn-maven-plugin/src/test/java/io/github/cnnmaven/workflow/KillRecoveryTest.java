@@ -117,8 +117,8 @@ class KillRecoveryTest {
     void aTrainingKilledAnywhereIsNeverTakenForUpToDateAndTheNextBuildFinishesIt(String point) throws Exception {
         Path dir = temp.resolve("out");
         // The directory holds a finished run of the previous configuration, as in a project that changed one.
-        laterTrain(new TrainRequest(prepared, spec, config(0.002), dir, "fp-old", false, false, 2));
-        TrainRequest request = new TrainRequest(prepared, spec, config(0.003), dir, "fp-kill", false, false, 2);
+        laterTrain(new TrainRequest(TrainingFixtures.context(prepared, spec, dir), config(0.002), "fp-old"));
+        TrainRequest request = new TrainRequest(TrainingFixtures.context(prepared, spec, dir), config(0.003), "fp-kill");
         assertKilled(TrainMain.class, request, dir, point);
 
         OutputDirectory out = request.output();
@@ -139,10 +139,10 @@ class KillRecoveryTest {
         Path dir = temp.resolve("out");
         OutputDirectory out = new OutputDirectory(dir);
         // Model A, evaluated; then model B trained over it, and B's evaluation killed.
-        laterTrain(new TrainRequest(prepared, spec, config(0.003), dir, "fp-a", false, false, 2));
-        EvaluateRequest evaluate = new EvaluateRequest(prepared, spec, out.modelFile(), dir, 8);
+        laterTrain(new TrainRequest(TrainingFixtures.context(prepared, spec, dir), config(0.003), "fp-a"));
+        EvaluateRequest evaluate = new EvaluateRequest(TrainingFixtures.context(prepared, spec, dir), out.modelFile(), 8);
         new Evaluator(Console.silent()).evaluate(evaluate, loaded).write(out.evaluationFile());
-        laterTrain(new TrainRequest(prepared, spec, config(0.002), dir, "fp-b", false, false, 2));
+        laterTrain(new TrainRequest(TrainingFixtures.context(prepared, spec, dir), config(0.002), "fp-b"));
         assertKilled(EvaluateMain.class, evaluate, dir, point);
 
         String html = new ReportService().html(dir, "kill");

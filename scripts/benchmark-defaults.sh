@@ -27,9 +27,10 @@ if [ "$(uname -sm)" = "Linux x86_64" ]; then
   CP=${CP//nd4j-native-1.0.0-M2.1-linux-x86_64.jar/nd4j-native-1.0.0-M2.1-linux-x86_64$EXT.jar}
   OPTS=(-Dorg.bytedeco.javacpp.platform.extension=$EXT -Dorg.eclipse.deeplearning4j.helpers.disable=false)
 fi
-# PRESETS and RECIPES (name=property:value;property:value ...) override what is swept
+# PRESETS and RECIPES (name=property:value;property:value ...) override what is swept; EXTRA_JAVA adds JVM options
+# (such as -Dcnn.fusedBatchNorm=false)
 # shellcheck disable=SC2086
-java "${OPTS[@]}" -Dside="${SIDE:-32}" -Dclasses="${CLASSES:-10}" -DperClass="${PER_CLASS:-100}" -cp "cnn-maven-plugin/target/test-classes:cnn-maven-plugin/target/classes:$CP" \
+java "${OPTS[@]}" ${EXTRA_JAVA:-} -Dside="${SIDE:-32}" -Dclasses="${CLASSES:-10}" -DperClass="${PER_CLASS:-100}" -cp "cnn-maven-plugin/target/test-classes:cnn-maven-plugin/target/classes:$CP" \
     io.github.cnnmaven.benchmark.DefaultsBenchmark 5 "${PRESETS:-alexnet-cifar,lenet5}" ${RECIPES:-"defaults=" \
     "before=dropout:0.5" "sgd=optimizer:sgd" "sgd-0.05=optimizer:sgd;learningRate:0.05" \
     "sgd-0.001=optimizer:sgd;learningRate:0.001"} 2>"${BENCH_STDERR:-/dev/null}"

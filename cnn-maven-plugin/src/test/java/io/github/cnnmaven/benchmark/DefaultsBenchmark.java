@@ -75,8 +75,10 @@ public final class DefaultsBenchmark {
                     row.append(String.format(Locale.ROOT, " %.3f", e.validationAccuracy()));
                     best = Math.max(best, e.validationAccuracy());
                 }
-                row.append(String.format(Locale.ROOT, "   best %.3f  train loss %.3f  %3.0f s", best,
-                        result.history().get(result.history().size() - 1).trainLoss(), (System.nanoTime() - start) / 1e9));
+                EpochRecord last = result.history().get(result.history().size() - 1);
+                // train accuracy as validation measures it (inference mode): far above validation means overfitting
+                row.append(String.format(Locale.ROOT, "   best %.3f  train loss %.3f acc %.3f  %3.0f s", best, last.trainLoss(),
+                        last.trainAccuracy(), (System.nanoTime() - start) / 1e9));
                 System.out.println(row);
                 rows.add(row.toString());
             }

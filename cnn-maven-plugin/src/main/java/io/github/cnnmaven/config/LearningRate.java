@@ -10,18 +10,18 @@ import io.github.cnnmaven.common.InvalidConfigurationException;
  */
 public sealed interface LearningRate {
 
-    /** Unset: the optimizer's default. */
+    /** Unset: the optimizer's default, scaled for the preset ({@link Preset#scaleDefaultRate}). */
     LearningRate OPTIMIZER_DEFAULT = new OptimizerDefault();
     /** {@code auto}: find-lr's suggestion. */
     LearningRate AUTO = new Auto();
 
-    /** The rate the configuration holds for an optimizer (null: Adam's). */
-    double resolve(Optimizer optimizer);
+    /** The rate the configuration holds for an optimizer (null: Adam's) and a preset (null: declared layers). */
+    double resolve(Optimizer optimizer, Preset preset);
 
     /** A rate the user gave. */
     record Fixed(double value) implements LearningRate {
         @Override
-        public double resolve(Optimizer optimizer) {
+        public double resolve(Optimizer optimizer, Preset preset) {
             return value;
         }
     }
@@ -29,8 +29,9 @@ public sealed interface LearningRate {
     /** {@code cnn.learningRate} not set. */
     record OptimizerDefault() implements LearningRate {
         @Override
-        public double resolve(Optimizer optimizer) {
-            return (optimizer == null ? Optimizer.ADAM : optimizer).defaultLearningRate();
+        public double resolve(Optimizer optimizer, Preset preset) {
+            double rate = (optimizer == null ? Optimizer.ADAM : optimizer).defaultLearningRate();
+            return preset == null ? rate : preset.scaleDefaultRate(rate);
         }
     }
 
@@ -40,7 +41,7 @@ public sealed interface LearningRate {
         public static final double PLACEHOLDER = 1.0;
 
         @Override
-        public double resolve(Optimizer optimizer) {
+        public double resolve(Optimizer optimizer, Preset preset) {
             return PLACEHOLDER;
         }
     }

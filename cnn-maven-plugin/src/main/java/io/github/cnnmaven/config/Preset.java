@@ -13,31 +13,45 @@ import java.util.List;
 public enum Preset implements Choice {
     LENET5(true, null),
     /** Its default dropout was 0.5 and is 0.2 (0.5 learnt more slowly, docs/benchmarks.md#the-defaults). */
-    ALEXNET_CIFAR(true, 0.2, true),
-    ALEXNET(false, 0.5),
+    ALEXNET_CIFAR(true, 0.2, true, 1),
+    // The ImageNet-sized networks below with a divisor of 10 take a tenth of the optimizer's rate when the rate is
+    // unset: at Adam's 0.001 alexnet diverged and resnet34 stayed at chance on a small 64-pixel folder at
+    // batch 16, as torchvision gives each of its networks a rate of its own (docs/benchmarks.md#the-defaults).
+    ALEXNET(false, 0.5, false, 10),
     VGG11(true, 0.5),
     VGG13(true, 0.5),
     VGG16(true, 0.5),
     VGG19(true, 0.5),
     NIN(false, 0.5),
-    GOOGLENET(false, 0.4),
+    GOOGLENET(false, 0.4, false, 10),
     RESNET20(false, null),
     RESNET18(false, null),
-    RESNET34(false, null),
-    RESNET50(false, null);
+    RESNET34(false, null, false, 10),
+    RESNET50(false, null, false, 10);
 
     private final boolean takesKernelSize;
     private final Double defaultDropout;
     private final boolean dropoutDefaultChanged;
+    private final int defaultRateDivisor;
 
     Preset(boolean takesKernelSize, Double defaultDropout) {
-        this(takesKernelSize, defaultDropout, false);
+        this(takesKernelSize, defaultDropout, false, 1);
     }
 
-    Preset(boolean takesKernelSize, Double defaultDropout, boolean dropoutDefaultChanged) {
+    Preset(boolean takesKernelSize, Double defaultDropout, boolean dropoutDefaultChanged, int defaultRateDivisor) {
         this.takesKernelSize = takesKernelSize;
         this.defaultDropout = defaultDropout;
         this.dropoutDefaultChanged = dropoutDefaultChanged;
+        this.defaultRateDivisor = defaultRateDivisor;
+    }
+
+    /**
+     * The learning rate this preset trains with when {@code cnn.learningRate} is unset, from the
+     * optimizer's default. A changed scale needs no fingerprint entry of its own: the configuration
+     * holds the resolved rate, so a model trained at the old default is stale.
+     */
+    public double scaleDefaultRate(double optimizerDefault) {
+        return optimizerDefault / defaultRateDivisor; // divided, not multiplied by 0.1: 0.001 / 10 is 1.0E-4 exactly as printed
     }
 
     /**

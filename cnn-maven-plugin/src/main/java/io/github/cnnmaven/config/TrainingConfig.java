@@ -394,9 +394,14 @@ public record TrainingConfig(
             return Boolean.parseBoolean(v);
         }
 
+        /** The preset being built, as the configuration will name it; null for declared layers or an unknown name. */
+        private Preset preset() {
+            return layers != null && !layers.isEmpty() || network == null ? null : Preset.of(network.trim().toLowerCase(Locale.ROOT));
+        }
+
         public TrainingConfig build() {
             return new TrainingConfig(network, layers, kernelSize, epochs, batchSize, seed, validationSplit, optimizer,
-                    learningRate.resolve(optimizer), momentum, weightDecay, schedule, stepSize, milestones, gamma, patience, warmupEpochs,
+                    learningRate.resolve(optimizer, preset()), momentum, weightDecay, schedule, stepSize, milestones, gamma, patience, warmupEpochs,
                     dropout, batchNorm, labelSmoothing, gradientClip, augment, balance, earlyStopping, maxMinutes, overfit,
                     freezeEpochs, resizeTo, minEpochs);
         }

@@ -94,6 +94,29 @@ class TrainingConfigTest {
                 .build().learningRate(), "resolved for the optimizer when built");
     }
 
+    /** Issue 31: at Adam's 0.001 alexnet diverged and resnet34 stayed at chance on a small 64-pixel folder. */
+    @Test
+    void theImageNetPresetsTakeATenthOfTheOptimizersRateUnlessItIsSet() {
+        for (String preset : List.of("alexnet", "googlenet", "resnet34", "resnet50")) {
+            assertEquals(1.0E-4, TrainingConfig.builder().network(preset).build().learningRate(), preset);
+            assertEquals(0.001, TrainingConfig.builder().network(preset).optimizer(Optimizer.SGD).build().learningRate(), preset);
+            assertEquals(0.003, TrainingConfig.builder().network(preset).learningRate(0.003).build().learningRate(),
+                    preset + ": a rate that is set wins");
+        }
+        assertEquals(1.0E-4, TrainingConfig.builder().network(" ResNet50 ").build().learningRate(), "as the configuration names it");
+        for (String preset : List.of("lenet5", "alexnet-cifar", "vgg11", "vgg19", "nin", "resnet20", "resnet18")) {
+            assertEquals(0.001, TrainingConfig.builder().network(preset).build().learningRate(), preset);
+        }
+        LayerSpec dense = new LayerSpec();
+        dense.type = "dense";
+        dense.units = 10;
+        assertEquals(0.001, TrainingConfig.builder().network("alexnet").layers(List.of(dense)).build().learningRate(),
+                "declared layers are no preset: the optimizer's rate");
+        TrainingConfig byDefault = TrainingConfig.builder().network("alexnet").build();
+        assertNotEquals(Fingerprint.of(byDefault.toBuilder().learningRate(0.001).build(), "data"), Fingerprint.of(byDefault, "data"),
+                "a model trained at the old default rate is stale");
+    }
+
     @Test
     void theDefaultLearningRateFollowsTheOptimizer() {
         assertEquals(0.001, TrainingConfig.defaults().learningRate());

@@ -76,6 +76,10 @@ class StudyPlanTest {
         List<StudyVariant> both = StudyPlan.expand(defaulted, StudySpec.parse("grid",
                 axes("optimizer", "sgd", "learningRate", "0.2")), "data", LearningRate.OPTIMIZER_DEFAULT);
         assertEquals(0.2, both.get(0).config().learningRate(), "a rate on an axis wins");
+        List<StudyVariant> networks = StudyPlan.expand(defaulted, StudySpec.parse("grid", axes("network", "lenet5,resnet34")),
+                "data", LearningRate.OPTIMIZER_DEFAULT);
+        assertEquals(List.of(0.001, 1.0E-4), networks.stream().map(v -> v.config().learningRate()).toList(),
+                "each network's default rate");
     }
 
     @Test

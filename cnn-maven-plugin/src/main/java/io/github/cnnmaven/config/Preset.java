@@ -14,20 +14,21 @@ public enum Preset implements Choice {
     LENET5(true, null),
     /** Its default dropout was 0.5 and is 0.2 (0.5 learnt more slowly, docs/benchmarks.md#the-defaults). */
     ALEXNET_CIFAR(true, 0.2, true, 1),
-    // The ImageNet-sized networks below with a divisor of 10 take a tenth of the optimizer's rate when the rate is
-    // unset: at Adam's 0.001 alexnet diverged and resnet34 stayed at chance on a small 64-pixel folder at
-    // batch 16, as torchvision gives each of its networks a rate of its own (docs/benchmarks.md#the-defaults).
+    // alexnet and resnet34 take a tenth of the optimizer's rate when the rate is unset: at Adam's 0.001
+    // alexnet diverged and resnet34 stayed at chance on a small 64-pixel folder at batch 16, where googlenet,
+    // resnet50 and vgg11 learnt best at 0.001 (docs/benchmarks.md#the-defaults); torchvision, too, gives
+    // each network a rate of its own.
     ALEXNET(false, 0.5, false, 10),
     VGG11(true, 0.5),
     VGG13(true, 0.5),
     VGG16(true, 0.5),
     VGG19(true, 0.5),
     NIN(false, 0.5),
-    GOOGLENET(false, 0.4, false, 10),
+    GOOGLENET(false, 0.4),
     RESNET20(false, null),
     RESNET18(false, null),
     RESNET34(false, null, false, 10),
-    RESNET50(false, null, false, 10);
+    RESNET50(false, null);
 
     private final boolean takesKernelSize;
     private final Double defaultDropout;

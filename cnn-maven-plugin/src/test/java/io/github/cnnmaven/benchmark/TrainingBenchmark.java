@@ -30,8 +30,8 @@ import java.util.stream.IntStream;
  * images/s of a network (alexnet-cifar or resnet20, batch 128, synthetic 32×32×3) and the JVM's peak
  * RSS, or the machine's own figures (sgemm GFLOP/s, the input pipeline's images/s). {@link BenchmarkRunner}
  * runs it in a JVM of its own for each configuration and network, as the plugin trains one network
- * per forked JVM. With both networks in one JVM, this benchmark read resnet20 at 230.0 images/s;
- * with a JVM each, at 240.0, 255.2 and 276.4 in the next three runs (docs/benchmarks.md).
+ * per forked JVM: a network trained after another in one JVM reads low (docs/benchmarks.md, "How the
+ * benchmark measures").
  *
  * <p>Args: {@code plugin} measures what the plugin does (its own training layers and native-memory
  * trimming for training, the batch-norm-folded, channels-last {@link InferenceGraph} for inference, as

@@ -59,8 +59,13 @@ public record TrainingConfig(
         layers = layers == null ? null : List.copyOf(layers);
         milestones = milestones == null ? List.of() : List.copyOf(milestones);
         augment = augment == null ? List.of() : List.copyOf(augment);
-        network = network == null ? null : network.trim().toLowerCase(Locale.ROOT);
+        network = networkId(network);
         balance = balance == null ? Balance.NONE : balance;
+    }
+
+    /** {@code cnn.network} as the configuration holds it: trimmed, in lower case. */
+    private static String networkId(String network) {
+        return network == null ? null : network.trim().toLowerCase(Locale.ROOT);
     }
 
     /** The defaults, for tests and programmatic use. */
@@ -396,7 +401,7 @@ public record TrainingConfig(
 
         /** The preset being built, as the configuration will name it; null for declared layers or an unknown name. */
         private Preset preset() {
-            return layers != null && !layers.isEmpty() || network == null ? null : Preset.of(network.trim().toLowerCase(Locale.ROOT));
+            return layers != null && !layers.isEmpty() ? null : Preset.of(networkId(network));
         }
 
         public TrainingConfig build() {

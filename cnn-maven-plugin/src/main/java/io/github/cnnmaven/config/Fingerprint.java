@@ -21,8 +21,11 @@ public final class Fingerprint {
      */
     public static String of(TrainingConfig config, String dataIdentity) {
         ObjectNode node = Json.CANONICAL.valueToTree(config);
-        node.remove("maxMinutes"); // a time budget changes when training stops, not what an epoch does
-        node.remove("minEpochs"); // likewise the epochs the budget keeps
+        for (TrainingProperty property : TrainingProperty.values()) {
+            if (!property.entersFingerprint()) {
+                node.remove(property.id());
+            }
+        }
         Double changedDefault = changedDropout(config);
         if (changedDefault != null) {
             node.put("presetDropout", changedDefault);

@@ -1,6 +1,7 @@
 package io.github.cnnmaven.mojo;
 
 import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.DatasetKind;
 import io.github.cnnmaven.dataset.DatasetSpec;
 import io.github.cnnmaven.download.ArchiveExtractor;
@@ -68,8 +69,8 @@ public abstract class AbstractDatasetMojo extends AbstractCnnMojo {
     protected double testSplit;
 
     /** Seeds every random choice: splits, shuffling, initialisation. */
-    @Parameter(property = "cnn.seed", defaultValue = "42")
-    protected long seed;
+    @Parameter(property = "cnn.seed")
+    protected Long seed;
 
     /** An archive may expand to at most this many times its size (image data barely compresses; a bomb does). */
     @Parameter(property = "cnn.maxExtractRatio", defaultValue = "100")
@@ -94,7 +95,7 @@ public abstract class AbstractDatasetMojo extends AbstractCnnMojo {
         return new DatasetSpec(kind, datasetUrl, datasetSha256, datasetDir == null ? null : datasetDir.toPath(),
                 imageSize, labels.equals("coarse"), cacheDir == null ? null : cacheDir.toPath(),
                 trainLimit == null ? DatasetSpec.ALL : trainLimit, testLimit == null ? DatasetSpec.ALL : testLimit,
-                testSplit, seed, isOffline());
+                testSplit, seed == null ? TrainingConfig.defaults().seed() : seed, isOffline());
     }
 
     /** Where the goals get the dataset from: the cache, with settings.xml's proxies. */

@@ -1,14 +1,11 @@
 package io.github.cnnmaven.mojo;
 
 import io.github.cnnmaven.common.InvalidConfigurationException;
-import io.github.cnnmaven.config.LearningRate;
-import io.github.cnnmaven.config.Augment;
-import io.github.cnnmaven.config.Balance;
 import io.github.cnnmaven.config.Choice;
 import io.github.cnnmaven.config.LayerSpec;
-import io.github.cnnmaven.config.Optimizer;
-import io.github.cnnmaven.config.Schedule;
+import io.github.cnnmaven.config.LearningRate;
 import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.config.TrainingProperty;
 import io.github.cnnmaven.lrfinder.LrFinder;
 import io.github.cnnmaven.lrfinder.LrMethod;
 import io.github.cnnmaven.workflow.TrainingSetup;
@@ -29,11 +26,14 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     @Component
     private MavenProjectHelper projectHelper;
 
+    // The training properties: Maven needs a field per parameter, but the defaults are the catalogue's
+    // (TrainingProperty), so none is declared here and trainingConfig() forwards only what was set.
+
     /**
      * The preset: lenet5, alexnet-cifar, alexnet, vgg11, vgg13, vgg16, vgg19, nin, googlenet, resnet20,
      * resnet18, resnet34 or resnet50; ignored when layers are declared.
      */
-    @Parameter(property = "cnn.network", defaultValue = "alexnet-cifar")
+    @Parameter(property = "cnn.network")
     protected String network;
 
     /** A network of your own instead of a preset: the XML is in docs/configuration.md (a network of your own). */
@@ -41,94 +41,99 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     protected List<LayerSpec> layers;
 
     /** The conv kernel size in presets that take it: lenet5, alexnet-cifar, vgg11, vgg13, vgg16, vgg19. */
-    @Parameter(property = "cnn.kernelSize", defaultValue = "3")
-    protected int kernelSize;
+    @Parameter(property = "cnn.kernelSize")
+    protected Integer kernelSize;
 
-    @Parameter(property = "cnn.epochs", defaultValue = "20")
-    protected int epochs;
+    /** The number of training epochs. */
+    @Parameter(property = "cnn.epochs")
+    protected Integer epochs;
 
-    @Parameter(property = "cnn.batchSize", defaultValue = "128")
-    protected int batchSize;
+    /** The examples per mini-batch. */
+    @Parameter(property = "cnn.batchSize")
+    protected Integer batchSize;
 
     /** The share of each class held out of training to validate on (stratified, seeded). */
-    @Parameter(property = "cnn.validationSplit", defaultValue = "0.1")
-    protected double validationSplit;
+    @Parameter(property = "cnn.validationSplit")
+    protected Double validationSplit;
 
     /** sgd, nesterov, adam, adamw or rmsprop. */
-    @Parameter(property = "cnn.optimizer", defaultValue = "adam")
+    @Parameter(property = "cnn.optimizer")
     protected String optimizer;
 
-    /** A number, or auto for find-lr's suggestion; unset: 0.001 for adam, adamw and rmsprop, 0.01 for sgd and nesterov. */
+    /** A number, or auto for find-lr's suggestion; unset: the optimizer's default rate (a tenth of it for alexnet and resnet34). */
     @Parameter(property = "cnn.learningRate")
     protected String learningRate;
 
-    @Parameter(property = "cnn.momentum", defaultValue = "0.9")
-    protected double momentum;
+    /** The momentum of sgd, nesterov and rmsprop. */
+    @Parameter(property = "cnn.momentum")
+    protected Double momentum;
 
     /** L2 for sgd, nesterov, adam and rmsprop; decoupled weight decay for adamw. */
-    @Parameter(property = "cnn.weightDecay", defaultValue = "0.0005")
-    protected double weightDecay;
+    @Parameter(property = "cnn.weightDecay")
+    protected Double weightDecay;
 
     /** constant, step, multistep, plateau, cosine or onecycle. */
-    @Parameter(property = "cnn.schedule", defaultValue = "constant")
+    @Parameter(property = "cnn.schedule")
     protected String schedule;
 
     /** step: epochs between decays. */
-    @Parameter(property = "cnn.stepSize", defaultValue = "0")
-    protected int stepSize;
+    @Parameter(property = "cnn.stepSize")
+    protected Integer stepSize;
 
     /** multistep: comma-separated epochs, such as 10,15. */
     @Parameter(property = "cnn.milestones")
     protected String milestones;
 
     /** The decay factor of step, multistep and plateau. */
-    @Parameter(property = "cnn.gamma", defaultValue = "0.1")
-    protected double gamma;
+    @Parameter(property = "cnn.gamma")
+    protected Double gamma;
 
     /** plateau: epochs without validation improvement before decaying. */
-    @Parameter(property = "cnn.patience", defaultValue = "5")
-    protected int patience;
+    @Parameter(property = "cnn.patience")
+    protected Integer patience;
 
     /** Linear warm-up, in epochs. */
-    @Parameter(property = "cnn.warmupEpochs", defaultValue = "0")
-    protected int warmupEpochs;
+    @Parameter(property = "cnn.warmupEpochs")
+    protected Integer warmupEpochs;
 
     /** Drop probability; by default each preset's own. */
     @Parameter(property = "cnn.dropout")
     protected Double dropout;
 
-    @Parameter(property = "cnn.batchNorm", defaultValue = "true")
-    protected boolean batchNorm;
+    /** Batch normalisation in the presets. */
+    @Parameter(property = "cnn.batchNorm")
+    protected Boolean batchNorm;
 
-    @Parameter(property = "cnn.labelSmoothing", defaultValue = "0")
-    protected double labelSmoothing;
+    /** Label smoothing of the loss. */
+    @Parameter(property = "cnn.labelSmoothing")
+    protected Double labelSmoothing;
 
     /** Per-layer L2 gradient clipping threshold; 0 is off. */
-    @Parameter(property = "cnn.gradientClip", defaultValue = "0")
-    protected double gradientClip;
+    @Parameter(property = "cnn.gradientClip")
+    protected Double gradientClip;
 
     /** A comma list of crop4, flip, jitter, cutout, resizecrop, randomresizedcrop; or none. */
-    @Parameter(property = "cnn.augment", defaultValue = "none")
+    @Parameter(property = "cnn.augment")
     protected String augment;
 
     /** none, or oversample to balance classes. */
-    @Parameter(property = "cnn.balance", defaultValue = "none")
+    @Parameter(property = "cnn.balance")
     protected String balance;
 
     /** Patience in epochs on validation accuracy; 0 is off. */
-    @Parameter(property = "cnn.earlyStopping", defaultValue = "0")
-    protected int earlyStopping;
+    @Parameter(property = "cnn.earlyStopping")
+    protected Integer earlyStopping;
 
     /** Time budget: training stops after the epoch that exceeds it, keeping the best model. 0 is no limit. */
-    @Parameter(property = "cnn.maxMinutes", defaultValue = "0")
-    protected int maxMinutes;
+    @Parameter(property = "cnn.maxMinutes")
+    protected Integer maxMinutes;
 
     /**
      * The epochs a time budget never cuts: on a slow or busy machine training runs past cnn.maxMinutes
      * rather than below them, and says so. 0 is none.
      */
-    @Parameter(property = "cnn.minEpochs", defaultValue = "0")
-    protected int minEpochs;
+    @Parameter(property = "cnn.minEpochs")
+    protected Integer minEpochs;
 
     /** Ignore checkpoints and fingerprints and train from scratch. */
     @Parameter(property = "cnn.fresh", defaultValue = "false")
@@ -148,15 +153,15 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     protected String pretrained;
 
     /** With {@code cnn.pretrained}: the first epochs that train only the new classifier (then every layer). */
-    @Parameter(property = "cnn.freezeEpochs", defaultValue = "0")
-    protected int freezeEpochs;
+    @Parameter(property = "cnn.freezeEpochs")
+    protected Integer freezeEpochs;
 
     /**
      * With {@code cnn.augment=resizecrop} or {@code randomresizedcrop}: the side folder images are resized
      * to before the input is cropped out of them; 0 for 8/7 of {@code cnn.imageSize}.
      */
-    @Parameter(property = "cnn.resizeTo", defaultValue = "0")
-    protected int resizeTo;
+    @Parameter(property = "cnn.resizeTo")
+    protected Integer resizeTo;
 
     /** Run the learning-rate range test even when the learning rate is given. */
     @Parameter(property = "cnn.findLr", defaultValue = "false")
@@ -206,20 +211,33 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
                 findLr, fresh, isInteractive(), ModelArtifactResolver.resolve(pretrained, repositorySystem, session, project));
     }
 
-    /** The configuration with the configured rate; with {@code auto}, a placeholder that find-lr's sweep replaces. */
+    /**
+     * The configuration from the parameters that were set, each parsed and checked by the catalogue as a study
+     * axis would be; the rest keep the catalogue's defaults. With {@code auto}, the rate is a placeholder that
+     * find-lr's sweep replaces.
+     */
     protected TrainingConfig trainingConfig() throws InvalidConfigurationException {
-        TrainingConfig.Builder b = TrainingConfig.builder().network(network).layers(layers).kernelSize(kernelSize)
-                .epochs(epochs).batchSize(batchSize).seed(seed).validationSplit(validationSplit).momentum(momentum)
-                .weightDecay(weightDecay).stepSize(stepSize).gamma(gamma).patience(patience).warmupEpochs(warmupEpochs)
-                .dropout(dropout).batchNorm(batchNorm).labelSmoothing(labelSmoothing).gradientClip(gradientClip)
-                .earlyStopping(earlyStopping).maxMinutes(maxMinutes).minEpochs(minEpochs).overfit(overfit).freezeEpochs(freezeEpochs)
-                .resizeTo(resizeTo)
-                .optimizer(Choice.parse(Optimizer.class, optimizer, "cnn.optimizer"))
-                .schedule(Choice.parse(Schedule.class, schedule, "cnn.schedule"))
-                .balance(Choice.parse(Balance.class, balance == null ? "none" : balance, "cnn.balance"))
-                .augment(Augment.parseList(augment))
-                .milestones(TrainingConfig.Builder.parseEpochs(milestones, "cnn.milestones"))
-                .learningRate(LearningRate.parse(learningRate, "cnn.learningRate"));
+        TrainingConfig.Builder b = TrainingConfig.builder().layers(layers);
+        for (TrainingProperty property : TrainingProperty.values()) {
+            Object value = property == TrainingProperty.LAYERS ? null : parameter(property.id());
+            if (value != null) {
+                b.set(property, String.valueOf(value), property.property());
+            }
+        }
         return b.build();
+    }
+
+    /** The value of the parameter field named {@code name}: one field per catalogue property, checked by a test. */
+    private Object parameter(String name) {
+        for (Class<?> type = AbstractTrainingMojo.class; type != null; type = type.getSuperclass()) {
+            try {
+                return type.getDeclaredField(name).get(this);
+            } catch (NoSuchFieldException e) {
+                // declared further up (cnn.seed, shared with the dataset goals)
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("no parameter field for cnn." + name);
     }
 }

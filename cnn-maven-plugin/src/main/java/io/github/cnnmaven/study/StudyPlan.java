@@ -7,8 +7,10 @@ import io.github.cnnmaven.config.Fingerprint;
 import io.github.cnnmaven.config.LearningRate;
 import io.github.cnnmaven.config.Preset;
 import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.config.TrainingProperty;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,28 +26,18 @@ import java.util.stream.Collectors;
  */
 public final class StudyPlan {
 
-    /** Properties that would make the comparison unfair or are not hyperparameters of one run. */
-    private static final Map<String, String> NOT_AXES = Map.of(
-            "seed", "every variant trains with the same seed",
-            "validationSplit", "every variant is compared on the same validation split",
-            "epochs", "every variant gets the same epoch budget",
-            "earlyStopping", "every variant gets the same epoch budget (set cnn.earlyStopping on the base instead)",
-            "maxMinutes", "the time budget applies to every variant alike (set cnn.maxMinutes on the base instead)",
-            "minEpochs", "the time budget applies to every variant alike (set cnn.minEpochs on the base instead)",
-            "overfit", "the overfit sanity check is not a study",
-            "layers", "declare <layers> on the base; vary presets with the network axis");
-
     private StudyPlan() {
     }
 
     /** The axis name without a {@code cnn.} prefix, checked to be a training property that may vary. */
     static String axisName(String declared) throws InvalidConfigurationException {
         String name = declared.startsWith("cnn.") ? declared.substring(4) : declared;
-        if (NOT_AXES.containsKey(name)) {
+        TrainingProperty property = TrainingProperty.of(name);
+        if (property != null && property.notAnAxis() != null) {
             throw InvalidConfigurationException.of(StudySpec.AXES_ELEMENT, declared, "it cannot be a study axis: "
-                    + NOT_AXES.get(name));
+                    + property.notAnAxis());
         }
-        if (!TrainingConfig.PROPERTIES.contains(name)) {
+        if (property == null) {
             throw InvalidConfigurationException.of(StudySpec.AXES_ELEMENT, declared, "an axis is a training property"
                     + " without the cnn. prefix: one of " + String.join(", ", axisNames()));
         }
@@ -53,7 +45,8 @@ public final class StudyPlan {
     }
 
     static List<String> axisNames() {
-        return TrainingConfig.PROPERTIES.stream().filter(n -> !NOT_AXES.containsKey(n)).sorted().toList();
+        return Arrays.stream(TrainingProperty.values()).filter(p -> p.notAnAxis() == null).map(TrainingProperty::id)
+                .sorted().toList();
     }
 
     /**
@@ -162,6 +155,10 @@ public final class StudyPlan {
             builder.learningRate(rate); // resolved again by build(), for the variant's optimizer
         }
         for (Map.Entry<String, String> s : settings.entrySet()) {
+            if (s.getKey().equals("learningRate") && s.getValue().trim().equalsIgnoreCase("auto")) {
+                throw InvalidConfigurationException.of(StudySpec.AXES_ELEMENT + "<learningRate>", s.getValue().trim(),
+                        "a study axis takes rates, such as 0.001,0.003; set cnn.learningRate=auto on the base for find-lr's");
+            }
             builder.set(s.getKey(), s.getValue(), StudySpec.AXES_ELEMENT + "<" + s.getKey() + ">");
         }
         try {

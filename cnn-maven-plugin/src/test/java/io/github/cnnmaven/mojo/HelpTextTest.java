@@ -6,7 +6,7 @@ import io.github.cnnmaven.config.Choice;
 import io.github.cnnmaven.config.Optimizer;
 import io.github.cnnmaven.config.Preset;
 import io.github.cnnmaven.config.Schedule;
-import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.config.TrainingProperty;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class HelpTextTest {
 
     private static final Path HELP = Path.of("target/classes/META-INF/maven/io.github.cnnmaven/cnn-maven-plugin/plugin-help.xml");
+    private static final Path DESCRIPTOR = Path.of("target/classes/META-INF/maven/plugin.xml");
     private static final Path CONFIGURATION = Path.of("../docs/configuration.md");
 
     static Map<String, Collection<String>> accepted() {
@@ -68,12 +70,53 @@ class HelpTextTest {
         accepted().forEach((parameter, values) -> values.stream()
                 .filter(v -> !doc.contains("`" + v + "`") && !doc.matches("(?s).*\\b" + java.util.regex.Pattern.quote(v) + "\\b.*"))
                 .forEach(v -> missing.add(parameter + ": " + v)));
-        for (String property : TrainingConfig.PROPERTIES) {
-            if (!doc.contains("cnn." + property) && !property.equals("layers")) {
-                missing.add("property cnn." + property);
+        for (TrainingProperty property : TrainingProperty.values()) {
+            if (property == TrainingProperty.LAYERS) {
+                continue; // an XML element, documented in its own section
+            }
+            List<String> rows = doc.lines().filter(l -> l.startsWith("|") && l.contains("`" + property.property() + "`")).toList();
+            if (rows.isEmpty()) {
+                missing.add("a table row for " + property.property());
+            } else if (property.defaultText() != null && !property.defaultText().isEmpty()
+                    && rows.stream().noneMatch(r -> r.contains("`" + property.defaultText() + "`"))) {
+                missing.add("the default `" + property.defaultText() + "` of " + property.property());
             }
         }
         assertTrue(missing.isEmpty(), "docs/configuration.md misses " + missing);
+    }
+
+    /**
+     * The goals that train or check a model declare a parameter per catalogue property, under its -D name and
+     * without a default of their own: the catalogue's default is the one that applies.
+     */
+    @Test
+    void everyTrainingGoalDeclaresEveryCatalogueProperty() throws Exception {
+        NodeList mojos = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(DESCRIPTOR.toFile())
+                .getElementsByTagName("mojo");
+        List<String> wrong = new ArrayList<>();
+        int goals = 0;
+        for (int i = 0; i < mojos.getLength(); i++) {
+            Element mojo = (Element) mojos.item(i);
+            if (!List.of("train", "study", "evaluate", "find-lr").contains(text(mojo, "goal"))) {
+                continue;
+            }
+            goals++;
+            Element configuration = (Element) mojo.getElementsByTagName("configuration").item(0);
+            for (TrainingProperty property : TrainingProperty.values()) {
+                NodeList declared = configuration.getElementsByTagName(property.id());
+                Element e = declared.getLength() == 0 ? null : (Element) declared.item(0);
+                String where = text(mojo, "goal") + " " + property.id();
+                if (property == TrainingProperty.LAYERS) {
+                    description(mojo, "layers");
+                } else if (e == null || !e.getTextContent().equals("${" + property.property() + "}")) {
+                    wrong.add(where + ": not read from ${" + property.property() + "}");
+                } else if (e.hasAttribute("default-value")) {
+                    wrong.add(where + ": a default of its own, " + e.getAttribute("default-value"));
+                }
+            }
+        }
+        assertEquals(4, goals);
+        assertTrue(wrong.isEmpty(), "the mojo parameters (AbstractTrainingMojo) disagree with TrainingProperty: " + wrong);
     }
 
     private static Element mojo(String goal) throws Exception {

@@ -42,10 +42,22 @@ class TrainMojoTest {
         assertEquals(3, c.layers().size());
         assertEquals(16, c.layers().get(0).filters);
         assertEquals("custom", c.networkName());
-        assertEquals(20, c.epochs(), "default from the descriptor");
+        assertEquals(20, c.epochs(), "the catalogue's default");
         assertEquals(128, c.batchSize());
         assertEquals(0.1, c.validationSplit());
         assertTrue(c.batchNorm());
+    }
+
+    @Test
+    @InjectMojo(goal = "train", pom = POM)
+    void whatIsNotSetKeepsTheCataloguesDefault(TrainMojo mojo) throws Exception {
+        for (String set : List.of("optimizer", "learningRate", "schedule", "milestones", "augment", "layers")) {
+            setVariableValueToObject(mojo, set, null);
+        }
+        assertEquals(TrainingConfig.defaults(), mojo.trainingConfig());
+        setVariableValueToObject(mojo, "epochs", 3);
+        setVariableValueToObject(mojo, "dropout", 0.25);
+        assertEquals(TrainingConfig.builder().epochs(3).dropout(0.25).build(), mojo.trainingConfig());
     }
 
     @Test

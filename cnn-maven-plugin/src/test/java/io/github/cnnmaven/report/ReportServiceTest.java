@@ -60,10 +60,11 @@ class ReportServiceTest {
         assertTrue(html.contains("<h1>lenet5 on cifar10</h1>"), "titled by network and dataset");
         assertTrue(html.contains("demo project · generated"), "the project as the subtitle");
         assertTrue(html.contains("Misclassified test images: 3 of 3, the most confident mistakes first"));
-        assertTrue(html.contains("<tr><th>learningRate</th><td>0.003</td></tr>"), html);
-        assertTrue(html.contains("<tr><th>augment</th><td>flip</td></tr>"), "a list written as a list, not JSON");
-        assertFalse(html.contains("<th>momentum</th>"), "Adam does not use cnn.momentum");
-        assertFalse(html.contains("<th>gamma</th>"), "a constant schedule has no decay factor");
+        assertTrue(html.contains("<tr><th title=\"the learning rate: a number, or auto for find-lr&#39;s suggestion\">learningRate</th>"
+                + "<td>0.003</td></tr>"), html);
+        assertTrue(html.contains(">augment</th><td>flip</td></tr>"), "a list written as a list, not JSON");
+        assertFalse(html.contains(">momentum</th>"), "Adam does not use cnn.momentum");
+        assertFalse(html.contains(">gamma</th>"), "a constant schedule has no decay factor");
         assertTrue(html.contains("<th colspan=\"3\">total</th><th class=\"num\">135,150</th><th class=\"num\">520,872</th>"),
                 "model totals");
     }

@@ -137,6 +137,8 @@ class StudyPlanTest {
                 .contains("declares no axes"));
         assertTrue(assertThrows(InvalidConfigurationException.class, () -> plan(null, "dropout", "0.1,,0.2")).getMessage()
                 .contains("<study><axes><dropout>"));
+        String auto = assertThrows(InvalidConfigurationException.class, () -> plan(null, "learningRate", "0.01,auto")).getMessage();
+        assertTrue(auto.startsWith("Invalid value 'auto' for <study><axes><learningRate>: a study axis takes rates"), auto);
     }
 
     @Test

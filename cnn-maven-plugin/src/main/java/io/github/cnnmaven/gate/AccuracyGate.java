@@ -15,8 +15,18 @@ import java.util.Locale;
  */
 public final class AccuracyGate {
 
-    /** The limits; {@code null} means the rule is not set. */
-    public record Limits(Double minAccuracy, EvaluationResult baseline, double maxAccuracyDrop, Double minClassAccuracy) {
+    /**
+     * The limits; {@code null} means the rule is not set.
+     *
+     * @param release the coordinates and version of the release the baseline came from; null for a committed file
+     */
+    public record Limits(Double minAccuracy, EvaluationResult baseline, double maxAccuracyDrop, Double minClassAccuracy,
+                         String release) {
+
+        /** Limits whose baseline, if any, is a committed file. */
+        public Limits(Double minAccuracy, EvaluationResult baseline, double maxAccuracyDrop, Double minClassAccuracy) {
+            this(minAccuracy, baseline, maxAccuracyDrop, minClassAccuracy, null);
+        }
     }
 
     private AccuracyGate() {
@@ -35,7 +45,8 @@ public final class AccuracyGate {
             double drop = base.accuracy() - now.accuracy();
             boolean ok = drop <= limits.maxAccuracyDrop() + 1e-12;
             rules.add(new Rule("maxAccuracyDrop", drop, limits.maxAccuracyDrop(), ok, "test accuracy dropped by " + f(drop)
-                    + " from baseline " + f(base.accuracy()) + ", but allowed drop is " + f(limits.maxAccuracyDrop())));
+                    + " from baseline " + f(base.accuracy()) + (limits.release() == null ? "" : " of " + limits.release())
+                    + ", but allowed drop is " + f(limits.maxAccuracyDrop())));
         }
         if (limits.minClassAccuracy() != null) {
             for (EvaluationResult.ClassMetrics c : now.perClass()) {

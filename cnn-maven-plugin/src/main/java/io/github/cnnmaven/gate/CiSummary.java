@@ -5,6 +5,7 @@ import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Markdown;
 import io.github.cnnmaven.output.EpochRecord;
 import io.github.cnnmaven.output.EvaluationResult;
+import io.github.cnnmaven.output.ReleaseHistory;
 import io.github.cnnmaven.output.RunRecord;
 import io.github.cnnmaven.output.TrainingHistory;
 
@@ -35,6 +36,12 @@ public final class CiSummary {
      * @param report the report's path as users see it
      */
     public static String markdown(String title, EvaluationResult result, TrainingHistory history, RunRecord run, String report) {
+        return markdown(title, result, history, run, null, report);
+    }
+
+    /** @param releases the release history (releases.json); null for none */
+    public static String markdown(String title, EvaluationResult result, TrainingHistory history, RunRecord run,
+                                  ReleaseHistory releases, String report) {
         StringBuilder md = new StringBuilder();
         EvaluationResult.Gate gate = result.gate();
         String verdict = gate == null || gate.rules().isEmpty() ? "no rule set" : gate.passed() ? "passed" : "failed";
@@ -54,6 +61,9 @@ public final class CiSummary {
             md.append('\n');
         }
         if (result.baselineComparison() != null && !result.baselineComparison().isEmpty()) {
+            if (result.baseline() != null) {
+                md.append("Compared with the baseline ").append(Markdown.text(result.baseline())).append(":\n\n");
+            }
             md.append("| metric | baseline | now | change |\n| --- | ---: | ---: | ---: |\n");
             for (EvaluationResult.Comparison c : result.baselineComparison()) {
                 md.append("| ").append(Markdown.text(c.metric())).append(" | ").append(f(c.baseline())).append(" | ").append(f(c.now()))
@@ -70,6 +80,18 @@ public final class CiSummary {
                 md.append(", ").append(minutes(run.trainingSeconds())).append(" of training");
             }
             md.append(history.stopReason() == null ? "" : "; stopped early: " + Markdown.text(history.stopReason())).append(".\n\n");
+        }
+        if (releases != null && !releases.releases().isEmpty()) {
+            md.append("Releases of ").append(Markdown.text(releases.artifact())).append(":\n\n| version | test accuracy | change |\n"
+                    + "| --- | ---: | ---: |\n");
+            Double previous = null;
+            for (ReleaseHistory.Release r : releases.releases()) {
+                md.append("| ").append(Markdown.text(r.version())).append(r.current() ? " (this build)" : "").append(" | ")
+                        .append(f(r.accuracy())).append(" | ").append(previous == null ? ""
+                                : String.format(Locale.ROOT, "%+.4f", r.accuracy() - previous)).append(" |\n");
+                previous = r.accuracy();
+            }
+            md.append('\n');
         }
         md.append("Report: ").append(Markdown.code(report)).append("\n");
         return md.toString();

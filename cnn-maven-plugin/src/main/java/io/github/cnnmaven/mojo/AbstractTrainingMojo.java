@@ -196,12 +196,20 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     }
 
     private void attach(String type, java.nio.file.Path file) {
+        attach(type, MODEL_CLASSIFIER, file);
+    }
+
+    /** Attaches {@code file} as (type, classifier) unless an earlier goal of this build attached one already. */
+    protected void attach(String type, String classifier, java.nio.file.Path file) {
+        if (project == null || projectHelper == null) {
+            return;
+        }
         for (Artifact a : project.getAttachedArtifacts()) {
-            if (MODEL_CLASSIFIER.equals(a.getClassifier()) && type.equals(a.getType())) {
+            if (classifier.equals(a.getClassifier()) && type.equals(a.getType())) {
                 return;
             }
         }
-        projectHelper.attachArtifact(project, type, MODEL_CLASSIFIER, file.toFile());
+        projectHelper.attachArtifact(project, type, classifier, file.toFile());
     }
 
     /** The training goals' request: dataset, configuration and find-lr settings as parameters give them (checked later). */

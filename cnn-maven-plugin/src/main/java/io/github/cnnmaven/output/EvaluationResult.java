@@ -15,7 +15,15 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record EvaluationResult(double accuracy, Double top5Accuracy, List<ClassMetrics> perClass, List<String> classes,
                                long[][] confusionMatrix, List<Misclassified> misclassified, TestSet testSet,
-                               String fingerprint, Gate gate, List<Comparison> baselineComparison) {
+                               String fingerprint, Gate gate, List<Comparison> baselineComparison, String baseline) {
+
+    /** A result before the gate: no comparison and no baseline. */
+    public EvaluationResult(double accuracy, Double top5Accuracy, List<ClassMetrics> perClass, List<String> classes,
+                            long[][] confusionMatrix, List<Misclassified> misclassified, TestSet testSet,
+                            String fingerprint, Gate gate, List<Comparison> baselineComparison) {
+        this(accuracy, top5Accuracy, perClass, classes, confusionMatrix, misclassified, testSet, fingerprint, gate,
+                baselineComparison, null);
+    }
 
     /** Per-class figures; {@code accuracy} is the share of the class's test images classified correctly (its recall). */
     public record ClassMetrics(String label, double precision, double recall, double f1, double accuracy, long support) {
@@ -49,10 +57,13 @@ public record EvaluationResult(double accuracy, Double top5Accuracy, List<ClassM
     public record Comparison(String metric, double baseline, double now, double change) {
     }
 
-    /** This result with the gate's outcome and, when there was a baseline, the comparison with it. */
-    public EvaluationResult withGate(Gate g, List<Comparison> comparison) {
+    /**
+     * This result with the gate's outcome and, when there was a baseline, the comparison with it and what
+     * the baseline was (its path, or the coordinates and version of the release it came from).
+     */
+    public EvaluationResult withGate(Gate g, List<Comparison> comparison, String baselineName) {
         return new EvaluationResult(accuracy, top5Accuracy, perClass, classes, confusionMatrix, misclassified, testSet,
-                fingerprint, g, comparison);
+                fingerprint, g, comparison, baselineName);
     }
 
     public void write(Path file) throws CnnException {

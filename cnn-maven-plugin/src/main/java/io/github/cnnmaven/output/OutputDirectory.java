@@ -29,6 +29,8 @@ public final class OutputDirectory {
     public static final String OVERFIT = "overfit.json";
     public static final String GATE_XML = "TEST-cnn-gate.xml";
     public static final String SUMMARY = "summary.md";
+    public static final String MODEL_CARD = "model-card.md";
+    public static final String RELEASES = "releases.json";
     public static final String CHECKPOINTS = "checkpoints";
     public static final String MISCLASSIFIED = "misclassified";
     public static final String REPORT = "report";
@@ -122,6 +124,19 @@ public final class OutputDirectory {
 
     public Path summaryFile() {
         return root.resolve(SUMMARY);
+    }
+
+    public Path modelCardFile() {
+        return root.resolve(MODEL_CARD);
+    }
+
+    public Path releasesFile() {
+        return root.resolve(RELEASES);
+    }
+
+    /** releases.json, or null when the evaluate goal had no release history to write. */
+    public ReleaseHistory releases() throws CnnException {
+        return Files.isRegularFile(releasesFile()) ? ReleaseHistory.read(releasesFile()) : null;
     }
 
     public Path checkpointDirectory() {

@@ -11,6 +11,7 @@ import io.github.cnnmaven.output.EvaluationResult;
 import io.github.cnnmaven.output.LrFinderResult;
 import io.github.cnnmaven.output.ModelSummary;
 import io.github.cnnmaven.output.OutputDirectory;
+import io.github.cnnmaven.output.ReleaseHistory;
 import io.github.cnnmaven.output.RunRecord;
 import io.github.cnnmaven.output.StudyResult;
 import io.github.cnnmaven.output.TrainingHistory;
@@ -85,6 +86,7 @@ public final class ReportService {
         EvaluationResult evaluation = out.evaluation();
         LrFinderResult finder = out.lrFinder();
         StudyResult study = out.study();
+        ReleaseHistory releases = out.releases();
         DatasetDescription dataset = out.dataset();
         if (dataset == null && run != null) {
             dataset = run.dataset();
@@ -160,6 +162,9 @@ public final class ReportService {
                 summary.add(row("Top-5 accuracy", f(evaluation.top5Accuracy())));
             }
             evaluationSections(m, evaluation, dir);
+            if (releases != null && !releases.releases().isEmpty()) {
+                m.put("releases", releases(releases));
+            }
         } else if (missing.stream().noneMatch(s -> s.startsWith(OutputDirectory.EVALUATION))) {
             missing.add(OutputDirectory.EVALUATION + " (run the evaluate goal)");
         }
@@ -356,6 +361,9 @@ public final class ReportService {
                         "change", String.format(Locale.ROOT, "%+.4f", d.change()), "class", d.change() < 0 ? "bad" : "ok"));
             }
             m.put("baseline", diff);
+            if (evaluation.baseline() != null) {
+                m.put("baselineName", evaluation.baseline());
+            }
         }
     }
 
@@ -367,6 +375,33 @@ public final class ReportService {
                     "multiplyAdds", String.format(Locale.ROOT, "%,d", l.multiplyAdds())));
         }
         return rows;
+    }
+
+    /** The release history: accuracy per version as a chart and a table, and every class's accuracy per version. */
+    private static Map<String, Object> releases(ReleaseHistory history) throws IOException {
+        List<ReleaseHistory.Release> versions = history.releases();
+        List<Number> x = new ArrayList<>();
+        List<Number> accuracy = new ArrayList<>();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < versions.size(); i++) {
+            ReleaseHistory.Release r = versions.get(i);
+            x.add(i + 1);
+            accuracy.add(r.accuracy());
+            double change = i == 0 ? 0 : r.accuracy() - versions.get(i - 1).accuracy();
+            rows.add(Map.of("version", r.version() + (r.current() ? " (this build)" : ""), "accuracy", f(r.accuracy()),
+                    "change", i == 0 ? "" : String.format(Locale.ROOT, "%+.4f", change), "class", change < 0 ? "bad" : "ok"));
+        }
+        List<Map<String, Object>> classes = new ArrayList<>();
+        for (String label : history.classes()) {
+            List<String> cells = new ArrayList<>();
+            versions.forEach(r -> cells.add(r.perClass().containsKey(label) ? f(r.perClass().get(label)) : "–"));
+            classes.add(Map.of("label", label, "cells", cells));
+        }
+        String caption = "Test accuracy of " + history.artifact() + " by version: " + versions.stream()
+                .map(r -> r.version()).collect(java.util.stream.Collectors.joining(", "));
+        return Map.of("artifact", history.artifact(), "rows", rows, "versions", versions.stream().map(r -> r.version()).toList(),
+                "classes", classes, "caption", caption, "svg", Charts.lineChart("Test accuracy by version", "version (oldest = 1)",
+                        "test accuracy", List.of(new Charts.Series("test accuracy", x, accuracy)), false, null, null, 0.0, 1.0));
     }
 
     private static Map<String, String> chart(String id, String svg) {

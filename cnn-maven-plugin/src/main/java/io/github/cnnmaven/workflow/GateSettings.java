@@ -3,24 +3,22 @@ package io.github.cnnmaven.workflow;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.config.Tta;
 
-import java.nio.file.Path;
-
 /**
  * The accuracy gate's settings.
  *
  * @param minAccuracy      {@code cnn.minAccuracy}; null for no minimum
- * @param baseline         {@code cnn.baseline}, a committed evaluation.json; null for none
+ * @param baseline         {@code cnn.baseline}: a committed evaluation.json or a release's; null for none
  * @param maxAccuracyDrop  {@code cnn.maxAccuracyDrop}: the allowed drop against the baseline
  * @param minClassAccuracy {@code cnn.minClassAccuracy}; null for none
  * @param haltOnFailure    {@code cnn.haltOnFailure}: false turns a violated gate into warnings
  * @param maxThumbnails    at most this many misclassified thumbnails for the report
  * @param tta              {@code cnn.tta}: test-time augmentation
  */
-public record GateSettings(Double minAccuracy, Path baseline, double maxAccuracyDrop, Double minClassAccuracy,
+public record GateSettings(Double minAccuracy, Baseline baseline, double maxAccuracyDrop, Double minClassAccuracy,
                            boolean haltOnFailure, int maxThumbnails, Tta tta) {
 
     /** Settings without test-time augmentation. */
-    public GateSettings(Double minAccuracy, Path baseline, double maxAccuracyDrop, Double minClassAccuracy,
+    public GateSettings(Double minAccuracy, Baseline baseline, double maxAccuracyDrop, Double minClassAccuracy,
                         boolean haltOnFailure, int maxThumbnails) {
         this(minAccuracy, baseline, maxAccuracyDrop, minClassAccuracy, haltOnFailure, maxThumbnails, Tta.NONE);
     }

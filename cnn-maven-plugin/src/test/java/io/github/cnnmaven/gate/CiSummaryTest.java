@@ -2,6 +2,7 @@ package io.github.cnnmaven.gate;
 
 import io.github.cnnmaven.output.EpochRecord;
 import io.github.cnnmaven.output.EvaluationResult;
+import io.github.cnnmaven.output.ReleaseHistory;
 import io.github.cnnmaven.output.TrainingHistory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,6 +43,21 @@ class CiSummaryTest {
         assertTrue(md.contains("| accuracy | 0.7524 | 0.7512 | -0.0012 |"), md);
         assertTrue(md.contains("Best epoch 2 of 2 (validation accuracy 0.7600)"), md);
         assertTrue(md.contains("Report: `target/cnn/report/index.html`"), md);
+    }
+
+    @Test
+    void theSummaryNamesTheReleaseComparedAgainstAndShowsTheReleaseHistory() {
+        EvaluationResult r = result();
+        EvaluationResult now = r.withGate(r.gate(), r.baselineComparison(), "com.example:shapes:1.1");
+        ReleaseHistory releases = new ReleaseHistory("com.example:shapes", List.of(
+                new ReleaseHistory.Release("1.0", false, 0.7, null, Map.of("a", 0.6)),
+                new ReleaseHistory.Release("1.1", false, 0.7524, null, Map.of("a", 0.7)),
+                new ReleaseHistory.Release("1.2-SNAPSHOT", true, 0.7512, null, Map.of("a", 0.7))));
+        String md = CiSummary.markdown("lenet5 on CIFAR-10", now, null, null, releases, "r.html");
+        assertTrue(md.contains("Compared with the baseline com.example:shapes:1.1:\n\n| metric | baseline | now | change |"), md);
+        assertTrue(md.contains("Releases of com.example:shapes:\n\n| version | test accuracy | change |\n| --- | ---: | ---: |\n"
+                + "| 1.0 | 0.7000 |  |\n| 1.1 | 0.7524 | +0.0524 |\n| 1.2-SNAPSHOT (this build) | 0.7512 | -0.0012 |\n"), md);
+        assertTrue(!CiSummary.markdown("t", r, null, null, null, "r.html").contains("Releases of"), "no history, no table");
     }
 
     /** Class names come from folder names: none can break a table, inject HTML or turn into emphasis. */

@@ -44,10 +44,10 @@ class EvaluateMojoTest {
         assertEquals("Invalid value 'abc' for cnn.minClassAccuracy: use a fraction from 0 to 1, such as 0.8",
                 assertThrows(MojoExecutionException.class, mojo::execute).getMessage());
         setVariableValueToObject(mojo, "minClassAccuracy", null);
-        setVariableValueToObject(mojo, "baseline", temp.resolve("nope.json").toFile());
+        setVariableValueToObject(mojo, "baseline", temp.resolve("nope.json").toString());
         assertTrue(assertThrows(MojoExecutionException.class, mojo::execute).getMessage().contains("cnn.baseline"));
         Path bad = Files.writeString(temp.resolve("bad.json"), "{ not json");
-        setVariableValueToObject(mojo, "baseline", bad.toFile());
+        setVariableValueToObject(mojo, "baseline", bad.toString());
         String message = assertThrows(MojoExecutionException.class, mojo::execute).getMessage();
         assertTrue(message.startsWith("cnn.baseline " + bad + " is not a valid evaluation.json ("), message);
         assertTrue(message.endsWith("): point cnn.baseline at an evaluation.json that the evaluate goal wrote"

@@ -1,5 +1,6 @@
 package io.github.cnnmaven.report;
 
+import io.github.cnnmaven.output.ReleaseHistory;
 import io.github.cnnmaven.output.StudyResult;
 import io.github.cnnmaven.output.EpochRecord;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,24 @@ class ReportServiceTest {
         assertTrue(html.contains("<td class=\"num bad\">-0.0200</td>"), "baseline change shown");
         assertTrue(html.contains("<td style=\"background:rgba(44,160,44,1.00)\">225</td>"), "confusion heat cell");
         assertFalse(html.contains("id=\"missing\""));
+    }
+
+    @Test
+    void theReleaseHistoryIsAChartAVersionTableAndAClassTable() throws Exception {
+        ReportFixtures.writeRun(temp, true, false);
+        new ReleaseHistory("com.example:shapes", List.of(
+                new ReleaseHistory.Release("1.0", false, 0.80, null, Map.of("square", 0.85, "disc", 0.75)),
+                new ReleaseHistory.Release("1.1", true, 0.85, null, Map.of("square", 0.9, "disc", 0.8))))
+                .write(temp.resolve("releases.json"));
+        String html = Files.readString(new ReportService().render(temp, "demo"));
+        assertTrue(html.contains("<h2 id=\"releases\">Releases of com.example:shapes</h2>"), html);
+        assertTrue(html.contains("id=\"chart-releases\""), html);
+        assertTrue(html.contains("<tr><td>1.0</td><td class=\"num\">0.8000</td><td class=\"num ok\"></td></tr>"), html);
+        assertTrue(html.contains("<tr><td>1.1 (this build)</td><td class=\"num\">0.8500</td><td class=\"num ok\">+0.0500</td></tr>"),
+                html);
+        assertTrue(html.contains("<tr><td>disc</td><td class=\"num\">0.7500</td><td class=\"num\">0.8000</td></tr>"), html);
+        Files.delete(temp.resolve("releases.json"));
+        assertFalse(Files.readString(new ReportService().render(temp, "demo")).contains("id=\"releases\""));
     }
 
     /** A retrain without evaluate: the old evaluation is named, never shown beside the new model. */

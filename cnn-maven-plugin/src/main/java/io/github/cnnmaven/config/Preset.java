@@ -25,7 +25,12 @@ public enum Preset implements Choice {
     VGG19(true, 0.5),
     NIN(false, 0.5),
     GOOGLENET(false, 0.4),
+    // the CIFAR ResNets of depth 6n+2 (He et al. 2016, section 4.2): 3 stages of n basic blocks
     RESNET20(false, null),
+    RESNET32(false, null),
+    RESNET44(false, null),
+    RESNET56(false, null),
+    RESNET110(false, null),
     RESNET18(false, null),
     RESNET34(false, null, false, 10),
     RESNET50(false, null);
@@ -63,9 +68,14 @@ public enum Preset implements Choice {
         return Arrays.stream(values()).filter(p -> p.id().equals(network)).findFirst().orElse(null);
     }
 
-    /** Every preset's id in alphabetical order, as messages and the help list them. */
+    /** Every preset's id in alphabetical order (numbers by value), as messages and the help list them. */
     public static List<String> ids() {
-        return Arrays.stream(values()).map(Preset::id).sorted(Comparator.naturalOrder()).toList();
+        return Arrays.stream(values()).map(Preset::id).sorted(Comparator.comparing(Preset::naturalKey)).toList();
+    }
+
+    /** The id with its numbers zero-padded, so resnet20 sorts before resnet110. */
+    private static String naturalKey(String id) {
+        return java.util.regex.Pattern.compile("\\d+").matcher(id).replaceAll(m -> String.format("%05d", Integer.parseInt(m.group())));
     }
 
     /** The presets whose conv kernel size {@code cnn.kernelSize} sets, in alphabetical order. */

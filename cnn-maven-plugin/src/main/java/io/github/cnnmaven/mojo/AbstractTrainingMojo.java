@@ -30,7 +30,8 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     // (TrainingProperty), so none is declared here and trainingConfig() forwards only what was set.
 
     /**
-     * The preset: lenet5, alexnet-cifar, alexnet, vgg11, vgg13, vgg16, vgg19, nin, googlenet, resnet20,
+     * The preset: lenet5, alexnet-cifar, alexnet, vgg11, vgg13, vgg16, vgg19, nin, googlenet, resnet20, resnet32,
+     * resnet44, resnet56, resnet110 (the CIFAR ResNets of depth 6n+2),
      * resnet18, resnet34 or resnet50; ignored when layers are declared.
      */
     @Parameter(property = "cnn.network")

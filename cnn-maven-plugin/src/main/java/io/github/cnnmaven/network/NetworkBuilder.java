@@ -162,7 +162,8 @@ public final class NetworkBuilder {
                 g.convBlock(g.classes, 1, 1);
                 g.globalAvgPool();
             }
-            case RESNET20 -> resnet(g, new int[] {16, 32, 64}, 3, 16, c.dropout());
+            case RESNET20, RESNET32, RESNET44, RESNET56, RESNET110 -> resnet(g, new int[] {16, 32, 64},
+                    (cifarResnetDepth(c.preset()) - 2) / 6, 16, c.dropout());
             case RESNET18 -> resnet(g, new int[] {64, 128, 256, 512}, 2, 64, c.dropout());
             case ALEXNET -> alexnet(g, c);
             case RESNET34 -> imagenetResnet(g, new int[] {3, 4, 6, 3}, false, c.dropout());
@@ -190,6 +191,11 @@ public final class NetworkBuilder {
             stages.add(new int[] {filters[i], repeats[i]});
         }
         return stages;
+    }
+
+    /** The depth a CIFAR ResNet preset names: 20, 32, 44, 56 or 110 (6n+2 for n blocks per stage). */
+    static int cifarResnetDepth(Preset preset) {
+        return Integer.parseInt(preset.id().substring("resnet".length()));
     }
 
     /** CIFAR ResNets (He et al. 2016): a 3×3 stem, stages of basic blocks, global average pooling. */

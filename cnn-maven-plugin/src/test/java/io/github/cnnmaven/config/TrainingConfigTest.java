@@ -66,7 +66,8 @@ class TrainingConfigTest {
                 "the configuration trims and lower-cases, as it always did");
         assertEquals(null, Preset.of("alexnet_cifar"), "the enum's own name is not an id users write");
         assertTrue(message(TrainingConfig.builder().network("alexnet_cifar").build()).contains("use one of alexnet, alexnet-cifar,"
-                + " googlenet, lenet5, nin, resnet18, resnet20, resnet34, resnet50, vgg11, vgg13, vgg16, vgg19, or declare <layers>"));
+                + " googlenet, lenet5, nin, resnet18, resnet20, resnet32, resnet34, resnet44, resnet50, resnet56, resnet110, vgg11, vgg13,"
+                + " vgg16, vgg19, or declare <layers>"));
         assertEquals(List.of("alexnet-cifar", "lenet5", "vgg11", "vgg13", "vgg16", "vgg19"), Preset.kernelSizeIds());
         LayerSpec dense = new LayerSpec();
         dense.type = "dense";

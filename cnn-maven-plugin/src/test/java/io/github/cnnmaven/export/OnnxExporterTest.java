@@ -62,7 +62,8 @@ class OnnxExporterTest {
     @ParameterizedTest(name = "{0} on {1}x{2}x{3}")
     @CsvSource({
             "lenet5,1,28,28", "lenet5,3,32,32", "alexnet-cifar,3,32,32", "vgg11,3,32,32", "vgg13,3,32,32", "vgg16,3,32,32",
-            "vgg19,3,32,32", "nin,3,32,32", "resnet20,3,32,32", "resnet18,3,32,32", "alexnet,3,32,32", "alexnet,3,64,64",
+            "vgg19,3,32,32", "nin,3,32,32", "resnet20,3,32,32", "resnet32,3,32,32", "resnet44,3,32,32",
+            "resnet56,3,32,32", "resnet110,3,32,32", "resnet18,3,32,32", "alexnet,3,32,32", "alexnet,3,64,64",
             "resnet34,3,32,32", "resnet34,3,64,64", "resnet50,3,64,64", "googlenet,3,32,32", "googlenet,3,64,64"})
     void everyPresetExportsAndOnnxRuntimeAgreesWithDl4j(String preset, int channels, int height, int width) throws Exception {
         TrainingConfig config = TrainingConfig.builder().network(preset).epochs(1).batchSize(4).build();

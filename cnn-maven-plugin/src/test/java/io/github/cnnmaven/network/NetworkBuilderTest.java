@@ -30,7 +30,7 @@ class NetworkBuilderTest {
     /** Every preset builds for its expected input and takes one training step that changes its weights. */
     @ParameterizedTest
     @CsvSource({"lenet5,1,28", "lenet5,3,32", "alexnet-cifar,3,32", "vgg11,3,32", "vgg13,3,32", "vgg16,3,32",
-            "vgg19,1,28", "nin,3,32", "resnet20,3,32", "resnet18,3,32"})
+            "vgg19,1,28", "nin,3,32", "resnet20,3,32", "resnet32,3,32", "resnet56,3,32", "resnet18,3,32"})
     void presetBuildsAndTrainsOneStep(String name, int channels, int side) throws Exception {
         InputShape input = new InputShape(channels, side, side, 10);
         NetworkBuilder.Built built = NetworkBuilder.build(preset(name).validate(), input, 1);
@@ -48,6 +48,20 @@ class NetworkBuilderTest {
         graph.fit(new DataSet(features, labels));
         assertNotEquals(before, graph.params(), "one step changed the weights");
         assertArrayEquals(new long[] {2, 10}, graph.outputSingle(features).shape());
+    }
+
+    /** The CIFAR ResNets of depth 6n+2: 6n+1 convolutions on the main path plus the classifier, n blocks per stage. */
+    @ParameterizedTest
+    @CsvSource({"resnet20,3", "resnet32,5", "resnet44,7", "resnet56,9", "resnet110,18"})
+    void cifarResnetsHaveTheirDepth(String name, int blocksPerStage) throws Exception {
+        ComputationGraph graph = new ComputationGraph(NetworkBuilder.build(preset(name).validate(),
+                new InputShape(3, 32, 32, 10), 1).configuration());
+        graph.init();
+        long convolutions = java.util.Arrays.stream(graph.getLayers())
+                .filter(l -> l.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.ConvolutionLayer).count();
+        int projections = 2; // the first block of stages 2 and 3 halves the map and doubles the channels
+        assertEquals(6 * blocksPerStage + 1 + projections, convolutions, name);
+        assertEquals(Integer.parseInt(name.substring(6)), 6 * blocksPerStage + 2);
     }
 
     /** Re-tuned: alexnet-cifar's dense layers drop 20 % by default (0.5 learnt more slowly); cnn.dropout still wins. */

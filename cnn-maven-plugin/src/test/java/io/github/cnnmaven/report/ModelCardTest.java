@@ -17,7 +17,14 @@ class ModelCardTest {
     Path dir;
 
     private String card(Double minClassAccuracy) throws Exception {
+        return card(minClassAccuracy, true);
+    }
+
+    private String card(Double minClassAccuracy, boolean withDatasetJson) throws Exception {
         ReportFixtures.writeRun(dir, true, false);
+        if (!withDatasetJson) {
+            Files.delete(dir.resolve("dataset.json"));
+        }
         OutputDirectory out = new OutputDirectory(dir);
         ModelCard.write(out.modelCardFile(), new ModelCard.Project("Shapes", "it:shapes:1.2",
                 "Tells squares from discs\n   in product photos.", "1.2"), out.dataset(), out.run(), out.history(), out.evaluation(),
@@ -53,12 +60,7 @@ class ModelCardTest {
     /** A build that binds only train and evaluate has no dataset.json: the card takes what the evaluation says. */
     @Test
     void withoutDatasetJsonTheCardNamesTheTestSetItWasMeasuredOn() throws Exception {
-        ReportFixtures.writeRun(dir, true, false);
-        Files.delete(dir.resolve("dataset.json"));
-        OutputDirectory out = new OutputDirectory(dir);
-        ModelCard.write(out.modelCardFile(), new ModelCard.Project("Shapes", "it:shapes:1.2", null, "1.2"), out.dataset(),
-                out.run(), out.history(), out.evaluation(), null);
-        String md = Files.readString(out.modelCardFile());
+        String md = card(null, false);
         assertTrue(md.contains("- Dataset: cifar10 (`cifar10`)\n- Identity: `abc`"), md);
         assertTrue(md.contains("- Test images: 500\n"), md);
     }

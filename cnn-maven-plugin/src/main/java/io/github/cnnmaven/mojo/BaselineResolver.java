@@ -15,7 +15,11 @@ import org.eclipse.aether.version.Version;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -77,11 +81,100 @@ final class BaselineResolver {
         }
     }
 
-    private BaselineResolver() {
+    /**
+     * Where released evaluations live: Maven's resolver in the build, an in-memory map in the tests.
+     * Failures are {@link Missing}, with the resolver's own words as the message.
+     */
+    interface Registry {
+        /** The versions of the evaluation artifact in {@code range}, ascending. */
+        List<Version> versions(String groupId, String artifactId, String range) throws Missing;
+
+        /** The local file of one version's evaluation. */
+        Path evaluation(String groupId, String artifactId, String version) throws Missing;
+
+        /** With -o only the local repository counts, and the messages say so. */
+        boolean offline();
     }
 
-    static Baseline resolve(String value, boolean required, RepositorySystem system, MavenSession session, MavenProject project)
-            throws InvalidConfigurationException {
+    /** The registry could not list or fetch what was asked. */
+    static final class Missing extends Exception {
+        Missing(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The project's repositories through Maven's resolver, as for any dependency. */
+    static Registry registry(RepositorySystem system, MavenSession session, MavenProject project) {
+        return new Registry() {
+            @Override
+            public List<Version> versions(String groupId, String artifactId, String range) throws Missing {
+                try {
+                    return system.resolveVersionRange(session.getRepositorySession(), new VersionRangeRequest(
+                            artifact(groupId, artifactId, range), project.getRemoteProjectRepositories(), "cnn-baseline"))
+                            .getVersions();
+                } catch (VersionRangeResolutionException e) {
+                    throw new Missing(e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public Path evaluation(String groupId, String artifactId, String version) throws Missing {
+                try {
+                    return system.resolveArtifact(session.getRepositorySession(), new ArtifactRequest(
+                            artifact(groupId, artifactId, version), project.getRemoteProjectRepositories(), "cnn-baseline"))
+                            .getArtifact().getFile().toPath();
+                } catch (ArtifactResolutionException e) {
+                    throw new Missing(e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public boolean offline() {
+                return session.isOffline();
+            }
+        };
+    }
+
+    private final Registry registry;
+    private final Path basedir;
+    private final String groupId;
+    private final String artifactId;
+    private final String projectVersion;
+    /** resolve and history often ask for the same range; the resolver is asked once. */
+    private final Map<String, List<Version>> listed = new HashMap<>();
+
+    BaselineResolver(Registry registry, Path basedir, String groupId, String artifactId, String projectVersion) {
+        this.registry = registry;
+        this.basedir = basedir;
+        this.groupId = groupId;
+        this.artifactId = artifactId;
+        this.projectVersion = projectVersion;
+    }
+
+    static BaselineResolver of(RepositorySystem system, MavenSession session, MavenProject project) {
+        return new BaselineResolver(registry(system, session, project), project.getBasedir().toPath(), project.getGroupId(),
+                project.getArtifactId(), project.getVersion());
+    }
+
+    private List<Version> versions(Query query) throws Missing {
+        String key = query.groupId() + ":" + query.artifactId() + ":" + query.range();
+        List<Version> versions = listed.get(key);
+        if (versions == null) {
+            versions = registry.versions(query.groupId(), query.artifactId(), query.range());
+            listed.put(key, versions);
+        }
+        return versions;
+    }
+
+    /** The query {@code value} means, or null when it is blank or names an existing file. */
+    private Query query(String value) {
+        if (value == null || value.isBlank() || Files.exists(basedir.resolve(value.trim()))) {
+            return null;
+        }
+        return Query.of(value.trim(), groupId, artifactId, projectVersion);
+    }
+
+    Baseline resolve(String value, boolean required) throws InvalidConfigurationException {
         if (value == null || value.isBlank()) {
             if (required) {
                 throw InvalidConfigurationException.of("cnn.requireBaseline", true, "set cnn.baseline too, such as"
@@ -90,17 +183,15 @@ final class BaselineResolver {
             return null;
         }
         String v = value.trim();
-        Path path = project.getBasedir().toPath().resolve(v);
-        Query query = Files.exists(path) ? null : Query.of(v, project.getGroupId(), project.getArtifactId(), project.getVersion());
+        Query query = query(v);
         if (query == null) {
-            return Baseline.file(path);
+            return Baseline.file(basedir.resolve(v));
         }
-        String offline = session.isOffline() ? " (Maven is offline: only what the local repository holds counts)" : "";
+        String offline = registry.offline() ? " (Maven is offline: only what the local repository holds counts)" : "";
         Version version;
         try {
-            version = query.newest(system.resolveVersionRange(session.getRepositorySession(), new VersionRangeRequest(
-                    artifact(query, query.range()), project.getRemoteProjectRepositories(), "cnn-baseline")).getVersions());
-        } catch (VersionRangeResolutionException e) {
+            version = query.newest(versions(query));
+        } catch (Missing e) {
             throw new InvalidConfigurationException("cnn.baseline " + v + ": the versions of " + query.coordinates(query.range())
                     + " could not be listed" + offline + ": " + e.getMessage());
         }
@@ -115,12 +206,10 @@ final class BaselineResolver {
                     + " (a first release?). The baseline rule is left out; cnn.requireBaseline=true would fail instead");
         }
         try {
-            Path file = system.resolveArtifact(session.getRepositorySession(), new ArtifactRequest(
-                    artifact(query, version.toString()), project.getRemoteProjectRepositories(), "cnn-baseline"))
-                    .getArtifact().getFile().toPath();
-            return Baseline.released(query.coordinates(version), file);
-        } catch (ArtifactResolutionException e) {
-            throw new InvalidConfigurationException("cnn.baseline " + v + ": " + query.coordinates(version) + (session.isOffline()
+            return Baseline.released(query.coordinates(version),
+                    registry.evaluation(query.groupId(), query.artifactId(), version.toString()));
+        } catch (Missing e) {
+            throw new InvalidConfigurationException("cnn.baseline " + v + ": " + query.coordinates(version) + (registry.offline()
                     ? "'s " + CLASSIFIER + "." + TYPE + " is not in the local repository and Maven is offline: run once online,"
                     : " carries no " + CLASSIFIER + "." + TYPE + " (it was released without the evaluate goal, or before the"
                     + " plugin attached it):") + " name another version or a committed evaluation.json. " + e.getMessage());
@@ -132,43 +221,36 @@ final class BaselineResolver {
      * {@code cnn.baseline} names by coordinates, oldest first; null when it names a file or nothing, or count is 0.
      * A release without an evaluation is left out, and {@code skipped} is told which.
      */
-    static Releases history(String value, int count, RepositorySystem system, MavenSession session, MavenProject project,
-                            java.util.function.Consumer<String> skipped) throws InvalidConfigurationException {
-        if (value == null || value.isBlank() || count <= 0 || Files.exists(project.getBasedir().toPath().resolve(value.trim()))) {
-            return null;
-        }
-        Query named = Query.of(value.trim(), project.getGroupId(), project.getArtifactId(), project.getVersion());
+    Releases history(String value, int count, Consumer<String> skipped) throws InvalidConfigurationException {
+        Query named = count <= 0 ? null : query(value);
         if (named == null) {
             return null;
         }
-        Query query = Query.of(named.groupId() + ":" + named.artifactId(), null, null, project.getVersion());
+        Query query = Query.of(named.groupId() + ":" + named.artifactId(), null, null, projectVersion);
         List<Version> versions;
         try {
-            versions = system.resolveVersionRange(session.getRepositorySession(), new VersionRangeRequest(
-                    artifact(query, query.range()), project.getRemoteProjectRepositories(), "cnn-baseline")).getVersions();
-        } catch (VersionRangeResolutionException e) {
+            versions = versions(query);
+        } catch (Missing e) {
             throw new InvalidConfigurationException("cnn.historyVersions: the versions of " + query.coordinates(query.range())
                     + " could not be listed: " + e.getMessage());
         }
-        List<Releases.Released> found = new java.util.ArrayList<>();
+        List<Releases.Released> found = new ArrayList<>();
         for (int i = versions.size() - 1; i >= 0 && found.size() < count; i--) {
             String version = versions.get(i).toString();
             if (version.endsWith("-SNAPSHOT")) {
                 continue;
             }
             try {
-                found.add(0, new Releases.Released(version, system.resolveArtifact(session.getRepositorySession(),
-                        new ArtifactRequest(artifact(query, version), project.getRemoteProjectRepositories(), "cnn-baseline"))
-                        .getArtifact().getFile().toPath()));
-            } catch (ArtifactResolutionException e) {
+                found.add(0, new Releases.Released(version, registry.evaluation(query.groupId(), query.artifactId(), version)));
+            } catch (Missing e) {
                 skipped.accept("Release history: " + query.coordinates(version) + " carries no " + CLASSIFIER + "." + TYPE
-                        + (session.isOffline() ? " in the local repository (Maven is offline)" : "") + "; left out");
+                        + (registry.offline() ? " in the local repository (Maven is offline)" : "") + "; left out");
             }
         }
         return new Releases(query.groupId() + ":" + query.artifactId(), found);
     }
 
-    private static DefaultArtifact artifact(Query query, String version) {
-        return new DefaultArtifact(query.groupId(), query.artifactId(), CLASSIFIER, TYPE, version);
+    private static DefaultArtifact artifact(String groupId, String artifactId, String version) {
+        return new DefaultArtifact(groupId, artifactId, CLASSIFIER, TYPE, version);
     }
 }

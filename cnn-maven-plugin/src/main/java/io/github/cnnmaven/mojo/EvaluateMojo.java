@@ -90,13 +90,15 @@ public class EvaluateMojo extends AbstractTrainingMojo {
     @Override
     protected void run() throws CnnException, MojoFailureException {
         // The limits are read as text so that 'abc' gets the documented message, not Maven's conversion error.
+        BaselineResolver releases = project == null ? null : BaselineResolver.of(repositorySystem, session, project);
         GateSettings gate = new GateSettings(GateSettings.fraction("cnn.minAccuracy", minAccuracy),
-                BaselineResolver.resolve(baseline, requireBaseline, repositorySystem, session, project), GateSettings.fraction("cnn.maxAccuracyDrop", maxAccuracyDrop),
+                releases == null ? null : releases.resolve(baseline, requireBaseline),
+                GateSettings.fraction("cnn.maxAccuracyDrop", maxAccuracyDrop),
                 GateSettings.fraction("cnn.minClassAccuracy", minClassAccuracy), haltOnFailure, maxThumbnails,
                 Choice.parse(Tta.class, tta == null ? "none" : tta, "cnn.tta"));
         EvaluateModel.Verdict verdict = new EvaluateModel(datasets(), forks(), output(), console())
-                .run(trainingSetup(), gate, modelCardProject(), project == null ? null : BaselineResolver.history(baseline,
-                        historyVersions, repositorySystem, session, project, getLog()::warn), this::display);
+                .run(trainingSetup(), gate, modelCardProject(), releases == null ? null
+                        : releases.history(baseline, historyVersions, getLog()::warn), this::display);
         if (verdict.failed()) {
             throw new MojoFailureException(verdict.summary());
         }

@@ -8,6 +8,7 @@ import io.github.cnnmaven.dataset.format.ImageFolderReader;
 import io.github.cnnmaven.download.Checksum;
 import io.github.cnnmaven.download.DatasetCache;
 import io.github.cnnmaven.download.RemoteFile;
+import io.github.cnnmaven.output.DatasetDescription;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -61,7 +62,8 @@ public final class DatasetService {
         Path location = extract ? entry.dataDirectory() : entry.filesDirectory();
         String source = files.size() == 1 ? files.get(0).url().toString()
                 : files.get(0).url().resolve(".").toString();
-        return new PreparedDataset(spec.kind(), location, entry.key(), source);
+        return new PreparedDataset(spec.kind(), location, entry.key(), source, entry.files().stream()
+                .map(f -> new DatasetDescription.SourceFile(f.name(), f.checksum(), f.size())).toList());
     }
 
     /** Reads a prepared dataset, validating its format; errors name the file and the fault. */

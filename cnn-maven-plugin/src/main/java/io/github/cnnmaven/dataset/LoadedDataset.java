@@ -26,6 +26,7 @@ public record LoadedDataset(PreparedDataset prepared, ImageSet train, ImageSet t
     public DatasetDescription describe() {
         return new DatasetDescription(prepared.kind().id(), prepared.source(), prepared.identity(),
                 prepared.location().toString(), classNames(), List.of(train.channels(), inputSide, inputSide),
-                train.size(), test.size(), prepared.kind().displayName());
+                train.size(), test.size(), prepared.kind().displayName(),
+                prepared.files().isEmpty() ? null : prepared.files());
     }
 }

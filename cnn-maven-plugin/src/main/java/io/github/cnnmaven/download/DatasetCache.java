@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
 public final class DatasetCache {
 
     /** A verified entry. {@code dataDirectory} is {@code null} unless extraction was asked for. */
-    public record Entry(String key, Path directory, Path filesDirectory, Path dataDirectory) {
+    /** @param files what was downloaded, each verified against its checksum before this entry was handed out */
+    public record Entry(String key, Path directory, Path filesDirectory, Path dataDirectory, List<FileRecord> files) {
         public Path file(String name) {
             return filesDirectory.resolve(name);
         }
@@ -45,7 +46,8 @@ public final class DatasetCache {
                     Map<String, ArchiveExtractor.ExtractedFile> extractedFiles) {
     }
 
-    record FileRecord(String name, String source, String checksum, long size) {
+    /** @param checksum {@code algorithm:hex} */
+    public record FileRecord(String name, String source, String checksum, long size) {
     }
 
 
@@ -175,7 +177,7 @@ public final class DatasetCache {
         if (!fresh.equals(manifest)) {
             Json.write(manifestFile, fresh);
         }
-        return new Entry(key, entryDir, filesDir, extract ? dataDir : null);
+        return new Entry(key, entryDir, filesDir, extract ? dataDir : null, List.copyOf(records));
     }
 
     private void fetch(RemoteFile file, Path target) throws IOException, CnnException {

@@ -74,7 +74,10 @@ public final class ModelCard {
                     0, 0, null);
         }
         md.append("- Dataset: ").append(Markdown.text(dataset.name())).append(" (`").append(dataset.dataset()).append("`)\n");
-        md.append("- Identity: `").append(dataset.identity()).append("` (derived from the files' SHA-256 checksums)\n");
+        boolean files = dataset.files() != null && !dataset.files().isEmpty();
+        md.append("- Identity: `").append(dataset.identity()).append("` (").append(files
+                ? "derived from the checksums of the files below" : "folder".equals(dataset.dataset())
+                ? "a digest of the folder's file names and sizes" : "as the build recorded it").append(")\n");
         md.append("- Training images: ").append(dataset.trainCount());
         if (run.configuration() != null && run.configuration().validationSplit() > 0) {
             md.append(" (").append(TrainingProperty.number(Math.round(run.configuration().validationSplit() * 1000) / 10.0))
@@ -82,6 +85,14 @@ public final class ModelCard {
         }
         md.append("\n- Test images: ").append(evaluation.testSet() == null ? dataset.testCount() : evaluation.testSet().count())
                 .append("\n\n");
+        if (files) {
+            md.append("| file | checksum | bytes |\n| --- | --- | ---: |\n");
+            for (DatasetDescription.SourceFile f : dataset.files()) {
+                md.append("| ").append(Markdown.text(f.name())).append(" | `").append(f.checksum()).append("` | ")
+                        .append(f.size()).append(" |\n");
+            }
+            md.append('\n');
+        }
         md.append("## Recipe\n\nOnly the settings that acted on this run.\n\n| setting | value |\n| --- | --- |\n");
         for (Map<String, String> row : Hyperparameters.rows(run.configuration())) {
             md.append("| ").append(row.get("name")).append(" | ").append(Markdown.text(row.get("value"))).append(" |\n");

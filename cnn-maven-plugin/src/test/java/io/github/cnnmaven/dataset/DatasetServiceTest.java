@@ -1,5 +1,6 @@
 package io.github.cnnmaven.dataset;
 
+import io.github.cnnmaven.output.DatasetDescription;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
 import io.github.cnnmaven.common.InvalidConfigurationException;
@@ -23,6 +24,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -120,6 +122,13 @@ class DatasetServiceTest {
         for (String name : DatasetSources.IDX_FILES) {
             assertEquals(1, server.requests("mnist/" + name), name);
         }
+        // what dataset.json, and so the model card, lists: each file with the checksum it was verified against
+        List<DatasetDescription.SourceFile> files = data.describe().files();
+        assertEquals(DatasetSources.IDX_FILES, files.stream().map(DatasetDescription.SourceFile::name).toList());
+        for (int i = 0; i < files.size(); i++) {
+            assertEquals("SHA-256:" + shas.get(i), files.get(i).checksum());
+            assertEquals(Files.size(dir.resolve(files.get(i).name())), files.get(i).size());
+        }
     }
 
     @Test
@@ -145,6 +154,7 @@ class DatasetServiceTest {
         LoadedDataset a = service.load(prepared, spec);
         LoadedDataset b = service.load(prepared, spec);
         assertEquals(40, a.train().size());
+        assertNull(a.describe().files(), "a folder is identified by its listing, not by downloaded files");
         assertArrayEquals(new int[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, a.test().classCounts());
         assertArrayEquals(a.test().pixels(), b.test().pixels(), "same seed, same split");
 

@@ -44,8 +44,11 @@ class ModelCardTest {
         assertTrue(md.contains("- Input: 32×32×3\n"), md);
         assertTrue(md.contains("- Fingerprint: `f00d`"), md);
         assertTrue(md.contains("## Classes\n\n2: square, disc\n"), md);
-        assertTrue(md.contains("- Dataset: cifar10 (`cifar10`)\n- Identity: `abc`"), md);
+        assertTrue(md.contains("- Dataset: cifar10 (`cifar10`)\n- Identity: `abc` (derived from the checksums of the files"
+                + " below)\n"), md);
         assertTrue(md.contains("- Training images: 2000\n- Test images: 500\n"), "the fixture's run has no validation split: " + md);
+        assertTrue(md.contains("| file | checksum | bytes |\n| --- | --- | ---: |\n| cifar-10-binary.tar.gz | `SHA-256:c4a3` |"
+                + " 170052171 |\n"), "each downloaded file with its checksum: " + md);
         assertTrue(md.contains("| learningRate | 0.003 |\n"), "the recipe as the report shows it: " + md);
         assertTrue(md.contains("| augment | flip |\n"), md);
         assertFalse(md.contains("| momentum |"), "only the settings that acted: Adam has no momentum row");
@@ -61,7 +64,8 @@ class ModelCardTest {
     @Test
     void withoutDatasetJsonTheCardNamesTheTestSetItWasMeasuredOn() throws Exception {
         String md = card(null, false);
-        assertTrue(md.contains("- Dataset: cifar10 (`cifar10`)\n- Identity: `abc`"), md);
+        assertTrue(md.contains("- Dataset: cifar10 (`cifar10`)\n- Identity: `abc` (as the build recorded it)\n"), md);
+        assertFalse(md.contains("| file |"), "no file list to show: " + md);
         assertTrue(md.contains("- Test images: 500\n"), md);
     }
 

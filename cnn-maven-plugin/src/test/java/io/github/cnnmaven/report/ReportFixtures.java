@@ -21,7 +21,8 @@ final class ReportFixtures {
         Files.createDirectories(dir.resolve("misclassified"));
         Files.writeString(dir.resolve("dataset.json"), """
                 {"dataset":"cifar10","source":"http://mirror/cifar.tar.gz","identity":"abc","classes":["square","disc"],
-                 "inputShape":[3,32,32],"trainCount":2000,"testCount":500}""");
+                 "inputShape":[3,32,32],"trainCount":2000,"testCount":500,
+                 "files":[{"name":"cifar-10-binary.tar.gz","checksum":"SHA-256:c4a3","size":170052171}]}""");
         Files.writeString(dir.resolve("run.json"), """
                 {"fingerprint":"f00d","configuration":{"network":"lenet5","epochs":3,"optimizer":"adam","learningRate":0.003,
                  "augment":["flip"],"layers":null},

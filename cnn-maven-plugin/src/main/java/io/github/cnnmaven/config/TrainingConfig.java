@@ -52,7 +52,11 @@ public record TrainingConfig(
         // input out of them; 0: the preset ratio 8/7 of cnn.imageSize (256 for 224). Absent when 0.
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) int resizeTo,
         // the epochs a time budget never cuts; like cnn.maxMinutes, outside the fingerprint
-        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int minEpochs) {
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int minEpochs,
+        // weight averaging: the decay of an exponential moving average of the weights (0: off), and the
+        // last epochs stochastic weight averaging averages (0: off). Absent when off, like the others.
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) double ema,
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) int swa) {
 
     /** Every property's name, as the record (and the POM, without {@code cnn.}) spells it: the catalogue's ids. */
     public static final List<String> PROPERTIES = TrainingProperty.ids();
@@ -194,6 +198,8 @@ public record TrainingConfig(
         public Builder overfit(Integer v) { return put(TrainingProperty.OVERFIT, v); }
         public Builder freezeEpochs(int v) { return put(TrainingProperty.FREEZE_EPOCHS, v); }
         public Builder resizeTo(int v) { return put(TrainingProperty.RESIZE_TO, v); }
+        public Builder ema(double decay) { return put(TrainingProperty.EMA, decay); }
+        public Builder swa(int lastEpochs) { return put(TrainingProperty.SWA, lastEpochs); }
 
         /**
          * Sets one property from its text, as a POM element or a study axis writes it ({@code 0.3},

@@ -110,6 +110,17 @@ public enum TrainingProperty {
     GRADIENT_CLIP("0", Parse.DOUBLE, "the per-layer L2 gradient clipping threshold; 0 is off",
             c -> c.gradientClip() >= 0 ? null : "use 0 (off) or a positive L2 norm, such as 5",
             c -> c.gradientClip() > 0 ? number(c.gradientClip()) + " (L2 norm per layer)" : null),
+    EMA("off", Parse.EMA, "an exponential moving average of the weights: its decay per step, such as 0.999, or its"
+            + " half-life in steps, such as 500; validation, the kept model and the export use the average",
+            c -> c.ema() < 0 || c.ema() >= 1 ? "use off, a decay below 1 such as 0.999, or a half-life in steps such as 500"
+                    : c.ema() > 0 && c.swa() > 0 ? "use one of cnn.ema and cnn.swa, not both" : null,
+            c -> c.ema() > 0 ? "decay " + number(Math.round(c.ema() * 1e6) / 1e6) + " per step (half-life "
+                    + Math.round(Math.log(0.5) / Math.log(c.ema())) + " steps)" : null),
+    SWA("0", Parse.INT, "stochastic weight averaging: the last epochs whose weights are averaged (with batch-norm"
+            + " statistics re-estimated); 0 is off",
+            c -> c.swa() >= 0 && (c.swa() == 0 || c.swa() < c.epochs()) ? null
+                    : "use 0 (off) or fewer epochs than cnn.epochs (" + c.epochs() + ")",
+            c -> c.swa() > 0 ? "the last " + c.swa() + " epochs, batch norm re-estimated" : null),
     BALANCE("none", Parse.choice(Balance.class), "none, or oversample to balance the classes",
             c -> null,
             c -> c.balance() == Balance.OVERSAMPLE ? "oversample" : null),
@@ -236,6 +247,7 @@ public enum TrainingProperty {
             String v = text == null ? "" : text.trim();
             throw InvalidConfigurationException.of(where, v, switch (this) {
                 case DROPOUT -> "use a number (or default)";
+                case EMA -> "use off, a decay below 1 such as 0.999, or a half-life in steps such as 500";
                 case LEARNING_RATE -> LearningRate.HINT;
                 default -> "use a number";
             });
@@ -309,6 +321,15 @@ public enum TrainingProperty {
         static final Parser DROPOUT = (v, where) -> v == null || v.isBlank() || v.trim().equalsIgnoreCase("default")
                 ? null : Double.parseDouble(v.trim());
         static final Parser RATE = (v, where) -> LearningRate.parse(v, where);
+        /** off or 0, a decay below 1, or a half-life in steps (1 and more): held as the decay per step. */
+        static final Parser EMA = (v, where) -> {
+            String t = v == null ? "" : v.trim();
+            if (t.isEmpty() || t.equalsIgnoreCase("off")) {
+                return 0.0;
+            }
+            double d = Double.parseDouble(t);
+            return d >= 1 ? Math.pow(0.5, 1 / d) : d;
+        };
         static final Parser AUGMENTS = (v, where) -> Augment.parseList(v);
         static final Parser EPOCHS = Parse::epochs;
         static final Parser BOOLEAN = (v, where) -> {

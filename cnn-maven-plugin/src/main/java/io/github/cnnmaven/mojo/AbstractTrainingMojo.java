@@ -113,6 +113,17 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     @Parameter(property = "cnn.gradientClip")
     protected Double gradientClip;
 
+    /**
+     * An exponential moving average of the weights: off, its decay per step (such as 0.999) or its half-life in
+     * steps (such as 500). Validation, the kept model, evaluate and the ONNX export use the averaged weights.
+     */
+    @Parameter(property = "cnn.ema")
+    protected String ema;
+
+    /** Stochastic weight averaging of the last this many epochs, with batch-norm statistics re-estimated; 0 is off. */
+    @Parameter(property = "cnn.swa")
+    protected Integer swa;
+
     /** A comma list of crop4, flip, jitter, cutout, resizecrop, randomresizedcrop; or none. */
     @Parameter(property = "cnn.augment")
     protected String augment;

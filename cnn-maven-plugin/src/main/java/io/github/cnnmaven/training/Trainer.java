@@ -26,6 +26,7 @@ import io.github.cnnmaven.training.callback.BestModelKeeper;
 import io.github.cnnmaven.training.callback.Checkpointer;
 import io.github.cnnmaven.training.callback.EpochEnd;
 import io.github.cnnmaven.training.callback.TrainingCallback;
+import io.github.cnnmaven.training.callback.WeightAverage;
 import org.deeplearning4j.datasets.iterator.AsyncDataSetIterator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.evaluation.classification.Evaluation;
@@ -94,18 +95,21 @@ public final class Trainer {
         sayWhatTheSplitMeans(config, inputs.split());
         DataParallel.Plan plan = parallelPlan(request, config);
         NetworkBuilder.Built built = NetworkBuilder.build(config, inputs.shape(), inputs.stepsPerEpoch(plan));
+        int[] trainSample = trainSample(config, data.train(), inputs.split());
+        WeightAverage.BatchNormPass batchNorm = g -> BatchNormReestimation.reestimate(g, new ImageBatches(data.train(),
+                trainSample, config.batchSize(), inputs.normalizer(), null, 0, 0, inputs.evaluationFraming()), config.seed());
         TrainingCallbacks callbacks = new TrainingCallbacks(config, data.train(), inputs.split(), inputs.stepsPerEpoch(plan),
-                request.output().checkpointDirectory(), request.fingerprint(), console);
+                request.output().checkpointDirectory(), request.fingerprint(), batchNorm, console);
         Start start = resumeOrInit(request, config, built, callbacks, data.train().numClasses());
         ComputationGraph graph = start.graph();
         ModelSummary summary = built.summarize(graph);
-        Epochs epochs = new Epochs(graph, config, data.train(), inputs, plan, request.context().interactive(), callbacks.list(),
-                installAndLog(graph, summary, request.context().threads()));
+        Epochs epochs = new Epochs(graph, config, data.train(), inputs, plan, request.context().interactive(), callbacks,
+                trainSample, installAndLog(graph, summary, request.context().threads()));
         List<EpochRecord> history = start.history();
         double seconds = start.seconds();
         String stopReason = null;
         for (int epoch = start.firstEpoch(); epoch <= config.epochs() && stopReason == null; epoch++) {
-            EpochRecord record = epochs.train(epoch);
+            EpochRecord record = epochs.train(epoch, callbacks.plannedEpochs(config.epochs()));
             history.add(record);
             seconds += record.seconds();
             int planned = callbacks.plannedEpochs(config.epochs());
@@ -125,7 +129,7 @@ public final class Trainer {
         if (config.isOverfitCheck()) {
             return overfitVerdict(request, history, summary);
         }
-        finish(request, config, data, inputs, graph, callbacks.best, history, stopReason);
+        finish(request, config, data, inputs, graph, callbacks, history, stopReason);
         writeRunRecord(request, data, summary, history.size(), seconds, started, plan);
         return new Result(history, true, stopReason, summary);
     }
@@ -198,48 +202,67 @@ public final class Trainer {
         private final DataParallel.Plan plan;
         private final boolean interactive;
         private final List<TrainingCallback> callbacks;
+        private final WeightAverage averaging;
         private final NativeMemory nativeMemory;
         private final int[] trainSample;
         private final String firstLayer;
 
         Epochs(ComputationGraph graph, TrainingConfig config, ImageSet train, TrainingInputs inputs, DataParallel.Plan plan,
-               boolean interactive, List<TrainingCallback> callbacks, NativeMemory nativeMemory) {
+               boolean interactive, TrainingCallbacks callbacks, int[] trainSample, NativeMemory nativeMemory) {
             this.graph = graph;
             this.config = config;
             this.train = train;
             this.inputs = inputs;
             this.plan = plan;
             this.interactive = interactive;
-            this.callbacks = callbacks;
+            this.callbacks = callbacks.list();
+            this.averaging = callbacks.averaging;
             this.nativeMemory = nativeMemory;
-            Splits.Split split = inputs.split();
-            this.trainSample = Arrays.copyOf(Splits.epochOrder(split.train(), train.labels(), train.numClasses(), false,
-                    config.seed()), Math.min(split.train().length, TRAIN_ACCURACY_SAMPLE));
+            this.trainSample = trainSample;
             this.firstLayer = graph.getLayers()[0].conf().getLayer().getLayerName();
         }
 
-        EpochRecord train(int epoch) throws CnnException {
+        /** @param planned the epochs planned before this one (SWA averages the last of them) */
+        EpochRecord train(int epoch, int planned) throws CnnException {
             long epochStart = System.nanoTime();
             Nd4j.getRandom().setSeed(config.seed() * 1_000_003L + epoch); // dropout: reproducible, also after a resume
             int[] order = inputs.epochOrder(epoch);
             double trainLoss = fitEpoch(graph, inputs, plan, order, epoch, interactive, callbacks, nativeMemory);
             graph.incrementEpochCount(); // epoch-based schedules read it
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
-            double[] trainEval = evaluate(graph, train, trainSample, inputs.normalizer(), config.batchSize(),
-                    inputs.evaluationFraming());
-            int[] validation = inputs.split().validation();
-            double[] valEval = validation.length > 0 ? evaluate(graph, train, validation, inputs.normalizer(),
-                    config.batchSize(), inputs.evaluationFraming()) : new double[] {Double.NaN, Double.NaN};
+            if (averaging != null) {
+                averaging.epochTrained(epoch, planned, graph);
+            }
+            double[][] metrics = averaging == null ? measure(graph) : averaging.withAveraged(graph, this::measure);
+            double[] trainEval = metrics[0];
+            double[] valEval = metrics[1];
             return new EpochRecord(epoch, trainLoss, trainEval[1], valEval[0], valEval[1], graph.getLearningRate(firstLayer),
                     (System.nanoTime() - epochStart) / 1e9, order.length / trainSeconds);
         }
+
+        /** Loss and accuracy of the training sample and of the validation split, with the weights {@code g} holds. */
+        private double[][] measure(ComputationGraph g) {
+            double[] trainEval = evaluate(g, train, trainSample, inputs.normalizer(), config.batchSize(),
+                    inputs.evaluationFraming());
+            int[] validation = inputs.split().validation();
+            double[] valEval = validation.length > 0 ? evaluate(g, train, validation, inputs.normalizer(),
+                    config.batchSize(), inputs.evaluationFraming()) : new double[] {Double.NaN, Double.NaN};
+            return new double[][] {trainEval, valEval};
+        }
+    }
+
+    /** The fixed, class-stratified sample of un-augmented training images measured at each epoch's end. */
+    static int[] trainSample(TrainingConfig config, ImageSet train, Splits.Split split) {
+        return Arrays.copyOf(Splits.epochOrder(split.train(), train.labels(), train.numClasses(), false, config.seed()),
+                Math.min(split.train().length, TRAIN_ACCURACY_SAMPLE));
     }
 
     /** model.zip (the best epoch's, or the last without validation) and history.json. */
     private void finish(TrainRequest request, TrainingConfig config, LoadedDataset data, TrainingInputs inputs,
-                        ComputationGraph graph, BestModelKeeper best, List<EpochRecord> history, String stopReason)
+                        ComputationGraph graph, TrainingCallbacks callbacks, List<EpochRecord> history, String stopReason)
             throws IOException, CnnException {
         OutputDirectory out = request.output();
+        BestModelKeeper best = callbacks.best;
         int bestEpoch = best.hasBest() ? best.state().bestEpoch() : 0;
         if (best.hasBest()) {
             best.requireOwnedBy(request.fingerprint());
@@ -247,8 +270,15 @@ public final class Trainer {
             console.info(String.format(Locale.ROOT, "Kept the best epoch, %d, with validation accuracy %.4f",
                     bestEpoch, best.state().bestValidationAccuracy()));
         } else {
-            ModelFile.write(graph, metadata(request, config, data, inputs.normalizer(), history.size(), Double.NaN), null,
-                    false, out.modelFile());
+            ModelMetadata metadata = metadata(request, config, data, inputs.normalizer(), history.size(), Double.NaN);
+            if (callbacks.averaging == null) {
+                ModelFile.write(graph, metadata, null, false, out.modelFile());
+            } else {
+                callbacks.averaging.withAveraged(graph, g -> {
+                    ModelFile.write(g, metadata, null, false, out.modelFile());
+                    return null;
+                });
+            }
         }
         new TrainingHistory(request.fingerprint(), history, bestEpoch,
                 best.hasBest() ? best.state().bestValidationAccuracy() : null, stopReason).write(out.historyFile());

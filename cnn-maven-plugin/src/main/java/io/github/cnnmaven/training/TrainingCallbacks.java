@@ -9,6 +9,9 @@ import io.github.cnnmaven.training.callback.ChanceGuard;
 import io.github.cnnmaven.training.callback.Checkpointer;
 import io.github.cnnmaven.training.callback.DivergenceGuard;
 import io.github.cnnmaven.training.callback.EarlyStopping;
+import io.github.cnnmaven.training.callback.ExponentialAverage;
+import io.github.cnnmaven.training.callback.StochasticAverage;
+import io.github.cnnmaven.training.callback.WeightAverage;
 import io.github.cnnmaven.training.callback.FrozenBackbone;
 import io.github.cnnmaven.training.callback.PlateauDecay;
 import io.github.cnnmaven.training.callback.TimeBudget;
@@ -28,6 +31,8 @@ import java.util.List;
  */
 final class TrainingCallbacks {
 
+    /** cnn.ema or cnn.swa; null when neither is set. */
+    final WeightAverage averaging;
     final BestModelKeeper best;
     final PlateauDecay plateau;
     final BudgetPlanner planner;
@@ -35,13 +40,18 @@ final class TrainingCallbacks {
     private final List<TrainingCallback> all = new ArrayList<>();
 
     TrainingCallbacks(TrainingConfig config, ImageSet train, Splits.Split split, int stepsPerEpoch,
-                              Path checkpoints, String fingerprint, Console console) {
+                              Path checkpoints, String fingerprint, WeightAverage.BatchNormPass batchNorm, Console console) {
         all.add(new DivergenceGuard(config.learningRate(), train.numClasses()));
         if (split.validation().length > 0 && !config.isOverfitCheck()) {
             all.add(new ChanceGuard(Trainer.largestShare(train.labels(), split.validation(), train.numClasses()),
                     train.numClasses(), config.learningRate()));
         }
-        best = add(new BestModelKeeper(checkpoints.resolve("best.zip")));
+        averaging = config.ema() > 0 ? add(new ExponentialAverage(config.ema()))
+                : config.swa() > 0 ? add(new StochasticAverage(config.swa(), batchNorm)) : null;
+        if (averaging != null) {
+            console.info(averaging.describe());
+        }
+        best = add(new BestModelKeeper(checkpoints.resolve("best.zip"), averaging));
         plateau = config.schedule().followsValidation()
                 ? add(new PlateauDecay(config.learningRate(), config.patience(), config.gamma(), console)) : null;
         if (config.earlyStopping() > 0) {

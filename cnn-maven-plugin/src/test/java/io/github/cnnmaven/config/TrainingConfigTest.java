@@ -40,6 +40,26 @@ class TrainingConfigTest {
                 + " resizecrop, randomresizedcrop (or none)", e.getMessage());
     }
 
+    @Test
+    void weightAveragingTakesADecayOrAHalfLifeAndOneKindAtATime() throws Exception {
+        TrainingConfig.Builder b = TrainingConfig.builder().epochs(10);
+        assertEquals(0.999, b.set("ema", "0.999", "cnn.ema").build().ema());
+        assertEquals(0.5, Math.pow(b.set("ema", "500", "cnn.ema").build().ema(), 500), 1e-12, "a half-life of 500 steps");
+        assertEquals(0, b.set("ema", "off", "cnn.ema").build().ema());
+        assertEquals("decay 0.998615 per step (half-life 500 steps)",
+                TrainingProperty.EMA.shown(b.set("ema", "500", "cnn.ema").build()));
+        assertEquals("Invalid value 'soon' for cnn.ema: use off, a decay below 1 such as 0.999, or a half-life in steps"
+                + " such as 500", assertThrows(InvalidConfigurationException.class, () -> b.set("ema", "soon", "cnn.ema"))
+                .getMessage());
+        assertTrue(message(b.set("ema", "-0.5", "cnn.ema").build()).startsWith("Invalid value '-0.5' for cnn.ema"));
+        assertTrue(message(b.ema(0.99).swa(2).build()).endsWith("use one of cnn.ema and cnn.swa, not both"));
+        assertEquals("Invalid value '10' for cnn.swa: use 0 (off) or fewer epochs than cnn.epochs (10)",
+                message(b.ema(0).swa(10).build()));
+        b.swa(3).build().validate();
+        assertEquals(Fingerprint.of(TrainingConfig.builder().epochs(10).build(), "d"),
+                Fingerprint.of(b.swa(0).build(), "d"), "off leaves earlier fingerprints as they were");
+    }
+
     /** alexnet-cifar's default dropout changed (0.5 to 0.2): a model trained with the old default is not up to date. */
     @Test
     void aChangedPresetDefaultChangesTheFingerprint() {

@@ -96,6 +96,15 @@ class StudyPlanTest {
     }
 
     @Test
+    void aStudyCanVaryTheWeightAveraging() throws Exception {
+        List<StudyVariant> variants = plan(null, "ema", "off,0.999", "swa", "2");
+        assertEquals(List.of("base", "ema=0.999", "swa=2"), variants.stream().map(StudyVariant::name).toList());
+        assertEquals(0.999, variants.get(1).config().ema());
+        assertEquals(2, variants.get(2).config().swa());
+        assertEquals(3, variants.stream().map(StudyVariant::fingerprint).distinct().count());
+    }
+
+    @Test
     void gridTrainsEveryCombination() throws Exception {
         List<StudyVariant> variants = plan("grid", "dropout", "0.1,0.5", "schedule", "constant,cosine", "optimizer", "adam,sgd");
         assertEquals(8, variants.size());

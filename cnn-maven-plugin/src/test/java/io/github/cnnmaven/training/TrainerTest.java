@@ -105,6 +105,33 @@ class TrainerTest {
         }
     }
 
+    /** cnn.ema and cnn.swa: a run killed mid-average and resumed keeps the same average as one that was not. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"ema", "swa"})
+    void weightAveragingResumesMidAverageAsIfUninterrupted(String averaging) throws Exception {
+        TrainingConfig.Builder builder = config(3, Optimizer.ADAM, 0.003, null).toBuilder();
+        TrainingConfig config = (averaging.equals("ema") ? builder.ema(0.99) : builder.swa(2)).build();
+        TrainRequest whole = request(config, "whole");
+        Trainer.Result uninterrupted = trainer().train(whole, SHAPES, null);
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("Weight averaging (cnn." + averaging + ")")), log.toString());
+
+        TrainRequest interrupted = request(config, "resumed");
+        trainer().train(interrupted, SHAPES, r -> r.epoch() < 2); // swa: epoch 2 of the last two is averaged
+        Trainer.Result rest = trainer().train(interrupted, SHAPES, null);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(uninterrupted.history().get(i).validationAccuracy(), rest.history().get(i).validationAccuracy(), 1e-6,
+                    "epoch " + (i + 1));
+            assertEquals(uninterrupted.history().get(i).validationLoss(), rest.history().get(i).validationLoss(), 1e-5,
+                    "epoch " + (i + 1));
+        }
+        INDArray kept = ModelFile.readGraph(whole.modelFile(), false).params();
+        INDArray resumedKept = ModelFile.readGraph(interrupted.modelFile(), false).params();
+        assertEquals(0, kept.sub(resumedKept).amaxNumber().doubleValue(), 1e-5, "the same averaged weights");
+        INDArray trained = ModelFile.readGraph(whole.checkpointDirectory().resolve("last.zip"), false).params();
+        assertTrue(kept.sub(trained).amaxNumber().doubleValue() > 1e-4,
+                "model.zip holds the average, the checkpoint the weights that train");
+    }
+
     @Test
     void changedConfigurationStartsFreshAndSaysWhy() throws Exception {
         TrainRequest first = request(config(2, Optimizer.ADAM, 0.003, null), "out");

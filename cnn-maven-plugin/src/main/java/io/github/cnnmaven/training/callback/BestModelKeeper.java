@@ -20,10 +20,17 @@ public final class BestModelKeeper extends StatefulCallback<BestModelKeeper.Stat
     }
 
     private final Path file;
+    private final WeightAverage averaging;
 
-    public BestModelKeeper(Path file) {
+    /** @param averaging cnn.ema or cnn.swa, whose averaged weights are the ones kept; null for none */
+    public BestModelKeeper(Path file, WeightAverage averaging) {
         super(State.class, new State(-1, 0));
         this.file = file;
+        this.averaging = averaging;
+    }
+
+    public BestModelKeeper(Path file) {
+        this(file, null);
     }
 
     @Override
@@ -36,7 +43,14 @@ public final class BestModelKeeper extends StatefulCallback<BestModelKeeper.Stat
         if (epoch.hasValidation() && epoch.record().validationAccuracy() > state.bestValidationAccuracy()) {
             state = new State(epoch.record().validationAccuracy(), epoch.epoch());
             try {
-                ModelFile.write(epoch.graph(), epoch.metadata(), null, false, file);
+                if (averaging == null) {
+                    ModelFile.write(epoch.graph(), epoch.metadata(), null, false, file);
+                } else { // the weights this epoch was validated with
+                    averaging.withAveraged(epoch.graph(), g -> {
+                        ModelFile.write(g, epoch.metadata(), null, false, file);
+                        return null;
+                    });
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

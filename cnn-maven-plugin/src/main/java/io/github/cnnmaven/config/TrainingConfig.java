@@ -109,10 +109,10 @@ public record TrainingConfig(
         return layers != null && !layers.isEmpty();
     }
 
-    /** A copy for the sanity check: the same network, with regularisation and augmentation off. */
+    /** A copy for the sanity check: the same network, with regularisation, augmentation and weight averaging off. */
     public TrainingConfig forOverfitCheck() {
         return toBuilder().validationSplit(0).weightDecay(0).schedule(Schedule.CONSTANT).warmupEpochs(0).dropout(0.0)
-                .labelSmoothing(0).augment(List.of()).balance(Balance.NONE).earlyStopping(0).build();
+                .labelSmoothing(0).augment(List.of()).balance(Balance.NONE).earlyStopping(0).ema(0).swa(0).build();
     }
 
     /** A copy with another learning rate (find-lr's suggestion, or a placeholder while the sweep runs). */

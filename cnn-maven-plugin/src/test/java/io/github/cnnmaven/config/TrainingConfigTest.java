@@ -56,6 +56,9 @@ class TrainingConfigTest {
         assertEquals("Invalid value '10' for cnn.swa: use 0 (off) or fewer epochs than cnn.epochs (10)",
                 message(b.ema(0).swa(10).build()));
         b.swa(3).build().validate();
+        assertEquals(0, b.build().forOverfitCheck().swa(), "the sanity check trains the raw weights");
+        assertEquals(0, b.swa(0).ema(0.99).build().forOverfitCheck().ema());
+        b.ema(0);
         assertEquals(Fingerprint.of(TrainingConfig.builder().epochs(10).build(), "d"),
                 Fingerprint.of(b.swa(0).build(), "d"), "off leaves earlier fingerprints as they were");
     }

@@ -44,12 +44,12 @@ public final class StochasticAverage extends WeightAverage {
         }
     }
 
-    /** average ← average + (params − average)/(n + 1): the mean of the n + 1 weights so far. */
+    /** average ← (n·average + params)/(n + 1): the mean of the n + 1 weights so far. */
     void update(INDArray params) {
         if (average == null) {
             average = params.dup();
         } else {
-            average.addi(params.sub(average).divi(updates + 1));
+            ExponentialAverage.blend(average, params, updates / (updates + 1.0));
         }
         updates++;
         changed();

@@ -49,7 +49,7 @@ public final class StochasticAverage extends WeightAverage {
         if (average == null) {
             average = params.dup();
         } else {
-            ExponentialAverage.blend(average, params, updates / (updates + 1.0));
+            blend(average, params, updates / (updates + 1.0));
         }
         updates++;
         changed();

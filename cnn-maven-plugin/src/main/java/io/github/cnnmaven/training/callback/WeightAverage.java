@@ -10,6 +10,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 
 /**
  * Weight averaging ({@code cnn.ema}, {@code cnn.swa}): an average of the weights kept beside the ones that train.
@@ -89,6 +90,33 @@ public abstract sealed class WeightAverage implements TrainingCallback permits E
         } finally {
             graph.setParams(trained);
         }
+    }
+
+    /**
+     * {@code average ← d·average + (1 − d)·params} in place. Not {@code average.muli(d).addi(params.mul(1 - d))}:
+     * allocating an array of the network's size on every step cost more than the arithmetic, and ND4J's pairwise
+     * ops on one long row were several times slower than one pass over the two float buffers.
+     */
+    static void blend(INDArray average, INDArray params, double d) {
+        if (average.dataType() != DataType.FLOAT || params.dataType() != DataType.FLOAT || !dense(average) || !dense(params)
+                || average.length() != params.length()) {
+            average.subi(params).muli(d).addi(params); // (a − p)·d + p, still in place
+            return;
+        }
+        FloatBuffer a = average.data().asNioFloat();
+        FloatBuffer p = params.data().asNioFloat();
+        int ao = (int) average.offset();
+        int po = (int) params.offset();
+        float keep = (float) d;
+        float take = (float) (1 - d);
+        for (int i = 0, n = (int) average.length(); i < n; i++) {
+            a.put(ao + i, a.get(ao + i) * keep + p.get(po + i) * take);
+        }
+    }
+
+    /** Its elements lie one after another in its buffer. */
+    private static boolean dense(INDArray x) {
+        return x.ordering() == 'c' && x.elementWiseStride() == 1 && x.length() <= Integer.MAX_VALUE;
     }
 
     @Override

@@ -75,14 +75,14 @@ class WeightAverageTest {
     @Test
     void blendingInPlaceIsTheWeightedSumOnEveryPath() {
         INDArray a = Nd4j.createFromArray(1f, 2f, 3f, 4f).reshape(1, 4);
-        ExponentialAverage.blend(a, Nd4j.createFromArray(5f, 6f, 7f, 8f).reshape(1, 4), 0.75);
+        WeightAverage.blend(a, Nd4j.createFromArray(5f, 6f, 7f, 8f).reshape(1, 4), 0.75);
         assertArrayEquals(new float[] {2, 3, 4, 5}, flat(a), 1e-6f);
         INDArray doubles = Nd4j.createFromArray(1.0, 2.0);
-        ExponentialAverage.blend(doubles, Nd4j.createFromArray(5.0, 6.0), 0.75);
+        WeightAverage.blend(doubles, Nd4j.createFromArray(5.0, 6.0), 0.75);
         assertArrayEquals(new double[] {2, 3}, doubles.toDoubleVector(), 1e-12);
         INDArray matrix = Nd4j.createFromArray(new float[][] {{1, 9}, {3, 9}});
         INDArray column = matrix.getColumn(0); // a strided view
-        ExponentialAverage.blend(column, Nd4j.createFromArray(5f, 7f), 0.75);
+        WeightAverage.blend(column, Nd4j.createFromArray(5f, 7f), 0.75);
         assertArrayEquals(new float[] {2, 9, 4, 9}, flat(matrix.reshape(4)), 1e-6f);
     }
 

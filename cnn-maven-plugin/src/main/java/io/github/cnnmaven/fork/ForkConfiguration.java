@@ -31,8 +31,15 @@ public record ForkConfiguration(List<Path> classpath, List<String> jvmOptions, M
      */
     public static ForkConfiguration of(List<Path> classpath, Backend backend, String argLine, int threads, String mainClass,
                                        String goal) throws InvalidConfigurationException {
+        return of(classpath, backend, List.of(), argLine, threads, mainClass, goal);
+    }
+
+    /** The same, with {@code extraOptions} (such as Spark's) after the backend's and before the user's. */
+    public static ForkConfiguration of(List<Path> classpath, Backend backend, List<String> extraOptions, String argLine,
+                                       int threads, String mainClass, String goal) throws InvalidConfigurationException {
         List<String> user = parseArgLine(argLine);
         List<String> options = new ArrayList<>(backend.jvmOptions());
+        options.addAll(extraOptions);
         if (user.stream().noneMatch(o -> o.startsWith("-Xmx"))) {
             options.add(DEFAULT_HEAP);
         }

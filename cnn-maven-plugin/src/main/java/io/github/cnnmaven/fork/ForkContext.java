@@ -19,13 +19,25 @@ import java.nio.file.Path;
  * @param threads         the numeric backend's threads
  * @param gpus            {@code cnn.gpus}: devices to train on at once; null for all
  * @param pretrained      {@code cnn.pretrained}, resolved: the model the network starts from; null for none
+ * @param spark           {@code cnn.spark.*}: the Spark cluster to train on; null to train in this JVM
  */
 public record ForkContext(PreparedDataset dataset, DatasetSpec datasetSpec, Path outputDirectory, boolean fresh,
-                          boolean interactive, int threads, Integer gpus, Path pretrained) {
+                          boolean interactive, int threads, Integer gpus, Path pretrained, SparkSettings spark) {
+
+    /** A context that trains in this JVM. */
+    public ForkContext(PreparedDataset dataset, DatasetSpec datasetSpec, Path outputDirectory, boolean fresh,
+                       boolean interactive, int threads, Integer gpus, Path pretrained) {
+        this(dataset, datasetSpec, outputDirectory, fresh, interactive, threads, gpus, pretrained, null);
+    }
 
     /** The same context writing to {@code directory} (a study variant's). */
     public ForkContext writingTo(Path directory) {
-        return new ForkContext(dataset, datasetSpec, directory, fresh, interactive, threads, gpus, pretrained);
+        return new ForkContext(dataset, datasetSpec, directory, fresh, interactive, threads, gpus, pretrained, spark);
+    }
+
+    /** The same context training in this JVM, whatever cnn.spark.master says (find-lr's sweep, evaluation). */
+    public ForkContext withoutSpark() {
+        return new ForkContext(dataset, datasetSpec, outputDirectory, fresh, interactive, threads, gpus, pretrained, null);
     }
 
     @JsonIgnore

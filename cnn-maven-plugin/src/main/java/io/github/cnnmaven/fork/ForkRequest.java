@@ -11,4 +11,10 @@ public interface ForkRequest {
     /** The class whose {@code main} reads this request in the forked JVM (through {@link ForkMain#run}). */
     @JsonIgnore // not part of the request file
     Class<?> forkMain();
+
+    /** Whether the fork trains on a Spark cluster, and so needs Spark on its classpath ({@link SparkRuntime}). */
+    @JsonIgnore
+    default boolean trainsOnSpark() {
+        return false;
+    }
 }

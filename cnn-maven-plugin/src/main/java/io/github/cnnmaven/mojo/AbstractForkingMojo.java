@@ -6,11 +6,13 @@ import io.github.cnnmaven.common.TrainingSlots;
 import io.github.cnnmaven.config.Choice;
 import io.github.cnnmaven.fork.BackendChoice;
 import io.github.cnnmaven.fork.CudaRuntime;
+import io.github.cnnmaven.fork.SparkSettings;
 import io.github.cnnmaven.workflow.ForkRunner;
 import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.eclipse.aether.RepositorySystem;
 
+import java.io.File;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
@@ -54,20 +56,48 @@ public abstract class AbstractForkingMojo extends AbstractDatasetMojo {
     @Parameter(property = "cnn.gpus", defaultValue = "all")
     protected String gpus;
 
+    /**
+     * Train (train and study goals) on this Apache Spark cluster with dl4j-spark's synchronous parameter
+     * averaging: local[N], spark://host:port, yarn or k8s://... Unset: train on this machine.
+     */
+    @Parameter(property = "cnn.spark.master")
+    protected String sparkMaster;
+
+    /** With cnn.spark.master: the models trained side by side; by default Spark's default parallelism. */
+    @Parameter(property = "cnn.spark.workers")
+    protected Integer sparkWorkers;
+
+    /** With cnn.spark.master: each worker's mini-batch; by default cnn.batchSize divided by the workers. */
+    @Parameter(property = "cnn.spark.batchPerWorker")
+    protected Integer sparkBatchPerWorker;
+
+    /** With cnn.spark.master: the mini-batches each worker trains between two averagings of the parameters (5). */
+    @Parameter(property = "cnn.spark.averagingPeriod")
+    protected Integer sparkAveragingPeriod;
+
+    /** With cnn.spark.master: a directory every executor can read, where the training images are written as shards. */
+    @Parameter(property = "cnn.spark.dataDir", defaultValue = "${user.home}/.cnn/spark-data")
+    protected File sparkDataDir;
+
+    /** With cnn.spark.master: Spark settings passed through, comma-separated key=value pairs (spark.executor.memory=4g). */
+    @Parameter(property = "cnn.spark.conf")
+    protected String sparkConf;
+
     @Component
     protected RepositorySystem repositorySystem;
 
     /** Runs forks with this plugin's classes plus the backend resolved through Maven. */
     protected ForkRunner forks() throws CnnException {
-        return new ForkRunner(this::pluginClasspath, new BackendResolver(repositorySystem, session, project), forkSettings(),
-                console());
+        return new ForkRunner(this::pluginClasspath, new BackendResolver(repositorySystem, session, project,
+                plugin == null ? List.of() : plugin.getArtifacts()), forkSettings(), console());
     }
 
     protected ForkRunner.Settings forkSettings() throws InvalidConfigurationException {
         return new ForkRunner.Settings(Choice.parse(BackendChoice.class, backend == null ? "auto" : backend, "cnn.backend"),
                 threads, argLine, concurrentTrainings, TrainingSlots.defaultDirectory(), lockTimeout(),
                 Choice.parse(CudaRuntime.class, cudaRuntime == null ? "system" : cudaRuntime, "cnn.cudaRuntime"),
-                gpuCount());
+                gpuCount(), SparkSettings.of(sparkMaster, sparkWorkers, sparkBatchPerWorker, sparkAveragingPeriod,
+                        sparkDataDir == null ? null : sparkDataDir.toPath(), sparkConf));
     }
 
     /** {@code cnn.gpus}: null for all. */

@@ -16,10 +16,21 @@ import java.util.List;
  * @param peakResidentMb  the training JVM's peak resident memory; null where the OS does not say
  * @param deviceInfo      the backend and devices in detail (GPUs, their memory, CUDA versions)
  * @param workers         devices that trained at once ({@code cnn.gpus}; 1 without data parallelism)
+ * @param engine          {@code local} (this JVM) or {@code spark}
+ * @param cluster         how it trained on the cluster; null for {@code local}
  */
 public record RunRecord(String fingerprint, DatasetDescription dataset, TrainingConfig configuration, Model model,
                         String backend, String device, int threads, int epochsRun, double trainingSeconds,
-                        double wallSeconds, Long peakResidentMb, DeviceInfo deviceInfo, int workers) {
+                        double wallSeconds, Long peakResidentMb, DeviceInfo deviceInfo, int workers, String engine,
+                        ClusterRun cluster) {
+
+    /** A run in this JVM. */
+    public RunRecord(String fingerprint, DatasetDescription dataset, TrainingConfig configuration, Model model,
+                     String backend, String device, int threads, int epochsRun, double trainingSeconds,
+                     double wallSeconds, Long peakResidentMb, DeviceInfo deviceInfo, int workers) {
+        this(fingerprint, dataset, configuration, model, backend, device, threads, epochsRun, trainingSeconds, wallSeconds,
+                peakResidentMb, deviceInfo, workers, "local", null);
+    }
 
     /** The network's size and layers ({@link ModelSummary}). */
     public record Model(String network, long parameters, long multiplyAddsPerImage, long flopsPerImage,

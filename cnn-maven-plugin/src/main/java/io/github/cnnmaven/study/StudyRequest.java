@@ -23,6 +23,10 @@ public record StudyRequest(ForkContext context, StudySpec spec, List<StudyVarian
         return StudyMain.class;
     }
 
+    @Override
+    public boolean trainsOnSpark() {
+        return context.spark() != null;
+    }
 
     public Path studyDirectory() {
         return context.outputDirectory().resolve("study");

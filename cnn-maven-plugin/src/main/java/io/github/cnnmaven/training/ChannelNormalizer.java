@@ -7,7 +7,7 @@ import io.github.cnnmaven.output.ModelMetadata;
  * Per-channel mean and standard deviation of the training split (in 0..1 pixel units), applied to
  * every batch and saved inside the model so evaluation normalises test images the same way.
  */
-public record ChannelNormalizer(double[] mean, double[] std) {
+public record ChannelNormalizer(double[] mean, double[] std) implements java.io.Serializable {
 
     /** The normaliser a model was trained with, from its metadata. */
     public static ChannelNormalizer of(ModelMetadata metadata) {

@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
  * a line every {@value #INTERACTIVE_SECONDS} seconds; in batch mode (CI logs), a line at 25, 50 and
  * 75 % of an epoch expected to last over a minute. Each line: images done, share, speed and ETA.
  */
-final class EpochProgress {
+public final class EpochProgress {
 
     static final int INTERACTIVE_SECONDS = 10;
     static final int BATCH_MIN_EPOCH_SECONDS = 60;
@@ -35,7 +35,7 @@ final class EpochProgress {
     }
 
     /** After each batch: {@code done} images of the epoch are trained. */
-    void update(int done) {
+    public void update(int done) {
         long now = nanos.getAsLong();
         double elapsed = (now - start) / 1e9;
         double share = Math.min(1, (double) done / images);

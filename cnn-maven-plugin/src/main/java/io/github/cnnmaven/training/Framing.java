@@ -12,7 +12,7 @@ import java.util.Random;
  *
  * @param side the input's side in pixels
  */
-public record Framing(Mode mode, int side) {
+public record Framing(Mode mode, int side) implements java.io.Serializable {
 
     /** What part of the stored image the input is made of. */
     public enum Mode {

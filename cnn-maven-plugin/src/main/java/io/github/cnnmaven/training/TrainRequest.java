@@ -22,6 +22,11 @@ public record TrainRequest(ForkContext context, TrainingConfig config, String fi
         return TrainMain.class;
     }
 
+    @Override
+    public boolean trainsOnSpark() {
+        return context.spark() != null;
+    }
+
     @JsonIgnore
     public OutputDirectory output() {
         return context.output();

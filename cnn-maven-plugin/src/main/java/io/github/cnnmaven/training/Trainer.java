@@ -13,6 +13,7 @@ import io.github.cnnmaven.fork.DeviceProbe;
 import io.github.cnnmaven.kernels.LayerHelpers;
 import io.github.cnnmaven.network.NetworkBuilder;
 import io.github.cnnmaven.kernels.TrainingLayers;
+import io.github.cnnmaven.output.ClusterRun;
 import io.github.cnnmaven.output.DeviceInfo;
 import io.github.cnnmaven.output.EpochRecord;
 import io.github.cnnmaven.output.ModelMetadata;
@@ -93,7 +94,15 @@ public final class Trainer {
         TrainingConfig config = request.config().isOverfitCheck() ? request.config().forOverfitCheck() : request.config();
         TrainingInputs inputs = TrainingInputs.of(config, data.train(), data.inputSide());
         sayWhatTheSplitMeans(config, inputs.split());
-        DataParallel.Plan plan = parallelPlan(request, config);
+        // The overfit check's few images train here; everything else where cnn.spark.master says
+        try (ClusterTraining cluster = config.isOverfitCheck() ? null : ClusterTraining.open(request, inputs, console)) {
+            return run(request, data, listener, config, inputs, cluster, started);
+        }
+    }
+
+    private Result run(TrainRequest request, LoadedDataset data, EpochListener listener, TrainingConfig config,
+                       TrainingInputs inputs, ClusterTraining cluster, long started) throws IOException, CnnException {
+        DataParallel.Plan plan = cluster != null ? DataParallel.Plan.single(config.batchSize()) : parallelPlan(request, config);
         NetworkBuilder.Built built = NetworkBuilder.build(config, inputs.shape(), inputs.stepsPerEpoch(plan));
         int[] trainSample = trainSample(config, data.train(), inputs.split());
         WeightAverage.BatchNormPass batchNorm = g -> BatchNormReestimation.reestimate(g, new ImageBatches(data.train(),
@@ -103,7 +112,7 @@ public final class Trainer {
         Start start = resumeOrInit(request, config, built, callbacks, data.train().numClasses());
         ComputationGraph graph = start.graph();
         ModelSummary summary = built.summarize(graph);
-        Epochs epochs = new Epochs(graph, config, data.train(), inputs, plan, request.context().interactive(), callbacks,
+        Epochs epochs = new Epochs(graph, config, data.train(), inputs, plan, cluster, request.context().interactive(), callbacks,
                 trainSample, installAndLog(graph, summary, request.context().threads()));
         List<EpochRecord> history = start.history();
         double seconds = start.seconds();
@@ -130,7 +139,7 @@ public final class Trainer {
             return overfitVerdict(request, history, summary);
         }
         finish(request, config, data, inputs, graph, callbacks, history, stopReason);
-        writeRunRecord(request, data, summary, history.size(), seconds, started, plan);
+        writeRunRecord(request, data, summary, history.size(), seconds, started, plan, cluster);
         return new Result(history, true, stopReason, summary);
     }
 
@@ -200,6 +209,7 @@ public final class Trainer {
         private final ImageSet train;
         private final TrainingInputs inputs;
         private final DataParallel.Plan plan;
+        private final ClusterTraining cluster;
         private final boolean interactive;
         private final List<TrainingCallback> callbacks;
         private final WeightAverage averaging;
@@ -208,12 +218,14 @@ public final class Trainer {
         private final String firstLayer;
 
         Epochs(ComputationGraph graph, TrainingConfig config, ImageSet train, TrainingInputs inputs, DataParallel.Plan plan,
-               boolean interactive, TrainingCallbacks callbacks, int[] trainSample, NativeMemory nativeMemory) {
+               ClusterTraining cluster, boolean interactive, TrainingCallbacks callbacks, int[] trainSample,
+               NativeMemory nativeMemory) {
             this.graph = graph;
             this.config = config;
             this.train = train;
             this.inputs = inputs;
             this.plan = plan;
+            this.cluster = cluster;
             this.interactive = interactive;
             this.callbacks = callbacks.list();
             this.averaging = callbacks.averaging;
@@ -227,7 +239,10 @@ public final class Trainer {
             long epochStart = System.nanoTime();
             Nd4j.getRandom().setSeed(config.seed() * 1_000_003L + epoch); // dropout: reproducible, also after a resume
             int[] order = inputs.epochOrder(epoch);
-            double trainLoss = fitEpoch(graph, inputs, plan, order, epoch, interactive, callbacks, nativeMemory);
+            double trainLoss = cluster != null
+                    ? cluster.fitEpoch(graph, order, epoch, callbacks, new EpochProgress(epoch, order.length, interactive,
+                    System::nanoTime, console))
+                    : fitEpoch(graph, inputs, plan, order, epoch, interactive, callbacks, nativeMemory);
             graph.incrementEpochCount(); // epoch-based schedules read it
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
             if (averaging != null) {
@@ -285,10 +300,11 @@ public final class Trainer {
     }
 
     private void writeRunRecord(TrainRequest request, LoadedDataset data, ModelSummary summary, int epochsRun,
-                                double seconds, long started, DataParallel.Plan plan) throws CnnException {
+                                double seconds, long started, DataParallel.Plan plan, ClusterTraining cluster)
+            throws CnnException {
         OptionalLong peakMb = ProcessMemory.peakResidentMb();
-        runRecord(request, data, summary, epochsRun, seconds, (System.nanoTime() - started) / 1e9, peakMb, plan)
-                .write(request.output().runFile());
+        runRecord(request, data, summary, epochsRun, seconds, (System.nanoTime() - started) / 1e9, peakMb, plan,
+                cluster == null ? null : cluster.describe()).write(request.output().runFile());
         peakMb.ifPresent(mb -> console.info("Peak resident memory of the training JVM: " + mb + " MB"));
         console.info("Wrote " + request.output().modelFile() + " and " + request.output().historyFile());
     }
@@ -429,11 +445,12 @@ public final class Trainer {
 
     private static RunRecord runRecord(TrainRequest request, LoadedDataset data, ModelSummary summary, int epochsRun,
                                        double trainingSeconds, double wallSeconds, OptionalLong peakResidentMb,
-                                       DataParallel.Plan plan) {
+                                       DataParallel.Plan plan, ClusterRun cluster) {
         DeviceInfo device = DeviceProbe.describe();
         return new RunRecord(request.fingerprint(), data.describe(), request.config(),
                 RunRecord.Model.of(request.config().networkName(), summary), device.backend(), device.device(),
                 request.context().threads(), epochsRun, trainingSeconds, wallSeconds,
-                peakResidentMb.isPresent() ? peakResidentMb.getAsLong() : null, device, plan.workers());
+                peakResidentMb.isPresent() ? peakResidentMb.getAsLong() : null, device,
+                cluster == null ? plan.workers() : cluster.workers(), cluster == null ? "local" : cluster.engine(), cluster);
     }
 }

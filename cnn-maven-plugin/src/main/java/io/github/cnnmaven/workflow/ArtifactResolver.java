@@ -14,4 +14,13 @@ public interface ArtifactResolver {
 
     /** @param coordinates {@code groupId:artifactId:version} or {@code groupId:artifactId:version:classifier}, jars */
     List<Path> resolve(List<String> coordinates) throws CnnException;
+
+    /**
+     * Resolves {@code roots} with their runtime dependencies, the versions of {@code pins} and of the plugin's
+     * own artifacts winning, {@code exclusions} ({@code groupId:artifactId}) left out.
+     */
+    default List<Path> resolveWithDependencies(List<String> roots, List<String> pins, List<String> exclusions)
+            throws CnnException {
+        throw new CnnException("This resolver resolves single artifacts only, not " + roots + " with their dependencies");
+    }
 }

@@ -16,6 +16,8 @@ import io.github.cnnmaven.fork.ForkedJvm;
 import io.github.cnnmaven.fork.CudaRuntime;
 import io.github.cnnmaven.fork.Host;
 import io.github.cnnmaven.fork.ProbeMain;
+import io.github.cnnmaven.fork.SparkRuntime;
+import io.github.cnnmaven.fork.SparkSettings;
 import io.github.cnnmaven.output.DeviceInfo;
 import io.github.cnnmaven.output.OutputDirectory;
 
@@ -39,14 +41,15 @@ public final class ForkRunner {
      * @param slots               where the machine-wide training slots are ({@link TrainingSlots#defaultDirectory()})
      * @param slotTimeout         how long to wait for a slot ({@code cnn.lockTimeoutMinutes})
      * @param gpus                {@code cnn.gpus}: devices to train on at once; null for all
+     * @param spark               {@code cnn.spark.*}: the Spark cluster train and study use; null for this machine
      */
     public record Settings(BackendChoice backend, Integer threads, String argLine, int concurrentTrainings, Path slots,
-                           Duration slotTimeout, CudaRuntime cudaRuntime, Integer gpus) {
+                           Duration slotTimeout, CudaRuntime cudaRuntime, Integer gpus, SparkSettings spark) {
 
         /** Settings with one training at a time, this user's slots, the default timeout and the system's CUDA. */
         public Settings(BackendChoice backend, Integer threads, String argLine) {
             this(backend, threads, argLine, 1, TrainingSlots.defaultDirectory(), ProcessLock.DEFAULT_TIMEOUT, CudaRuntime.SYSTEM,
-                    null);
+                    null, null);
         }
 
         /** The thread count for the numeric backend, checked: by default the cores, shared by the trainings at once. */
@@ -69,6 +72,9 @@ public final class ForkRunner {
             ForkConfiguration.parseArgLine(argLine);
             if (gpus != null && gpus < 1) {
                 throw InvalidConfigurationException.of("cnn.gpus", gpus, "use all, or a number of GPUs from 1");
+            }
+            if (spark != null) {
+                spark.checkReachable();
             }
             return this;
         }
@@ -108,7 +114,7 @@ public final class ForkRunner {
     public ForkContext context(PreparedDataset prepared, TrainingSetup setup, OutputDirectory output)
             throws InvalidConfigurationException {
         return new ForkContext(prepared, setup.dataset(), output.root(), setup.fresh(), setup.interactive(),
-                settings.threadCount(), settings.gpus(), setup.pretrained());
+                settings.threadCount(), settings.gpus(), setup.pretrained(), settings.spark());
     }
 
     /**
@@ -141,12 +147,28 @@ public final class ForkRunner {
             String platform = chosen.platform();
             classpath.addAll(resolver.resolve(nativeLibraries.stream().map(library -> library + ":" + platform).toList()));
         }
-        ForkConfiguration fork = ForkConfiguration.of(classpath, chosen, settings.argLine(), settings.threadCount(), request.forkMain().getName(),
-                goal);
+        List<String> options = List.of();
+        if (request.trainsOnSpark()) {
+            addSpark(classpath);
+            options = SparkRuntime.jvmOptions();
+        }
+        ForkConfiguration fork = ForkConfiguration.of(classpath, chosen, options, settings.argLine(), settings.threadCount(),
+                request.forkMain().getName(), goal);
         try (ProcessLock slot = TrainingSlots.acquire(settings.slots(), settings.concurrentTrainings(), "the " + goal + " goal",
                 settings.slotTimeout(), console)) {
             ForkedJvm.run(fork, List.of(requestFile.toString()), requestFile.resolveSibling(requestFile.getFileName() + ".args"),
                     console);
+        }
+    }
+
+    /** dl4j-spark and Spark with their dependencies, after the plugin's own jars (whose versions win). */
+    private void addSpark(List<Path> classpath) throws CnnException {
+        SparkRuntime runtime = SparkRuntime.load();
+        console.info("Spark: training on " + settings.spark().master() + " (cnn.spark.master) with " + runtime.dependencies());
+        for (Path jar : resolver.resolveWithDependencies(runtime.dependencies(), runtime.pins(), runtime.exclusions())) {
+            if (!classpath.contains(jar)) {
+                classpath.add(jar);
+            }
         }
     }
 

@@ -67,7 +67,7 @@ class ForkRunnerTest {
             return List.of(); // the test classpath already holds the CPU backend, as a CUDA-less machine would load
         };
         ForkRunner.Settings settings = new ForkRunner.Settings(backend, 1, null, 1, temp.resolve("slots"),
-                Duration.ofMinutes(1), CudaRuntime.SYSTEM, null);
+                Duration.ofMinutes(1), CudaRuntime.SYSTEM, null, null);
         return new ForkRunner(() -> classpath, resolver, settings, GPU_MACHINE, Console.of(infos::add, warnings::add));
     }
 

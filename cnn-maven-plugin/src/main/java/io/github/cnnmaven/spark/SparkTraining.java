@@ -1,0 +1,191 @@
+package io.github.cnnmaven.spark;
+
+import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.fork.SparkSettings;
+import io.github.cnnmaven.output.ClusterRun;
+import io.github.cnnmaven.training.ClusterTraining;
+import io.github.cnnmaven.training.EpochProgress;
+import io.github.cnnmaven.training.Framing;
+import io.github.cnnmaven.training.TrainRequest;
+import io.github.cnnmaven.training.TrainingInputs;
+import io.github.cnnmaven.training.callback.BatchEnd;
+import io.github.cnnmaven.training.callback.TrainingCallback;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.spark.api.RDDTrainingApproach;
+import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
+import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.nd4j.linalg.dataset.DataSet;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * Trains the {@link io.github.cnnmaven.training.Trainer}'s network on a Spark cluster with dl4j-spark's
+ * {@link ParameterAveragingTrainingMaster}: each of the workers trains its own copy on {@code averagingPeriod}
+ * mini-batches, then the driver averages parameters and updater state. One call of
+ * {@link SparkComputationGraph#fit} is one averaging round, so the plugin's callbacks (divergence, budget,
+ * weight averaging) run on the driver between rounds, and the epochs, checkpoints and best model stay the
+ * trainer's. The training JVM is the driver; with {@code local[N]} it runs the executors too.
+ */
+final class SparkTraining implements ClusterTraining {
+
+    private final SparkSettings settings;
+    private final JavaSparkContext spark;
+    private final TrainingConfig config;
+    private final BatchLoader loader;
+    private final int workers;
+    private final int batch;
+    private final ParameterAveragingTrainingMaster master;
+    private final Console console;
+    private SparkComputationGraph cluster;
+    private long rounds;
+    private double roundSeconds;
+
+    private SparkTraining(SparkSettings settings, JavaSparkContext spark, TrainingConfig config, BatchLoader loader,
+                          int workers, int batch, Console console) {
+        this.settings = settings;
+        this.spark = spark;
+        this.config = config;
+        this.loader = loader;
+        this.workers = workers;
+        this.batch = batch;
+        this.console = console;
+        this.master = new ParameterAveragingTrainingMaster.Builder(workers, batch)
+                .batchSizePerWorker(batch)
+                .averagingFrequency(settings.averagingPeriod())
+                .saveUpdater(true) // Adam's and momentum's state is averaged too, and carried to the next round
+                .rddTrainingApproach(RDDTrainingApproach.Direct) // the batches are made on the executors, not exported
+                .repartionData(Repartition.Never) // a round's tickets come in one partition per worker already
+                .storageLevel(StorageLevel.MEMORY_ONLY_SER())
+                .workerPrefetchNumBatches(2)
+                .rngSeed(config.seed())
+                .build();
+    }
+
+    /** Starts the Spark driver, writes or verifies the shards and checks that the executors can read them. */
+    static SparkTraining open(TrainRequest request, TrainingInputs inputs, Console console) throws CnnException {
+        SparkSettings settings = request.context().spark();
+        TrainingConfig config = inputs.config();
+        long started = System.nanoTime();
+        Path manifest = TrainingShards.prepare(settings.dataDir(), inputs.images());
+        console.info("Spark: the training images are shards in " + manifest.getParent() + " (cnn.spark.dataDir), verified in "
+                + seconds(started) + " s");
+        JavaSparkContext spark = new JavaSparkContext(sparkConf(settings, config));
+        try {
+            int workers = settings.workers() != null ? settings.workers() : spark.defaultParallelism();
+            int batch = settings.batchPerWorker(config.batchSize(), workers);
+            int trainImages = inputs.split().train().length;
+            if (trainImages < workers * batch) {
+                throw InvalidConfigurationException.of("cnn.spark.workers", workers, "the " + trainImages + " training images"
+                        + " fill fewer than " + workers + " batches of " + batch + ": use fewer workers or a smaller"
+                        + " cnn.spark.batchPerWorker");
+            }
+            checkExecutorsRead(spark, manifest, workers);
+            Framing framing = Framing.forTraining(config.cropping(), inputs.images().height(), inputs.shape().height());
+            BatchLoader loader = new BatchLoader(manifest.toString(), inputs.normalizer(), config.augment(), framing,
+                    config.labelSmoothing());
+            console.info("Spark: training on " + settings.describe(workers, batch) + " (dl4j-spark parameter averaging; Spark "
+                    + spark.version() + ", started in " + seconds(started) + " s)");
+            return new SparkTraining(settings, spark, config, loader, workers, batch, console);
+        } catch (CnnException | RuntimeException e) {
+            spark.close();
+            throw e;
+        }
+    }
+
+    private static SparkConf sparkConf(SparkSettings settings, TrainingConfig config) {
+        SparkConf conf = new SparkConf().setMaster(settings.master()).setAppName("cnn-maven-plugin " + config.networkName());
+        if (settings.isLocal()) {
+            conf.set("spark.ui.enabled", "false"); // nothing to watch that the build log does not show
+        } else {
+            // The executors need this JVM's classes: the plugin, DL4J, ND4J and its native backend, Spark
+            conf.set("spark.jars", String.join(",", classpathJars()));
+        }
+        for (Map.Entry<String, String> e : settings.conf().entrySet()) {
+            conf.set(e.getKey(), e.getValue());
+        }
+        return conf;
+    }
+
+    private static List<String> classpathJars() {
+        return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(p -> p.endsWith(".jar")).map(p -> Path.of(p).toUri().toString()).toList();
+    }
+
+    /** One task per worker reads the manifest: a data dir the executors cannot read fails here, naming the property. */
+    private static void checkExecutorsRead(JavaSparkContext spark, Path manifest, int workers) throws CnnException {
+        String file = manifest.toString();
+        List<Integer> tasks = IntStream.range(0, workers).boxed().toList();
+        List<Boolean> readable = spark.parallelize(tasks, workers).map(i -> Files.isReadable(Path.of(file))).collect();
+        if (readable.contains(false)) {
+            throw new InvalidConfigurationException("cnn.spark.dataDir: " + readable.stream().filter(r -> !r).count() + " of "
+                    + workers + " executors cannot read " + file + ". Name a directory that every executor mounts at the"
+                    + " same path (a shared disk or NFS), or run on one host.");
+        }
+    }
+
+    @Override
+    public double fitEpoch(ComputationGraph graph, int[] order, int epoch, List<TrainingCallback> callbacks,
+                           EpochProgress progress) throws CnnException {
+        if (cluster == null || cluster.getNetwork() != graph) {
+            cluster = new SparkComputationGraph(spark, graph, master);
+        }
+        int perRound = workers * settings.averagingPeriod() * batch;
+        double lossSum = 0;
+        int round = 0;
+        for (int start = 0; start < order.length; start += perRound) {
+            long roundStart = System.nanoTime();
+            int end = Math.min(order.length, start + perRound);
+            List<BatchLoader.Ticket> tickets = new ArrayList<>();
+            for (int b = start; b < end; b += batch) {
+                // seeded by epoch and position: the same run augments the same way, resumed or not
+                tickets.add(new BatchLoader.Ticket(Arrays.copyOfRange(order, b, Math.min(end, b + batch)),
+                        config.seed() * 1_000_003L + epoch * 65_537L + b));
+            }
+            JavaRDD<DataSet> data = spark.parallelize(tickets, Math.min(workers, tickets.size())).map(loader);
+            cluster.fit(data);
+            spark.getPersistentRDDs().values().forEach(rdd -> rdd.unpersist(false)); // the round's cached batches
+            // the workers' mean score less the penalty of the averaged weights, as the one-JVM loop reports it
+            double loss = cluster.getScore() - graph.calcRegularizationScore(true);
+            round++;
+            rounds++;
+            roundSeconds += (System.nanoTime() - roundStart) / 1e9;
+            BatchEnd batchEnd = new BatchEnd(epoch, round, loss, graph);
+            for (TrainingCallback callback : callbacks) {
+                callback.afterBatch(batchEnd);
+            }
+            lossSum += loss;
+            progress.update(end);
+        }
+        return lossSum / Math.max(1, round);
+    }
+
+    @Override
+    public ClusterRun describe() {
+        return new ClusterRun("spark", settings.master(), workers, batch, settings.averagingPeriod(), rounds,
+                rounds == 0 ? 0 : roundSeconds / rounds);
+    }
+
+    @Override
+    public void close() {
+        spark.close();
+    }
+
+    private static String seconds(long since) {
+        return String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - since) / 1e9);
+    }
+}

@@ -1,0 +1,150 @@
+package io.github.cnnmaven.spark;
+
+import io.github.cnnmaven.common.Console;
+import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.config.Augment;
+import io.github.cnnmaven.config.Optimizer;
+import io.github.cnnmaven.config.Schedule;
+import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.fork.ForkContext;
+import io.github.cnnmaven.fork.SparkSettings;
+import io.github.cnnmaven.output.ClusterRun;
+import io.github.cnnmaven.output.EpochRecord;
+import io.github.cnnmaven.output.ModelMetadata;
+import io.github.cnnmaven.output.RunRecord;
+import io.github.cnnmaven.output.TrainingHistory;
+import io.github.cnnmaven.testing.TrainingFixtures;
+import io.github.cnnmaven.training.TrainRequest;
+import io.github.cnnmaven.training.Trainer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Training on Spark in local[2]: the same trainer, its epochs' steps run by dl4j-spark's parameter averaging. */
+class SparkTrainingTest {
+
+    @TempDir
+    Path temp;
+    final List<String> infos = new ArrayList<>();
+    final Console console = Console.of(infos::add, infos::add);
+
+    private TrainRequest request(String dir, TrainingConfig config, SparkSettings spark) {
+        return new TrainRequest(new ForkContext(TrainingFixtures.SHAPES.prepared(), null, temp.resolve(dir), false, false, 2,
+                null, null, spark), config, "fp-" + dir);
+    }
+
+    private SparkSettings local2(Integer workers, int period) throws InvalidConfigurationException {
+        return SparkSettings.of("local[2]", workers, null, period, temp.resolve("shards"), "spark.driver.host=127.0.0.1");
+    }
+
+    @Test
+    void localTwoLearnsTheFixtureAsTheOneJvmTrainerDoesAndSaysWhereItTrained() throws Exception {
+        TrainingConfig config = TrainingConfig.builder().network("lenet5").epochs(6).batchSize(32).validationSplit(0.2)
+                .optimizer(Optimizer.ADAM).learningRate(0.003).schedule(Schedule.COSINE).augment(List.of(Augment.FLIP))
+                .build();
+        Trainer.Result local = new Trainer(Console.of(s -> { }, s -> { })).train(request("local", config, null),
+                TrainingFixtures.SHAPES, null);
+        TrainRequest onSpark = request("spark", config, local2(2, 2));
+        Trainer.Result spark = new Trainer(console).train(onSpark, TrainingFixtures.SHAPES, null);
+
+        assertTrue(spark.finished());
+        assertTrue(infos.stream().anyMatch(l -> l.startsWith("Spark: training on local[2], 2 workers of 16 images a batch,"
+                + " averaged every 2 batches")), infos.toString());
+        List<EpochRecord> history = spark.history();
+        assertEquals(6, history.size());
+        assertTrue(history.get(5).trainLoss() < history.get(0).trainLoss(), "the loss falls: " + history);
+        double best = history.stream().mapToDouble(EpochRecord::validationAccuracy).max().orElseThrow();
+        double localBest = local.history().stream().mapToDouble(EpochRecord::validationAccuracy).max().orElseThrow();
+        assertTrue(best > 0.4, "well above chance (0.1): " + history);
+        assertTrue(best > localBest - 0.15, "within a few points of one JVM's " + localBest + ": " + best);
+
+        for (Path file : List.of(onSpark.modelFile(), onSpark.historyFile(), onSpark.runFile())) {
+            assertTrue(Files.isRegularFile(file), file + " written");
+        }
+        assertEquals("fp-spark", ModelMetadata.read(onSpark.modelFile()).fingerprint());
+        assertEquals(6, TrainingHistory.read(onSpark.historyFile()).epochs().size());
+        RunRecord run = RunRecord.read(onSpark.runFile());
+        assertEquals("spark", run.engine());
+        ClusterRun cluster = run.cluster();
+        assertEquals("local[2]", cluster.master());
+        assertEquals(2, cluster.workers());
+        assertEquals(16, cluster.batchPerWorker());
+        // 320 training images a epoch, 2 workers × 2 batches × 16 images a round: 5 rounds an epoch
+        assertEquals(30, cluster.rounds());
+        assertTrue(cluster.secondsPerRound() > 0);
+        assertEquals("local", RunRecord.read(request("local", config, null).runFile()).engine());
+    }
+
+    @Test
+    void moreWorkersThanTheDataFillsFailNamingTheProperty() throws Exception {
+        TrainingConfig config = TrainingConfig.builder().network("lenet5").epochs(1).batchSize(32).build();
+        SparkSettings tooMany = SparkSettings.of("local[2]", 12, 32, 1, temp.resolve("shards"), null);
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
+                () -> new Trainer(console).train(request("many", config, tooMany), TrainingFixtures.SHAPES, null));
+        assertTrue(e.getMessage().startsWith("Invalid value '12' for cnn.spark.workers: the 360 training images fill fewer"
+                + " than 12 batches of 32"), e.getMessage());
+    }
+
+    @Test
+    void shardsAreReusedWhenTheyVerifyAndWrittenAgainWhenOneIsDamaged() throws Exception {
+        Path dir = temp.resolve("data");
+        Path manifest = TrainingShards.prepare(dir, TrainingFixtures.SHAPES.train());
+        TrainingShards.Manifest written = io.github.cnnmaven.common.Json.read(manifest, TrainingShards.Manifest.class);
+        assertEquals(400, written.count());
+        Path shard = manifest.resolveSibling(written.shards().get(0).file());
+        long modified = Files.getLastModifiedTime(shard).toMillis();
+        Thread.sleep(20);
+        assertEquals(manifest, TrainingShards.prepare(dir, TrainingFixtures.SHAPES.train()));
+        assertEquals(modified, Files.getLastModifiedTime(shard).toMillis(), "an intact shard is not written again");
+
+        byte[] bytes = Files.readAllBytes(shard);
+        bytes[100] ^= 1;
+        Files.write(shard, bytes);
+        assertEquals("images-00000.bin does not match its SHA-256", TrainingShards.verify(manifest.getParent(), written));
+        TrainingShards.prepare(dir, TrainingFixtures.SHAPES.train());
+        assertEquals(null, TrainingShards.verify(manifest.getParent(), written), "the damaged shard was written again");
+
+        Path other = TrainingShards.prepare(dir, TrainingFixtures.shapes(2).train());
+        assertTrue(!other.equals(manifest), "other images, other shards");
+    }
+
+    @Test
+    void settingsAreCheckedBeforeAnyWorkNamingTheProperty() throws Exception {
+        assertEquals(null, SparkSettings.of(null, null, null, null, temp, null));
+        assertMessage("cnn.spark.master", () -> SparkSettings.of("local[two]", null, null, null, temp, null));
+        assertMessage("cnn.spark.master", () -> SparkSettings.of("http://host:7077", null, null, null, temp, null));
+        assertMessage("cnn.spark.workers", () -> SparkSettings.of("local[2]", 0, null, null, temp, null));
+        assertMessage("cnn.spark.averagingPeriod", () -> SparkSettings.of("local[2]", null, null, 0, temp, null));
+        assertMessage("cnn.spark.batchPerWorker", () -> SparkSettings.of("local[2]", null, -1, null, temp, null));
+        assertMessage("cnn.spark.conf", () -> SparkSettings.of("local[2]", null, null, null, temp, "executor.memory=4g"));
+        assertMessage("cnn.spark.conf", () -> SparkSettings.of("local[2]", null, null, null, temp, "spark.master=local"));
+        assertMessage("cnn.spark.master", () -> SparkSettings.of(null, 2, null, null, temp, null));
+
+        SparkSettings s = SparkSettings.of(" spark://127.0.0.1:7077 ", 4, null, null, temp, "spark.executor.memory=4g,"
+                + " spark.executor.cores = 2");
+        assertEquals("spark://127.0.0.1:7077", s.master());
+        assertEquals(Map.of("spark.executor.memory", "4g", "spark.executor.cores", "2"), s.conf());
+        assertEquals(SparkSettings.DEFAULT_AVERAGING_PERIOD, s.averagingPeriod());
+        assertEquals(32, s.batchPerWorker(128, 4));
+        assertEquals(2, SparkSettings.of("local[2]", null, null, null, temp, null).localThreads());
+        // nothing listens on port 1 of this machine
+        InvalidConfigurationException unreachable = assertThrows(InvalidConfigurationException.class,
+                () -> SparkSettings.of("spark://127.0.0.1:1", null, null, null, temp, null).checkReachable());
+        assertTrue(unreachable.getMessage().startsWith("cnn.spark.master spark://127.0.0.1:1 cannot be reached"),
+                unreachable.getMessage());
+    }
+
+    private static void assertMessage(String property, org.junit.jupiter.api.function.Executable call) {
+        InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class, call);
+        assertTrue(e.getMessage().contains(property), e.getMessage());
+    }
+}

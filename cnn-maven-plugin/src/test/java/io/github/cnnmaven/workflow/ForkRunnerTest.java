@@ -129,4 +129,57 @@ class ForkRunnerTest {
                 .startsWith("the CUDA 11.6 runtime (libcudart.so.11.0) was not found, so CUDA 11.6 is not installed"));
         assertTrue(ForkRunner.cause("cudaErrorInsufficientDriver").startsWith("the NVIDIA driver is too old for CUDA 11.6"));
     }
+
+    /** A request that trains on Spark: the runner adds Spark with its dependencies and the JVM options Spark needs. */
+    record SparkRequest(String text) implements ForkRequest {
+        @Override
+        public Class<?> forkMain() {
+            return TrainedMain.class;
+        }
+
+        @Override
+        public boolean trainsOnSpark() {
+            return true;
+        }
+    }
+
+    @Test
+    void aSparkTrainingGetsSparkWithItsDependenciesAndItsJvmOptionsOthersDoNot() throws Exception {
+        List<Path> classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
+                .toList();
+        List<List<String>> roots = new ArrayList<>();
+        Path sparkJar = classpath.stream().filter(p -> p.getFileName().toString().startsWith("spark-core")).findFirst()
+                .orElseThrow();
+        ArtifactResolver resolver = new ArtifactResolver() {
+            @Override
+            public List<Path> resolve(List<String> coordinates) {
+                return List.of();
+            }
+
+            @Override
+            public List<Path> resolveWithDependencies(List<String> dependencies, List<String> pins, List<String> exclusions) {
+                roots.add(dependencies);
+                assertTrue(pins.stream().anyMatch(p -> p.startsWith("org.scala-lang:scala-library:2.12.")), pins.toString());
+                assertEquals(List.of("org.apache.spark:spark-mllib_2.12"), exclusions);
+                return List.of(sparkJar);
+            }
+        };
+        ForkRunner.Settings settings = new ForkRunner.Settings(BackendChoice.CPU, 1, null, 1, temp.resolve("slots"),
+                Duration.ofMinutes(1), CudaRuntime.SYSTEM, null,
+                io.github.cnnmaven.fork.SparkSettings.of("local[2]", null, null, null, temp.resolve("shards"), null));
+        ForkRunner runner = new ForkRunner(() -> classpath, resolver, settings, GPU_MACHINE, Console.of(infos::add, warnings::add));
+        OutputDirectory out = new OutputDirectory(Files.createDirectories(temp.resolve("out")));
+
+        runner.run(out, "train", new SparkRequest("spark"));
+        assertEquals(1, roots.size());
+        assertTrue(roots.get(0).contains("org.apache.spark:spark-core_2.12:3.5.9"), roots.toString());
+        assertTrue(roots.get(0).stream().anyMatch(r -> r.startsWith("org.deeplearning4j:dl4j-spark_2.12:")), roots.toString());
+        String args = Files.readString(out.root().resolve("train-request.json.args"));
+        assertTrue(args.contains("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED"), args);
+        assertEquals("yes", Files.readString(out.root().resolve("trained")));
+
+        runner.run(out, "evaluate", TRAIN);
+        assertEquals(1, roots.size(), "a fork that does not train on Spark resolves no Spark");
+        assertTrue(!Files.readString(out.root().resolve("evaluate-request.json.args")).contains("--add-opens"));
+    }
 }

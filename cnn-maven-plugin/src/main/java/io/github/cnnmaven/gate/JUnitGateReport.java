@@ -22,7 +22,8 @@ public final class JUnitGateReport {
         try {
             AtomicFiles.write(file, tmp -> {
                 try (OutputStream out = Files.newOutputStream(tmp)) {
-                    XMLStreamWriter xml = XMLOutputFactory.newFactory().createXMLStreamWriter(out, "UTF-8");
+                    // The JDK's own writer: whatever StAX library a classpath brings (Spark brings Woodstox), the file is the same
+                    XMLStreamWriter xml = XMLOutputFactory.newDefaultFactory().createXMLStreamWriter(out, "UTF-8");
                     xml.writeStartDocument("UTF-8", "1.0");
                     xml.writeStartElement("testsuite");
                     xml.writeAttribute("name", "cnn-gate");

@@ -94,7 +94,11 @@ final class SparkTraining implements ClusterTraining {
                         + " fill fewer than " + workers + " batches of " + batch + ": use fewer workers or a smaller"
                         + " cnn.spark.batchPerWorker");
             }
-            checkExecutorsRead(spark, manifest, workers);
+            try {
+                checkExecutorsRead(spark, manifest, workers);
+            } catch (RuntimeException e) {
+                throw failed(settings, e);
+            }
             Framing framing = Framing.forTraining(config.cropping(), inputs.images().height(), inputs.shape().height());
             BatchLoader loader = new BatchLoader(manifest.toString(), inputs.normalizer(), config.augment(), framing,
                     config.labelSmoothing());
@@ -157,7 +161,11 @@ final class SparkTraining implements ClusterTraining {
                         config.seed() * 1_000_003L + epoch * 65_537L + b));
             }
             JavaRDD<DataSet> data = spark.parallelize(tickets, Math.min(workers, tickets.size())).map(loader);
-            cluster.fit(data);
+            try {
+                cluster.fit(data);
+            } catch (RuntimeException e) {
+                throw failed(settings, e);
+            }
             spark.getPersistentRDDs().values().forEach(rdd -> rdd.unpersist(false)); // the round's cached batches
             // the workers' mean score less the penalty of the averaged weights, as the one-JVM loop reports it
             double loss = cluster.getScore() - graph.calcRegularizationScore(true);
@@ -172,6 +180,17 @@ final class SparkTraining implements ClusterTraining {
             progress.update(end);
         }
         return lossSum / Math.max(1, round);
+    }
+
+    /**
+     * A job the cluster could not run, in words that say where to look: Spark's own message names the first
+     * failure (an executor that did not start, a task's exception); the executors' logs hold the rest.
+     */
+    static CnnException failed(SparkSettings settings, RuntimeException e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+        return new CnnException("Training on Spark (cnn.spark.master=" + settings.master() + ") failed: " + message
+                + (settings.isLocal() ? "" : ". The executors' logs are in the workers' work directories (the master's web"
+                + " page links them)"), e);
     }
 
     @Override

@@ -84,6 +84,29 @@ class SparkTrainingTest {
         assertEquals("local", RunRecord.read(request("local", config, null).runFile()).engine());
     }
 
+    /** The driver killed after an epoch: the next build resumes from the checkpoint and ends as one that was not. */
+    @Test
+    void aKilledDriverResumesFromTheCheckpointAsIfUninterrupted() throws Exception {
+        TrainingConfig config = TrainingConfig.builder().network("lenet5").epochs(3).batchSize(32).validationSplit(0.2)
+                .optimizer(Optimizer.ADAM).learningRate(0.003).augment(List.of(Augment.FLIP)).build();
+        Trainer.Result whole = new Trainer(console).train(request("whole", config, local2(2, 2)), TrainingFixtures.SHAPES, null);
+
+        TrainRequest killed = request("killed", config, local2(2, 2));
+        Trainer.Result first = new Trainer(console).train(killed, TrainingFixtures.SHAPES, r -> r.epoch() < 2);
+        assertTrue(!first.finished() && !Files.exists(killed.modelFile()), "stopped after epoch 2, as a kill would");
+        infos.clear();
+        Trainer.Result rest = new Trainer(console).train(killed, TrainingFixtures.SHAPES, null);
+        assertTrue(infos.contains("Resuming from the checkpoint after epoch 2 of 3 ("
+                + killed.checkpointDirectory().resolve("last.zip") + ")"), infos.toString());
+        assertEquals(3, rest.history().size());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(whole.history().get(i).trainLoss(), rest.history().get(i).trainLoss(), 1e-4, "epoch " + (i + 1));
+            assertEquals(whole.history().get(i).validationAccuracy(), rest.history().get(i).validationAccuracy(), 1e-4,
+                    "epoch " + (i + 1));
+        }
+        assertEquals(5, RunRecord.read(killed.runFile()).cluster().rounds(), "the resumed process ran epoch 3 alone");
+    }
+
     @Test
     void moreWorkersThanTheDataFillsFailNamingTheProperty() throws Exception {
         TrainingConfig config = TrainingConfig.builder().network("lenet5").epochs(1).batchSize(32).build();

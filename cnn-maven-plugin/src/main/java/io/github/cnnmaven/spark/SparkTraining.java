@@ -51,12 +51,14 @@ final class SparkTraining implements ClusterTraining {
     private final int batch;
     private final ParameterAveragingTrainingMaster master;
     private final Console console;
+    private final RoundCheckpoint checkpoint;
+    private final String fingerprint;
     private SparkComputationGraph cluster;
     private long rounds;
     private double roundSeconds;
 
     private SparkTraining(SparkSettings settings, JavaSparkContext spark, TrainingConfig config, BatchLoader loader,
-                          int workers, int batch, Console console) {
+                          int workers, int batch, RoundCheckpoint checkpoint, Console console) {
         this.settings = settings;
         this.spark = spark;
         this.config = config;
@@ -64,6 +66,8 @@ final class SparkTraining implements ClusterTraining {
         this.workers = workers;
         this.batch = batch;
         this.console = console;
+        this.checkpoint = checkpoint;
+        this.fingerprint = checkpoint.fingerprint();
         this.master = new ParameterAveragingTrainingMaster.Builder(workers, batch)
                 .batchSizePerWorker(batch)
                 .averagingFrequency(settings.averagingPeriod())
@@ -73,6 +77,7 @@ final class SparkTraining implements ClusterTraining {
                 .storageLevel(StorageLevel.MEMORY_ONLY_SER())
                 .workerPrefetchNumBatches(2)
                 .rngSeed(config.seed())
+                .trainingHooks(new PluginLayersHook())
                 .build();
     }
 
@@ -104,7 +109,13 @@ final class SparkTraining implements ClusterTraining {
                     config.labelSmoothing());
             console.info("Spark: training on " + settings.describe(workers, batch) + " (dl4j-spark parameter averaging; Spark "
                     + spark.version() + ", started in " + seconds(started) + " s)");
-            return new SparkTraining(settings, spark, config, loader, workers, batch, console);
+            // beside the trainer's checkpoint directory, which it clears when it starts without one
+            RoundCheckpoint checkpoint = new RoundCheckpoint(request.output().root().resolve("spark-checkpoint"),
+                    request.fingerprint());
+            if (request.context().fresh()) {
+                checkpoint.discard();
+            }
+            return new SparkTraining(settings, spark, config, loader, workers, batch, checkpoint, console);
         } catch (CnnException | RuntimeException e) {
             spark.close();
             throw e;
@@ -149,9 +160,10 @@ final class SparkTraining implements ClusterTraining {
             cluster = new SparkComputationGraph(spark, graph, master);
         }
         int perRound = workers * settings.averagingPeriod() * batch;
-        double lossSum = 0;
-        int round = 0;
-        for (int start = 0; start < order.length; start += perRound) {
+        RoundCheckpoint.State resumed = checkpoint.resume(epoch, graph, console);
+        double lossSum = resumed == null ? 0 : resumed.lossSum();
+        int round = resumed == null ? 0 : resumed.rounds();
+        for (int start = resumed == null ? 0 : resumed.nextImage(); start < order.length; start += perRound) {
             long roundStart = System.nanoTime();
             int end = Math.min(order.length, start + perRound);
             List<BatchLoader.Ticket> tickets = new ArrayList<>();
@@ -178,6 +190,9 @@ final class SparkTraining implements ClusterTraining {
             }
             lossSum += loss;
             progress.update(end);
+            if (end < order.length) {
+                checkpoint.afterRound(graph, new RoundCheckpoint.State(fingerprint, epoch, end, round, lossSum));
+            }
         }
         return lossSum / Math.max(1, round);
     }

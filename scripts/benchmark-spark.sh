@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Training on Spark (cnn.spark.master=local[2]) against the plugin's own trainer, on the same Fashion-MNIST
 # images, the same network and the same epochs, alternating: real Maven builds of a throw-away project, their
-# history.json and run.json read back. Prints each run's images/s per epoch, and for Spark the averaging rounds,
-# the mean seconds of a round and its overhead: a round's time less what the local trainer needs for its images.
+# history.json and run.json read back. Prints each run's images/s per epoch and best validation accuracy, and for
+# Spark the averaging rounds, the mean seconds of a round and its overhead: a round's time less what the local
+# trainer needs for its images.
 # Settings: TRAIN_LIMIT (12000), EPOCHS (3), BATCH (64), PERIOD (cnn.spark.averagingPeriod, 5), REPEATS (2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +37,7 @@ cat > "$WORK/pom.xml" <<POM
 </project>
 POM
 echo "lenet5 on $TRAIN_LIMIT Fashion-MNIST images, $EPOCHS epochs, batch $BATCH (Spark: 2 workers of $((BATCH / 2)), averaged every $PERIOD batches)"
-printf '%-8s %-4s %-28s %10s %7s %9s %15s\n' engine run "img/s per epoch" "median" rounds "s/round" "overhead/round"
+printf '%-8s %-4s %-28s %10s %9s %7s %9s %15s\n' engine run "img/s per epoch" "median" "best val" rounds "s/round" "overhead/round"
 for run in $(seq 1 "$REPEATS"); do
   for engine in local spark; do
     out="$WORK/target/$engine-$run"
@@ -50,7 +51,8 @@ out, engine, run, work = sys.argv[1:]
 epochs = json.load(open(os.path.join(out, "history.json")))["epochs"]
 rate = [e["imagesPerSecond"] for e in epochs]
 median = statistics.median(rate)
-line = "%-8s %-4s %-28s %10.0f" % (engine, run, " ".join("%.0f" % r for r in rate), median)
+best = max(e["validationAccuracy"] for e in epochs)
+line = "%-8s %-4s %-28s %10.0f %9.4f" % (engine, run, " ".join("%.0f" % r for r in rate), median, best)
 cluster = json.load(open(os.path.join(out, "run.json"))).get("cluster")
 if cluster:
     per_round = cluster["workers"] * cluster["batchPerWorker"] * cluster["averagingPeriod"]

@@ -12,8 +12,13 @@ try {
     assert run.cluster.master == "spark://127.0.0.1:${itSparkPort}".toString()
     assert run.cluster.rounds == 24 : "rounds: ${run.cluster}"
     def evaluation = new JsonSlurper().parse(new File(out, 'evaluation.json'))
-    // the same fixture, network and epochs as train-spark-local: within a few points of what one JVM reaches
     assert evaluation.accuracy > 0.3 : "learned the fixture (chance is 0.1): ${evaluation.accuracy}"
+    // the first invocation trained the same POM on this machine
+    def local = new File(basedir, 'target/cnn-local')
+    assert new JsonSlurper().parse(new File(local, 'run.json')).engine == 'local'
+    def localAccuracy = new JsonSlurper().parse(new File(local, 'evaluation.json')).accuracy
+    assert Math.abs(evaluation.accuracy - localAccuracy) <= 0.1 : "cluster ${evaluation.accuracy}, this machine ${localAccuracy}"
+    println "Test accuracy: ${localAccuracy} trained here, ${evaluation.accuracy} on the cluster"
     assert new File(out, 'model.zip').isFile()
     // the executors ran in JVMs of the worker's, not in the build's
     def executorLogs = new File(basedir, 'spark-cluster/work').listFiles()?.collect { app -> app.listFiles().toList() }?.flatten()

@@ -37,17 +37,13 @@ public record SparkSettings(String master, Integer workers, Integer batchPerWork
     }
 
     /**
-     * The settings from the parameters, checked; null when {@code cnn.spark.master} is not set (train on this
-     * machine, and every other {@code cnn.spark.*} must then be unset too).
+     * The settings from the parameters, checked; null when {@code cnn.spark.master} is not set: then the build
+     * trains on this machine and the other {@code cnn.spark.*} wait unused, so one POM can hold the cluster's
+     * settings and train on it only where {@code -Dcnn.spark.master} says so.
      */
     public static SparkSettings of(String master, Integer workers, Integer batchPerWorker, Integer averagingPeriod,
                                    Path dataDir, String conf) throws InvalidConfigurationException {
         if (master == null || master.isBlank()) {
-            if (workers != null || batchPerWorker != null || averagingPeriod != null || (conf != null && !conf.isBlank())) {
-                throw new InvalidConfigurationException("cnn.spark.workers, cnn.spark.batchPerWorker, cnn.spark.averagingPeriod"
-                        + " and cnn.spark.conf only apply to training on Spark: set cnn.spark.master too (for example"
-                        + " local[2] or spark://host:7077), or remove them");
-            }
             return null;
         }
         String m = master.trim();

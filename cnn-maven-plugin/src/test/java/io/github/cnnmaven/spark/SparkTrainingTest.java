@@ -150,7 +150,8 @@ class SparkTrainingTest {
         assertMessage("cnn.spark.batchPerWorker", () -> SparkSettings.of("local[2]", null, -1, null, temp, null));
         assertMessage("cnn.spark.conf", () -> SparkSettings.of("local[2]", null, null, null, temp, "executor.memory=4g"));
         assertMessage("cnn.spark.conf", () -> SparkSettings.of("local[2]", null, null, null, temp, "spark.master=local"));
-        assertMessage("cnn.spark.master", () -> SparkSettings.of(null, 2, null, null, temp, null));
+        assertEquals(null, SparkSettings.of(" ", 2, 16, 5, temp, "spark.executor.memory=4g"),
+                "a POM's cluster settings wait unused until cnn.spark.master names the cluster");
 
         SparkSettings s = SparkSettings.of(" spark://127.0.0.1:7077 ", 4, null, null, temp, "spark.executor.memory=4g,"
                 + " spark.executor.cores = 2");

@@ -20,10 +20,11 @@ import java.util.regex.Pattern;
  * @param workers         {@code cnn.spark.workers}: models trained side by side; null for the cluster's default parallelism
  * @param batchPerWorker  {@code cnn.spark.batchPerWorker}: each worker's mini-batch; null for cnn.batchSize / workers
  * @param averagingPeriod {@code cnn.spark.averagingPeriod}: mini-batches each worker trains between two averagings
- * @param dataDir         {@code cnn.spark.dataDir}: where the training images are written as shards that every executor reads
+ * @param dataDir         {@code cnn.spark.dataDir}: where the training images are written as shards that every executor
+ *                        reads: an absolute path, or a Hadoop file system URI such as {@code hdfs://namenode/cnn}
  * @param conf            {@code cnn.spark.conf}: Spark settings passed through, such as {@code spark.executor.memory=4g}
  */
-public record SparkSettings(String master, Integer workers, Integer batchPerWorker, int averagingPeriod, Path dataDir,
+public record SparkSettings(String master, Integer workers, Integer batchPerWorker, int averagingPeriod, String dataDir,
                             Map<String, String> conf) {
 
     public static final int DEFAULT_AVERAGING_PERIOD = 5;
@@ -31,6 +32,8 @@ public record SparkSettings(String master, Integer workers, Integer batchPerWork
     private static final Pattern STANDALONE = Pattern.compile("spark://([^:/,]+):(\\d+)");
     private static final Pattern MASTER = Pattern.compile("local.*|spark://.+|yarn|k8s://.+|mesos://.+");
     private static final int CONNECT_TIMEOUT_MS = 3000;
+    private static final Pattern URI_SCHEME = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]+:/");
+    private static final String HADOOP_PREFIX = "spark.hadoop.";
 
     public SparkSettings {
         conf = Map.copyOf(conf);
@@ -42,7 +45,7 @@ public record SparkSettings(String master, Integer workers, Integer batchPerWork
      * settings and train on it only where {@code -Dcnn.spark.master} says so.
      */
     public static SparkSettings of(String master, Integer workers, Integer batchPerWorker, Integer averagingPeriod,
-                                   Path dataDir, String conf) throws InvalidConfigurationException {
+                                   String dataDir, String conf) throws InvalidConfigurationException {
         if (master == null || master.isBlank()) {
             return null;
         }
@@ -54,11 +57,27 @@ public record SparkSettings(String master, Integer workers, Integer batchPerWork
         positive("cnn.spark.workers", workers);
         positive("cnn.spark.batchPerWorker", batchPerWorker);
         positive("cnn.spark.averagingPeriod", averagingPeriod);
-        if (dataDir == null) {
-            throw InvalidConfigurationException.of("cnn.spark.dataDir", null, "name a directory every executor can read");
+        if (dataDir == null || dataDir.isBlank()) {
+            throw InvalidConfigurationException.of("cnn.spark.dataDir", dataDir, "name a directory every executor can read");
         }
         return new SparkSettings(m, workers, batchPerWorker,
-                averagingPeriod == null ? DEFAULT_AVERAGING_PERIOD : averagingPeriod, dataDir.toAbsolutePath(), parseConf(conf));
+                averagingPeriod == null ? DEFAULT_AVERAGING_PERIOD : averagingPeriod, absolute(dataDir.trim()), parseConf(conf));
+    }
+
+    /** A Hadoop file system URI as it is ({@code hdfs://…}, {@code file:/…}); a path made absolute. */
+    private static String absolute(String dataDir) {
+        return URI_SCHEME.matcher(dataDir).lookingAt() ? dataDir : Path.of(dataDir).toAbsolutePath().normalize().toString();
+    }
+
+    /** The Spark settings of {@code cnn.spark.conf} for Hadoop's file systems ({@code spark.hadoop.*}), prefix taken off. */
+    public Map<String, String> hadoopConf() {
+        Map<String, String> hadoop = new LinkedHashMap<>();
+        conf.forEach((key, value) -> {
+            if (key.startsWith(HADOOP_PREFIX)) {
+                hadoop.put(key.substring(HADOOP_PREFIX.length()), value);
+            }
+        });
+        return hadoop;
     }
 
     private static void positive(String property, Integer value) throws InvalidConfigurationException {

@@ -12,7 +12,6 @@ import org.apache.maven.plugins.annotations.Component;
 import org.apache.maven.plugins.annotations.Parameter;
 import org.eclipse.aether.RepositorySystem;
 
-import java.io.File;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.file.Path;
@@ -75,9 +74,12 @@ public abstract class AbstractForkingMojo extends AbstractDatasetMojo {
     @Parameter(property = "cnn.spark.averagingPeriod")
     protected Integer sparkAveragingPeriod;
 
-    /** With cnn.spark.master: a directory every executor can read, where the training images are written as shards. */
+    /**
+     * With cnn.spark.master: a directory every executor can read, where the training images are written as shards:
+     * a path (a shared disk) or a Hadoop file system URI (hdfs://namenode/path).
+     */
     @Parameter(property = "cnn.spark.dataDir", defaultValue = "${user.home}/.cnn/spark-data")
-    protected File sparkDataDir;
+    protected String sparkDataDir;
 
     /** With cnn.spark.master: Spark settings passed through, comma-separated key=value pairs (spark.executor.memory=4g). */
     @Parameter(property = "cnn.spark.conf")
@@ -97,7 +99,15 @@ public abstract class AbstractForkingMojo extends AbstractDatasetMojo {
                 threads, argLine, concurrentTrainings, TrainingSlots.defaultDirectory(), lockTimeout(),
                 Choice.parse(CudaRuntime.class, cudaRuntime == null ? "system" : cudaRuntime, "cnn.cudaRuntime"),
                 gpuCount(), SparkSettings.of(sparkMaster, sparkWorkers, sparkBatchPerWorker, sparkAveragingPeriod,
-                        sparkDataDir == null ? null : sparkDataDir.toPath(), sparkConf));
+                        sparkDataDir(), sparkConf));
+    }
+
+    /** {@code cnn.spark.dataDir}, a relative path taken from the project's directory as Maven takes file parameters. */
+    private String sparkDataDir() {
+        if (sparkDataDir == null || sparkDataDir.contains(":/") || project == null || Path.of(sparkDataDir).isAbsolute()) {
+            return sparkDataDir;
+        }
+        return project.getBasedir().toPath().resolve(sparkDataDir).toString();
     }
 
     /** {@code cnn.gpus}: null for all. */

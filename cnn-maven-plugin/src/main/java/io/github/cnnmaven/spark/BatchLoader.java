@@ -10,6 +10,7 @@ import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Runs on the executors: turns a {@link Ticket} into its mini-batch, read from the shards and augmented and
@@ -17,12 +18,13 @@ import java.util.List;
  * indices and a seed) travel with the tasks; the images never leave the shards.
  *
  * @param manifest       the shards' manifest, a path every executor reads
+ * @param hadoop         Hadoop settings for reading it ({@code cnn.spark.conf}'s {@code spark.hadoop.*})
  * @param normalizer     the per-channel normalisation fitted on the training split (by the driver)
  * @param augments       {@code cnn.augment}
  * @param framing        how a stored image becomes the input
  * @param labelSmoothing {@code cnn.labelSmoothing}
  */
-record BatchLoader(String manifest, ChannelNormalizer normalizer, List<Augment> augments, Framing framing,
+record BatchLoader(String manifest, Map<String, String> hadoop, ChannelNormalizer normalizer, List<Augment> augments, Framing framing,
                    double labelSmoothing) implements Function<BatchLoader.Ticket, DataSet> {
 
     /** One mini-batch: the training images it holds, in order, and the seed of its augmentation. */
@@ -31,11 +33,12 @@ record BatchLoader(String manifest, ChannelNormalizer normalizer, List<Augment> 
 
     BatchLoader {
         augments = List.copyOf(augments);
+        hadoop = Map.copyOf(hadoop);
     }
 
     @Override
     public DataSet call(Ticket ticket) {
-        return new ImageBatches(TrainingShards.read(manifest), ticket.images(), ticket.images().length, normalizer,
+        return new ImageBatches(TrainingShards.read(manifest, hadoop), ticket.images(), ticket.images().length, normalizer,
                 new Augmentation(augments), ticket.seed(), labelSmoothing, framing).next();
     }
 }

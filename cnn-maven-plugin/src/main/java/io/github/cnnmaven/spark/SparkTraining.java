@@ -25,7 +25,6 @@ import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
 
 import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,6 +41,11 @@ import java.util.stream.IntStream;
  * trainer's. The training JVM is the driver; with {@code local[N]} it runs the executors too.
  */
 final class SparkTraining implements ClusterTraining {
+
+    private static final String EXECUTOR_OPTIONS = "spark.executor.extraJavaOptions";
+    /** The backend's options of the training JVM (Backend.jvmOptions) that its executors need too. */
+    private static final List<String> BACKEND_PROPERTIES = List.of("org.bytedeco.javacpp.platform.extension",
+            "org.eclipse.deeplearning4j.helpers.disable");
 
     private final SparkSettings settings;
     private final JavaSparkContext spark;
@@ -86,8 +90,9 @@ final class SparkTraining implements ClusterTraining {
         SparkSettings settings = request.context().spark();
         TrainingConfig config = inputs.config();
         long started = System.nanoTime();
-        Path manifest = TrainingShards.prepare(settings.dataDir(), inputs.images());
-        console.info("Spark: the training images are shards in " + manifest.getParent() + " (cnn.spark.dataDir), verified in "
+        String manifest = TrainingShards.prepare(settings.dataDir(), inputs.images(), settings.hadoopConf());
+        console.info("Spark: the training images are shards in " + manifest.substring(0, manifest.lastIndexOf('/'))
+                + " (cnn.spark.dataDir), verified in "
                 + seconds(started) + " s");
         JavaSparkContext spark = new JavaSparkContext(sparkConf(settings, config));
         try {
@@ -100,12 +105,12 @@ final class SparkTraining implements ClusterTraining {
                         + " cnn.spark.batchPerWorker");
             }
             try {
-                checkExecutorsRead(spark, manifest, workers);
+                checkExecutorsRead(spark, manifest, settings.hadoopConf(), workers);
             } catch (RuntimeException e) {
                 throw failed(settings, e);
             }
             Framing framing = Framing.forTraining(config.cropping(), inputs.images().height(), inputs.shape().height());
-            BatchLoader loader = new BatchLoader(manifest.toString(), inputs.normalizer(), config.augment(), framing,
+            BatchLoader loader = new BatchLoader(manifest, settings.hadoopConf(), inputs.normalizer(), config.augment(), framing,
                     config.labelSmoothing());
             console.info("Spark: training on " + settings.describe(workers, batch) + " (dl4j-spark parameter averaging; Spark "
                     + spark.version() + ", started in " + seconds(started) + " s)");
@@ -133,6 +138,12 @@ final class SparkTraining implements ClusterTraining {
         for (Map.Entry<String, String> e : settings.conf().entrySet()) {
             conf.set(e.getKey(), e.getValue());
         }
+        if (!settings.isLocal()) {
+            // the executors load the native build this JVM loads, with DL4J's oneDNN helpers as here
+            String backend = BACKEND_PROPERTIES.stream().filter(key -> System.getProperty(key) != null)
+                    .map(key -> "-D" + key + "=" + System.getProperty(key)).collect(java.util.stream.Collectors.joining(" "));
+            conf.set(EXECUTOR_OPTIONS, (conf.get(EXECUTOR_OPTIONS, "") + " " + backend).trim());
+        }
         return conf;
     }
 
@@ -142,14 +153,15 @@ final class SparkTraining implements ClusterTraining {
     }
 
     /** One task per worker reads the manifest: a data dir the executors cannot read fails here, naming the property. */
-    private static void checkExecutorsRead(JavaSparkContext spark, Path manifest, int workers) throws CnnException {
-        String file = manifest.toString();
+    private static void checkExecutorsRead(JavaSparkContext spark, String file, Map<String, String> hadoop, int workers)
+            throws CnnException {
         List<Integer> tasks = IntStream.range(0, workers).boxed().toList();
-        List<Boolean> readable = spark.parallelize(tasks, workers).map(i -> Files.isReadable(Path.of(file))).collect();
+        List<Boolean> readable = spark.parallelize(tasks, workers).map(i -> TrainingShards.readable(file, hadoop)).collect();
         if (readable.contains(false)) {
             throw new InvalidConfigurationException("cnn.spark.dataDir: " + readable.stream().filter(r -> !r).count() + " of "
                     + workers + " executors cannot read " + file + ". Name a directory that every executor mounts at the"
-                    + " same path (a shared disk or NFS), or run on one host.");
+                    + " same path (a shared disk or NFS) or a file system they all reach (hdfs://namenode/path), or run on"
+                    + " one host.");
         }
     }
 

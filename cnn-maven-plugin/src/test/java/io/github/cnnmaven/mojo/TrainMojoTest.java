@@ -81,4 +81,27 @@ class TrainMojoTest {
         assertTrue(e.getMessage().contains("cnn.augment"), e.getMessage());
         assertFalse(Files.exists(temp.resolve("cache")));
     }
+
+    @Test
+    @InjectMojo(goal = "train", pom = POM)
+    void sparkParametersBecomeTheForksSparkSettingsAndAnUnreachableMasterFailsBeforeAnyDownload(TrainMojo mojo)
+            throws Exception {
+        assertEquals(null, mojo.forkSettings().spark(), "no cnn.spark.master: this machine");
+        setVariableValueToObject(mojo, "sparkMaster", "local[2]");
+        setVariableValueToObject(mojo, "sparkAveragingPeriod", 10);
+        setVariableValueToObject(mojo, "sparkDataDir", "spark-shards");
+        setVariableValueToObject(mojo, "sparkConf", "spark.executor.memory=2g");
+        io.github.cnnmaven.fork.SparkSettings spark = mojo.forkSettings().spark();
+        assertEquals("local[2]", spark.master());
+        assertEquals(10, spark.averagingPeriod());
+        assertTrue(spark.dataDir().endsWith("spark-shards") && Path.of(spark.dataDir()).isAbsolute(), spark.dataDir());
+        assertEquals(java.util.Map.of("spark.executor.memory", "2g"), spark.conf());
+
+        setVariableValueToObject(mojo, "sparkMaster", "spark://127.0.0.1:1"); // nothing listens on port 1
+        setVariableValueToObject(mojo, "cacheDir", temp.resolve("cache").toFile());
+        setVariableValueToObject(mojo, "outputDirectory", temp.resolve("cnn").toFile());
+        MojoExecutionException e = assertThrows(MojoExecutionException.class, mojo::execute);
+        assertTrue(e.getMessage().contains("cnn.spark.master spark://127.0.0.1:1 cannot be reached"), e.getMessage());
+        assertFalse(Files.exists(temp.resolve("cache")), "nothing downloaded");
+    }
 }

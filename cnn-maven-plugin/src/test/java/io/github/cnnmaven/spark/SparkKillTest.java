@@ -59,7 +59,7 @@ class SparkKillTest {
                 DatasetSpec.ALL, DatasetSpec.ALL, 0.2, 42, false);
         LoadedDataset loaded = new DatasetService(null, Console.silent()).load(prepared, spec);
         // 240 training images, 2 workers × 1 batch × 16 images a round: 8 rounds an epoch
-        SparkSettings spark = SparkSettings.of("local[2]", 2, 16, 1, temp.resolve("shards"), "spark.driver.host=127.0.0.1");
+        SparkSettings spark = SparkSettings.of("local[2]", 2, 16, 1, temp.resolve("shards").toString(), "spark.driver.host=127.0.0.1");
         TrainingConfig config = TrainingFixtures.lenet5(2, Optimizer.ADAM, 0.003, null);
 
         List<EpochRecord> whole = new Trainer(Console.silent()).train(new TrainRequest(new ForkContext(prepared, spec,

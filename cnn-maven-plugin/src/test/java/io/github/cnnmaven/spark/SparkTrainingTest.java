@@ -43,7 +43,9 @@ class SparkTrainingTest {
     }
 
     private SparkSettings local2(Integer workers, int period) throws InvalidConfigurationException {
-        return SparkSettings.of("local[2]", workers, null, period, temp.resolve("shards"), "spark.driver.host=127.0.0.1");
+        // a Hadoop file system URI: the path executors on other hosts would take too
+        return SparkSettings.of("local[2]", workers, null, period, temp.resolve("shards").toUri().toString(),
+                "spark.driver.host=127.0.0.1");
     }
 
     @Test
@@ -110,7 +112,7 @@ class SparkTrainingTest {
     @Test
     void moreWorkersThanTheDataFillsFailNamingTheProperty() throws Exception {
         TrainingConfig config = TrainingConfig.builder().network("lenet5").epochs(1).batchSize(32).build();
-        SparkSettings tooMany = SparkSettings.of("local[2]", 12, 32, 1, temp.resolve("shards"), null);
+        SparkSettings tooMany = SparkSettings.of("local[2]", 12, 32, 1, temp.resolve("shards").toString(), null);
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> new Trainer(console).train(request("many", config, tooMany), TrainingFixtures.SHAPES, null));
         assertTrue(e.getMessage().startsWith("Invalid value '12' for cnn.spark.workers: the 360 training images fill fewer"
@@ -119,29 +121,38 @@ class SparkTrainingTest {
 
     @Test
     void shardsAreReusedWhenTheyVerifyAndWrittenAgainWhenOneIsDamaged() throws Exception {
-        Path dir = temp.resolve("data");
-        Path manifest = TrainingShards.prepare(dir, TrainingFixtures.SHAPES.train());
+        String dir = temp.resolve("data").toString();
+        Path manifest = Path.of(TrainingShards.prepare(dir, TrainingFixtures.SHAPES.train(), Map.of()));
         TrainingShards.Manifest written = io.github.cnnmaven.common.Json.read(manifest, TrainingShards.Manifest.class);
         assertEquals(400, written.count());
         Path shard = manifest.resolveSibling(written.shards().get(0).file());
         long modified = Files.getLastModifiedTime(shard).toMillis();
         Thread.sleep(20);
-        assertEquals(manifest, TrainingShards.prepare(dir, TrainingFixtures.SHAPES.train()));
+        assertEquals(manifest.toString(), TrainingShards.prepare(dir, TrainingFixtures.SHAPES.train(), Map.of()));
         assertEquals(modified, Files.getLastModifiedTime(shard).toMillis(), "an intact shard is not written again");
 
         byte[] bytes = Files.readAllBytes(shard);
         bytes[100] ^= 1;
         Files.write(shard, bytes);
-        assertEquals("images-00000.bin does not match its SHA-256", TrainingShards.verify(manifest.getParent(), written));
-        TrainingShards.prepare(dir, TrainingFixtures.SHAPES.train());
-        assertEquals(null, TrainingShards.verify(manifest.getParent(), written), "the damaged shard was written again");
+        org.apache.hadoop.fs.Path hadoopDir = new org.apache.hadoop.fs.Path(manifest.getParent().toString());
+        org.apache.hadoop.fs.FileSystem fs = TrainingShards.fileSystem(hadoopDir, Map.of());
+        assertEquals("images-00000.bin does not match its SHA-256", TrainingShards.verify(fs, hadoopDir, written));
+        TrainingShards.prepare(dir, TrainingFixtures.SHAPES.train(), Map.of());
+        assertEquals(null, TrainingShards.verify(fs, hadoopDir, written), "the damaged shard was written again");
+        try (var files = Files.list(manifest.getParent())) {
+            assertEquals(List.of(), files.map(p -> p.getFileName().toString())
+                    .filter(name -> name.startsWith(".") || name.endsWith(".crc")).toList(), "no temporaries, no .crc files");
+        }
 
-        Path other = TrainingShards.prepare(dir, TrainingFixtures.shapes(2).train());
-        assertTrue(!other.equals(manifest), "other images, other shards");
+        String other = TrainingShards.prepare(dir, TrainingFixtures.shapes(2).train(), Map.of());
+        assertTrue(!other.equals(manifest.toString()), "other images, other shards");
+        assertTrue(TrainingShards.readable(other, Map.of()));
+        assertTrue(!TrainingShards.readable(temp.resolve("nowhere/manifest.json").toString(), Map.of()));
     }
 
     @Test
     void settingsAreCheckedBeforeAnyWorkNamingTheProperty() throws Exception {
+        String temp = this.temp.toString();
         assertEquals(null, SparkSettings.of(null, null, null, null, temp, null));
         assertMessage("cnn.spark.master", () -> SparkSettings.of("local[two]", null, null, null, temp, null));
         assertMessage("cnn.spark.master", () -> SparkSettings.of("http://host:7077", null, null, null, temp, null));
@@ -160,6 +171,12 @@ class SparkTrainingTest {
         assertEquals(SparkSettings.DEFAULT_AVERAGING_PERIOD, s.averagingPeriod());
         assertEquals(32, s.batchPerWorker(128, 4));
         assertEquals(2, SparkSettings.of("local[2]", null, null, null, temp, null).localThreads());
+        assertEquals("hdfs://namenode:8020/cnn", SparkSettings.of("local[2]", null, null, null, "hdfs://namenode:8020/cnn",
+                null).dataDir(), "a file system URI as it is");
+        assertEquals(Path.of("shards").toAbsolutePath().toString(), SparkSettings.of("local[2]", null, null, null, "shards",
+                null).dataDir(), "a path made absolute");
+        assertEquals(Map.of("fs.s3a.endpoint", "http://127.0.0.1:9000"), SparkSettings.of("local[2]", null, null, null, temp,
+                "spark.executor.memory=1g,spark.hadoop.fs.s3a.endpoint=http://127.0.0.1:9000").hadoopConf());
         // nothing listens on port 1 of this machine
         InvalidConfigurationException unreachable = assertThrows(InvalidConfigurationException.class,
                 () -> SparkSettings.of("spark://127.0.0.1:1", null, null, null, temp, null).checkReachable());

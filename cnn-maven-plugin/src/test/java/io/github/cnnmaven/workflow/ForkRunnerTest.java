@@ -166,7 +166,7 @@ class ForkRunnerTest {
         };
         ForkRunner.Settings settings = new ForkRunner.Settings(BackendChoice.CPU, 1, null, 1, temp.resolve("slots"),
                 Duration.ofMinutes(1), CudaRuntime.SYSTEM, null,
-                io.github.cnnmaven.fork.SparkSettings.of("local[2]", null, null, null, temp.resolve("shards"), null));
+                io.github.cnnmaven.fork.SparkSettings.of("local[2]", null, null, null, temp.resolve("shards").toString(), null));
         ForkRunner runner = new ForkRunner(() -> classpath, resolver, settings, GPU_MACHINE, Console.of(infos::add, warnings::add));
         OutputDirectory out = new OutputDirectory(Files.createDirectories(temp.resolve("out")));
 

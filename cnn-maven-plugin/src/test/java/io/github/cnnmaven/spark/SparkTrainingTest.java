@@ -86,6 +86,31 @@ class SparkTrainingTest {
         assertEquals("local", RunRecord.read(request("local", config, null).runFile()).engine());
     }
 
+    /** A study trains every variant on the cluster, one after another, and keeps the winner as on one machine. */
+    @Test
+    void aStudyTrainsEveryVariantOnSpark() throws Exception {
+        io.github.cnnmaven.config.LearningRate given = new io.github.cnnmaven.config.LearningRate.Fixed(0.003);
+        TrainingConfig base = TrainingConfig.builder().network("lenet5").epochs(2).batchSize(32).validationSplit(0.2)
+                .optimizer(Optimizer.ADAM).learningRate(0.003).build();
+        io.github.cnnmaven.study.StudySpec spec = io.github.cnnmaven.study.StudySpec.parse(null,
+                Map.of("learningRate", "0.003,0.001"));
+        List<io.github.cnnmaven.study.StudyVariant> variants = io.github.cnnmaven.study.StudyPlan.expand(base, spec,
+                "synthetic", given);
+        io.github.cnnmaven.study.StudyRequest study = new io.github.cnnmaven.study.StudyRequest(new ForkContext(
+                TrainingFixtures.SHAPES.prepared(), null, temp.resolve("study"), false, false, 2, null, null, local2(2, 2)),
+                spec, variants, variants.get(0).fingerprint());
+        io.github.cnnmaven.output.StudyResult result = new io.github.cnnmaven.study.StudyRunner(console).run(study,
+                TrainingFixtures.SHAPES, null);
+
+        assertEquals(2, infos.stream().filter(l -> l.startsWith("Spark: training on local[2]")).count(), infos.toString());
+        for (io.github.cnnmaven.study.StudyVariant variant : variants) {
+            Path run = new io.github.cnnmaven.output.OutputDirectory(study.studyDirectory().resolve(variant.directory())).runFile();
+            assertEquals("spark", RunRecord.read(run).engine(), variant.name());
+        }
+        assertTrue(variants.stream().anyMatch(v -> v.name().equals(result.winner())), result.winner());
+        assertTrue(Files.isRegularFile(temp.resolve("study").resolve("model.zip")), "the winner is the output's model");
+    }
+
     /** The driver killed after an epoch: the next build resumes from the checkpoint and ends as one that was not. */
     @Test
     void aKilledDriverResumesFromTheCheckpointAsIfUninterrupted() throws Exception {

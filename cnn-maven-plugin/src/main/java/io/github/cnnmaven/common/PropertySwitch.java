@@ -1,18 +1,26 @@
 package io.github.cnnmaven.common;
 
 /**
- * A system property ({@code cnn.argLine}) that turns one of the plugin's own faster code paths off.
- * On unless the property is {@code false} (any case, any surrounding space): these are remedies,
- * turned off only should one misbehave.
+ * A system property ({@code cnn.argLine}) that turns one of the plugin's own faster code paths off, or, for one
+ * still on trial, on. Most are on unless the property is {@code false} (any case, any surrounding space): these are
+ * remedies, turned off only should one misbehave.
+ *
+ * @param byDefault whether the path runs when the property is not set
  */
-public record PropertySwitch(String property) {
+public record PropertySwitch(String property, boolean byDefault) {
+
+    /** A switch that is on unless turned off. */
+    public PropertySwitch(String property) {
+        this(property, true);
+    }
 
     public boolean on() {
-        return !"false".equalsIgnoreCase(System.getProperty(property, "true").trim());
+        String value = System.getProperty(property);
+        return value == null || value.isBlank() ? byDefault : !"false".equalsIgnoreCase(value.trim());
     }
 
     /** For a log line: how the user turned it off, or nothing. */
     public String offNote() {
-        return on() ? "" : " (" + property + "=false)";
+        return on() ? "" : " (" + property + (byDefault ? "=false)" : " not set to true)");
     }
 }

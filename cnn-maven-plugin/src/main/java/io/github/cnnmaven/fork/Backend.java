@@ -43,6 +43,8 @@ public record Backend(Device device, String platform, List<String> coordinates, 
     static final String ND4J = "1.0.0-M2.1";
     static final String JAVACPP = "1.5.7";
     static final String OPENBLAS = "0.3.19-" + JAVACPP;
+    static final String DNNL = "2.5.2-" + JAVACPP;
+    static final String OPENCL = "3.0-" + JAVACPP;
     static final String CUDA = "11.6-8.3-" + JAVACPP;
     static final String SLF4J = "1.7.36";
 
@@ -140,6 +142,17 @@ public record Backend(Device device, String platform, List<String> coordinates, 
         return new Backend(Device.CPU, platform, coordinates, reason, List.of(
                 "-Dorg.bytedeco.javacpp.platform.extension=" + extension,
                 "-Dorg.eclipse.deeplearning4j.helpers.disable=false"));
+    }
+
+    /**
+     * The native jars the convolutions that call oneDNN themselves need (kernels.OneDnnConvolution, on trial:
+     * {@code -Dcnn.oneDnnConvolution=true}): oneDNN and the OpenCL loader its preset links. Only for the CPU on
+     * linux-x86_64; elsewhere none, and DL4J's convolutions run.
+     */
+    public List<String> oneDnnConvolutionCoordinates() {
+        return device == Device.CPU && platform.equals("linux-x86_64")
+                ? List.of("org.bytedeco:dnnl:" + DNNL + ":" + platform, "org.bytedeco:opencl:" + OPENCL + ":" + platform)
+                : List.of();
     }
 
     /** Whether this is the CUDA backend. */

@@ -45,4 +45,10 @@ final class IdentityConvolutionLayer extends ConvolutionLayer {
         }
         return super.preOutput4d(training, forBackprop, workspaceMgr);
     }
+
+    /** Computes the convolution with {@code convolution} (oneDNN called directly) in place of DL4J's helper. */
+    void computeWith(org.deeplearning4j.nn.layers.convolution.ConvolutionHelper convolution) {
+        helper = convolution;
+        helperCountFail = 0;
+    }
 }

@@ -36,4 +36,10 @@ final class ReluConvolutionLayer extends ConvolutionLayer {
         Pair<INDArray, INDArray> standIn = output.standIn(forBackprop);
         return standIn != null ? standIn : super.preOutput4d(training, forBackprop, workspaceMgr);
     }
+
+    /** Computes the convolution with {@code convolution} (oneDNN called directly) in place of DL4J's helper. */
+    void computeWith(org.deeplearning4j.nn.layers.convolution.ConvolutionHelper convolution) {
+        helper = convolution;
+        helperCountFail = 0;
+    }
 }

@@ -28,12 +28,18 @@ public final class TrainingLayers {
     public enum Switch {
         FUSED_BATCH_NORM("cnn.fusedBatchNorm"),
         CONVOLUTION_BACKPROP("cnn.convolutionBackprop"),
-        SINGLE_PASS_RELU("cnn.singlePassRelu");
+        SINGLE_PASS_RELU("cnn.singlePassRelu"),
+        /** On trial, so off unless set: see OneDnnConvolution. */
+        ONEDNN_CONVOLUTION("cnn.oneDnnConvolution", false);
 
         private final PropertySwitch property;
 
         Switch(String property) {
-            this.property = new PropertySwitch(property);
+            this(property, true);
+        }
+
+        Switch(String property, boolean byDefault) {
+            this.property = new PropertySwitch(property, byDefault);
         }
 
         public String property() {
@@ -50,12 +56,13 @@ public final class TrainingLayers {
     }
 
     /** What was installed, for the training log. */
-    public record Installed(BatchNormFusion.Installed batchNorm, int convolutions, int relu) {
+    public record Installed(BatchNormFusion.Installed batchNorm, int convolutions, int relu, int oneDnn) {
         public String describe() {
             return "fused batch norm " + batchNorm.describe()
                     + ", convolution backward pass " + (convolutions > 0 ? "without recomputing the output on " + convolutions + " layers"
                     : "as DL4J's" + Switch.CONVOLUTION_BACKPROP.offNote())
-                    + ", ReLU " + (relu > 0 ? "in one pass on " + relu + " layers" : "as DL4J's" + Switch.SINGLE_PASS_RELU.offNote());
+                    + ", ReLU " + (relu > 0 ? "in one pass on " + relu + " layers" : "as DL4J's" + Switch.SINGLE_PASS_RELU.offNote())
+                    + OneDnnConvolution.describe(oneDnn);
         }
     }
 
@@ -65,7 +72,8 @@ public final class TrainingLayers {
     public static Installed install(ComputationGraph graph) {
         // the batch norm first: the ReLU layers it absorbs are no longer plain ReLU layers after it
         BatchNormFusion.Installed batchNorm = BatchNormFusion.install(graph);
-        return new Installed(batchNorm, ConvolutionBackprop.install(graph), installRelu(graph));
+        int convolutions = ConvolutionBackprop.install(graph);
+        return new Installed(batchNorm, convolutions, installRelu(graph), OneDnnConvolution.install(graph));
     }
 
     /** Every plain ReLU layer that is left computes in one pass each way; the count. */

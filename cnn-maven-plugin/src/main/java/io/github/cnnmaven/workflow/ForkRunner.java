@@ -143,6 +143,9 @@ public final class ForkRunner {
             console.info("Backend: " + chosen.name() + " (" + chosen.platform() + "), chosen because " + chosen.reason());
         }
         classpath.addAll(backendJars != null ? backendJars : resolver.resolve(chosen.coordinates()));
+        if (ForkConfiguration.parseArgLine(settings.argLine()).contains("-Dcnn.oneDnnConvolution=true")) {
+            classpath.addAll(resolver.resolve(chosen.oneDnnConvolutionCoordinates())); // on trial: only when asked for
+        }
         if (!nativeLibraries.isEmpty()) {
             String platform = chosen.platform();
             classpath.addAll(resolver.resolve(nativeLibraries.stream().map(library -> library + ":" + platform).toList()));

@@ -254,7 +254,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
         INDArray x = owned(input);
         INDArray w = owned(weights);
         INDArray b = g.bias() ? owned(bias) : null;
-        INDArray y = isOwned(out) ? out : Nd4j.createUninitialized(DataType.FLOAT, out.shape(), 'c');
+        INDArray y = writable(out);
         IntMemoryMap args = new IntMemoryMap().put(DNNL_ARG_SRC, p.src.in(d, x)).put(DNNL_ARG_WEIGHTS, p.weights.in(d, w))
                 .put(DNNL_ARG_DST, p.dst.internal);
         if (b != null) {
@@ -264,9 +264,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
         p.fwd.execute(d.stream, args);
         p.dst.out(d, y);
         d.stream._wait();
-        if (y != out) {
-            out.assign(y);
-        }
+        copyBack(y, out);
         // the copies' native memory must outlive the primitives that read it
         java.lang.ref.Reference.reachabilityFence(x);
         java.lang.ref.Reference.reachabilityFence(w);
@@ -292,9 +290,9 @@ final class OneDnnConvolution implements ConvolutionHelper {
         INDArray dy = owned(delta);
         INDArray w = owned(weights);
         INDArray x = owned(input);
-        INDArray dx = isOwned(epsOut) ? epsOut : Nd4j.createUninitialized(DataType.FLOAT, epsOut.shape(), 'c');
-        INDArray dw = isOwned(weightGradView) ? weightGradView : Nd4j.createUninitialized(DataType.FLOAT, weightGradView.shape(), 'c');
-        INDArray db = !g.bias() ? null : isOwned(biasGradView) ? biasGradView : Nd4j.createUninitialized(DataType.FLOAT, biasGradView.shape(), 'c');
+        INDArray dx = writable(epsOut);
+        INDArray dw = writable(weightGradView);
+        INDArray db = g.bias() ? writable(biasGradView) : null;
         p.bwdData.execute(d.stream, new IntMemoryMap().put(DNNL_ARG_DIFF_DST, p.diffDst.in(d, dy))
                 .put(DNNL_ARG_WEIGHTS, p.bwdWeightsIn.in(d, w)).put(DNNL_ARG_DIFF_SRC, p.diffSrc.internal));
         p.diffSrc.out(d, dx);
@@ -307,14 +305,10 @@ final class OneDnnConvolution implements ConvolutionHelper {
         p.bwdWeights.execute(d.stream, args);
         p.diffWeights.out(d, dw);
         d.stream._wait();
-        if (dx != epsOut) {
-            epsOut.assign(dx);
-        }
-        if (dw != weightGradView) {
-            weightGradView.assign(dw);
-        }
-        if (db != null && db != biasGradView) {
-            biasGradView.assign(db);
+        copyBack(dx, epsOut);
+        copyBack(dw, weightGradView);
+        if (db != null) {
+            copyBack(db, biasGradView);
         }
         java.lang.ref.Reference.reachabilityFence(dy);
         java.lang.ref.Reference.reachabilityFence(w);
@@ -389,6 +383,17 @@ final class OneDnnConvolution implements ConvolutionHelper {
         return new FloatPointer(a.data().addressPointer()).position(a.offset() - a.data().offset());
     }
 
+
+    /** Where a result for {@code target} is written: the array itself, or a C-order array to copy it back from. */
+    private static INDArray writable(INDArray target) {
+        return isOwned(target) ? target : Nd4j.createUninitialized(DataType.FLOAT, target.shape(), 'c');
+    }
+
+    private static void copyBack(INDArray written, INDArray target) {
+        if (written != target) {
+            target.assign(written);
+        }
+    }
 
     private static boolean isOwned(INDArray a) {
         return contiguous(a);

@@ -56,7 +56,6 @@ final class SparkTraining implements ClusterTraining {
     private final ParameterAveragingTrainingMaster master;
     private final Console console;
     private final RoundCheckpoint checkpoint;
-    private final String fingerprint;
     private SparkComputationGraph cluster;
     private long rounds;
     private double roundSeconds;
@@ -71,7 +70,6 @@ final class SparkTraining implements ClusterTraining {
         this.batch = batch;
         this.console = console;
         this.checkpoint = checkpoint;
-        this.fingerprint = checkpoint.fingerprint();
         this.master = new ParameterAveragingTrainingMaster.Builder(workers, batch)
                 .batchSizePerWorker(batch)
                 .averagingFrequency(settings.averagingPeriod())
@@ -203,7 +201,7 @@ final class SparkTraining implements ClusterTraining {
             lossSum += loss;
             progress.update(end);
             if (end < order.length) {
-                checkpoint.afterRound(graph, new RoundCheckpoint.State(fingerprint, epoch, end, round, lossSum));
+                checkpoint.afterRound(graph, new RoundCheckpoint.State(checkpoint.fingerprint(), epoch, end, round, lossSum));
             }
         }
         return lossSum / Math.max(1, round);

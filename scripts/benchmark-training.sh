@@ -6,6 +6,7 @@
 # CPU build (benchmarks/djl-peer, a project of its own: its 110 MB native jar never reaches the
 # plugin), with each figure's ratio to the peer's and both sides' parameter counts. Each network runs in a
 # JVM of its own, as the plugin trains one per JVM; with the peer, in the order plugin, peer, peer, plugin.
+# ONEDNN=true|false: the plugin's convolutions call oneDNN themselves, or go through libnd4j (-Dcnn.oneDnnConvolution).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="${MAVEN_REPO:-$HOME/.m2/repository}"  # the local repository, where the native jars are fetched
@@ -20,5 +21,5 @@ if [ "${PEER:-1}" = 1 ]; then
   PEER_CP=("benchmarks/djl-peer/target/classes:$(mvn -B -q -f benchmarks/djl-peer/pom.xml dependency:build-classpath \
       -Dmdep.includeScope=runtime -Dmdep.outputFile=/dev/stdout | sed 's/\x1b\[[0-9;]*m//g')")
 fi
-java -cp "cnn-maven-plugin/target/test-classes:cnn-maven-plugin/target/classes:$CP" \
+java ${ONEDNN:+-Dcnn.oneDnnConvolution=$ONEDNN} -cp "cnn-maven-plugin/target/test-classes:cnn-maven-plugin/target/classes:$CP" \
     io.github.cnnmaven.benchmark.BenchmarkRunner "$REPO" "${PEER_CP[@]}"

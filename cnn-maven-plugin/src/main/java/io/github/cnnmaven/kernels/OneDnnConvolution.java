@@ -120,10 +120,22 @@ final class OneDnnConvolution implements ConvolutionHelper {
         final stream stream = new stream(cpu);
     }
 
-    /** A convolution's shapes, as oneDNN takes them (dilation 0 is none; padding on both sides). */
-    private record Geometry(long n, long c, long h, long w, long k, long kh, long kw, long sh, long sw, long dh, long dw,
-                            long top, long left, long bottom, long right, long oh, long ow, boolean bias) {
+    /**
+     * A convolution's shapes, as oneDNN takes them (dilation 0 is none; padding on both sides). {@code h × w} is the
+     * part of the {@code ih × iw} input the convolution reads: DL4J's Truncate mode drops the bottom rows and right
+     * columns a stride does not reach (resnet's 1×1 stride-2 shortcuts), and oneDNN takes no negative padding, so
+     * the source is described as that window of the input, by its strides.
+     */
+    private record Geometry(long n, long c, long ih, long iw, long h, long w, long k, long kh, long kw, long sh, long sw,
+                            long dh, long dw, long top, long left, long bottom, long right, long oh, long ow, boolean bias) {
+        long[] input() { return new long[] {n, c, ih, iw}; }
         long[] src() { return new long[] {n, c, h, w}; }
+        boolean truncated() { return h != ih || w != iw; }
+        /** The source as it lies in an NCHW array of the whole input. */
+        memory.desc plainSrc() {
+            return truncated() ? new memory.desc(src(), memory.data_type.f32, new long[] {c * ih * iw, ih * iw, iw, 1})
+                    : desc(src(), memory.format_tag.nchw);
+        }
         long[] weights() { return new long[] {k, c, kh, kw}; }
         long[] dst() { return new long[] {n, k, oh, ow}; }
         long[] strides() { return new long[] {sh, sw}; }
@@ -141,9 +153,11 @@ final class OneDnnConvolution implements ConvolutionHelper {
         final memory internal;
         final reorder reorder;
         final boolean toInternal;
+        /** The array {@link #internal} holds since the forward pass converted it, until the backward pass takes it. */
+        private INDArray converted;
 
-        Conversion(Device d, long[] dims, memory.format_tag tag, memory.desc chosen, boolean toInternal) {
-            this.user = new memory(desc(dims, tag), d.cpu, new FloatPointer((Pointer) null));
+        Conversion(Device d, memory.desc plain, memory.desc chosen, boolean toInternal) {
+            this.user = new memory(plain, d.cpu, new FloatPointer((Pointer) null));
             this.internal = new memory(chosen, d.cpu);
             this.toInternal = toInternal;
             this.reorder = toInternal ? new reorder(user, internal) : new reorder(internal, user);
@@ -153,7 +167,21 @@ final class OneDnnConvolution implements ConvolutionHelper {
         memory in(Device d, INDArray owned) {
             user.set_data_handle(pointer(owned));
             reorder.execute(d.stream, user, internal);
+            converted = owned;
             return internal;
+        }
+
+        /**
+         * For the backward pass: what the forward pass converted, when it converted this same array into this same
+         * layout (DL4J changes neither a layer's input nor its weights between the two), otherwise a conversion of its
+         * own. Taken once, so a second backward pass without a forward pass converts again.
+         */
+        memory in(Device d, INDArray owned, Conversion forward) {
+            if (forward != null && forward.converted == owned) {
+                forward.converted = null;
+                return forward.internal;
+            }
+            return in(d, owned);
         }
 
         /** Converts the chosen layout's result into {@code owned}. */
@@ -177,9 +205,13 @@ final class OneDnnConvolution implements ConvolutionHelper {
         Conversion diffDst;
         Conversion diffSrc;
         Conversion bwdWeightsIn;
+        /** The forward pass's conversions when the backward passes want the same layouts, else null. */
+        Conversion forwardWeights;
+        Conversion forwardSrc;
         Conversion diffWeights;
         Conversion bwdSrc;
         Conversion bwdDiffDst;
+        boolean sameDiffDst;
         memory diffBias;
 
         Primitives(Geometry g) {
@@ -190,9 +222,9 @@ final class OneDnnConvolution implements ConvolutionHelper {
             fwdPd = new convolution_forward.primitive_desc(new convolution_forward.desc(prop_kind_training(),
                     direct(), any, anyW, biasDesc, anyDst, g.strides(), g.dilates(), g.padL(), g.padR()), device.cpu);
             fwd = new convolution_forward(fwdPd);
-            src = new Conversion(device, g.src(), memory.format_tag.nchw, fwdPd.src_desc(), true);
-            weights = new Conversion(device, g.weights(), memory.format_tag.oihw, fwdPd.weights_desc(), true);
-            dst = new Conversion(device, g.dst(), memory.format_tag.nchw, fwdPd.dst_desc(), false);
+            src = new Conversion(device, g.plainSrc(), fwdPd.src_desc(), true);
+            weights = new Conversion(device, desc(g.weights(), memory.format_tag.oihw), fwdPd.weights_desc(), true);
+            dst = new Conversion(device, desc(g.dst(), memory.format_tag.nchw), fwdPd.dst_desc(), false);
             bias = g.bias() ? new memory(biasDesc, device.cpu, new FloatPointer((Pointer) null)) : null;
         }
 
@@ -213,12 +245,18 @@ final class OneDnnConvolution implements ConvolutionHelper {
                             g.padL(), g.padR()), device.cpu, fwdPd);
             bwdData = new convolution_backward_data(dataPd);
             bwdWeights = new convolution_backward_weights(weightsPd);
-            diffDst = new Conversion(device, g.dst(), memory.format_tag.nchw, dataPd.diff_dst_desc(), true);
-            diffSrc = new Conversion(device, g.src(), memory.format_tag.nchw, dataPd.diff_src_desc(), false);
-            bwdWeightsIn = new Conversion(device, g.weights(), memory.format_tag.oihw, dataPd.weights_desc(), true);
-            diffWeights = new Conversion(device, g.weights(), memory.format_tag.oihw, weightsPd.diff_weights_desc(), false);
-            bwdSrc = new Conversion(device, g.src(), memory.format_tag.nchw, weightsPd.src_desc(), true);
-            bwdDiffDst = new Conversion(device, g.dst(), memory.format_tag.nchw, weightsPd.diff_dst_desc(), true);
+            memory.desc plainDst = desc(g.dst(), memory.format_tag.nchw);
+            memory.desc plainWeights = desc(g.weights(), memory.format_tag.oihw);
+            diffDst = new Conversion(device, plainDst, dataPd.diff_dst_desc(), true);
+            diffSrc = new Conversion(device, g.plainSrc(), dataPd.diff_src_desc(), false);
+            bwdWeightsIn = new Conversion(device, plainWeights, dataPd.weights_desc(), true);
+            diffWeights = new Conversion(device, plainWeights, weightsPd.diff_weights_desc(), false);
+            bwdSrc = new Conversion(device, g.plainSrc(), weightsPd.src_desc(), true);
+            forwardWeights = dataPd.weights_desc().equals(fwdPd.weights_desc()) ? weights : null;
+            forwardSrc = weightsPd.src_desc().equals(fwdPd.src_desc()) ? src : null;
+            // both backward passes usually want the output's gradient in the same layout: convert it once then
+            sameDiffDst = weightsPd.diff_dst_desc().equals(dataPd.diff_dst_desc());
+            bwdDiffDst = sameDiffDst ? diffDst : new Conversion(device, plainDst, weightsPd.diff_dst_desc(), true);
             diffBias = g.bias() ? new memory(biasDesc, device.cpu, new FloatPointer((Pointer) null)) : null;
         }
     }
@@ -286,7 +324,9 @@ final class OneDnnConvolution implements ConvolutionHelper {
         Primitives p = primitives(g);
         p.backward(g);
         Device d = p.device;
-        INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, g.src());
+        // rows and columns a truncating stride never reads get no gradient: zeros, which oneDNN does not write
+        INDArray epsOut = g.truncated() ? workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, g.input())
+                : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, g.input());
         INDArray dy = owned(delta);
         INDArray w = owned(weights);
         INDArray x = owned(input);
@@ -294,9 +334,10 @@ final class OneDnnConvolution implements ConvolutionHelper {
         INDArray dw = writable(weightGradView);
         INDArray db = g.bias() ? writable(biasGradView) : null;
         p.bwdData.execute(d.stream, new IntMemoryMap().put(DNNL_ARG_DIFF_DST, p.diffDst.in(d, dy))
-                .put(DNNL_ARG_WEIGHTS, p.bwdWeightsIn.in(d, w)).put(DNNL_ARG_DIFF_SRC, p.diffSrc.internal));
+                .put(DNNL_ARG_WEIGHTS, p.bwdWeightsIn.in(d, w, p.forwardWeights)).put(DNNL_ARG_DIFF_SRC, p.diffSrc.internal));
         p.diffSrc.out(d, dx);
-        IntMemoryMap args = new IntMemoryMap().put(DNNL_ARG_SRC, p.bwdSrc.in(d, x)).put(DNNL_ARG_DIFF_DST, p.bwdDiffDst.in(d, dy))
+        IntMemoryMap args = new IntMemoryMap().put(DNNL_ARG_SRC, p.bwdSrc.in(d, x, p.forwardSrc))
+                .put(DNNL_ARG_DIFF_DST, p.sameDiffDst ? p.diffDst.internal : p.bwdDiffDst.in(d, dy))
                 .put(DNNL_ARG_DIFF_WEIGHTS, p.diffWeights.internal);
         if (db != null) {
             p.diffBias.set_data_handle(pointer(db));
@@ -358,11 +399,12 @@ final class OneDnnConvolution implements ConvolutionHelper {
         long effW = (kernel[1] - 1L) * dilation[1] + 1;
         long bottom = (out[0] - 1L) * strides[0] + effH - h - topLeft[0];
         long right = (out[1] - 1L) * strides[1] + effW - w - topLeft[1];
-        if (bottom < 0 || right < 0) {
-            return null; // Truncate mode dropping rows: oneDNN takes no negative padding
-        }
-        return new Geometry(input.size(0), input.size(1), h, w, weights.size(0), kernel[0], kernel[1], strides[0], strides[1],
-                dilation[0] - 1L, dilation[1] - 1L, topLeft[0], topLeft[1], bottom, right, out[0], out[1], bias != null);
+        // Truncate mode dropping rows: the convolution reads a window of the input (see Geometry)
+        long readH = h + Math.min(0, bottom);
+        long readW = w + Math.min(0, right);
+        return new Geometry(input.size(0), input.size(1), h, w, readH, readW, weights.size(0), kernel[0], kernel[1], strides[0], strides[1],
+                dilation[0] - 1L, dilation[1] - 1L, topLeft[0], topLeft[1], Math.max(0, bottom), Math.max(0, right), out[0], out[1],
+                bias != null);
     }
 
     private static boolean contiguous(INDArray a) {

@@ -50,8 +50,15 @@ public final class BenchmarkRunner {
                 .findFirst().orElseThrow();
         Path tunedJar = jar(repository, nativeCoordinate);
 
-        Side pluginSide = new Side("plugin (" + tunedJar.getFileName() + ", helpers on, batch norm folded and channels-last for inference)",
-                plus(base, tunedJar.toString()), tuned.jvmOptions(), List.of(TrainingBenchmark.class.getName(), "plugin"));
+        // ONEDNN=true|false in the script: the plugin side's convolutions call oneDNN themselves, or go through libnd4j
+        String oneDnn = System.getProperty("cnn.oneDnnConvolution");
+        List<String> pluginOptions = new ArrayList<>(tuned.jvmOptions());
+        if (oneDnn != null) {
+            pluginOptions.add("-Dcnn.oneDnnConvolution=" + oneDnn);
+        }
+        Side pluginSide = new Side("plugin (" + tunedJar.getFileName() + ", helpers on, batch norm folded and channels-last for inference"
+                + (oneDnn != null ? ", -Dcnn.oneDnnConvolution=" + oneDnn : "") + ")",
+                plus(base, tunedJar.toString()), pluginOptions, List.of(TrainingBenchmark.class.getName(), "plugin"));
         Side peerSide = args.length > 1 ? new Side("peer (DJL 0.35.1 + PyTorch 2.7.1 CPU, the same networks, batch, data,"
                 + " Adam and threads)", List.of(args[1]), List.of(), List.of(PEER,
                 String.valueOf(Runtime.getRuntime().availableProcessors()))) : null;

@@ -15,6 +15,9 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -60,12 +63,23 @@ final class OneDnnConvolution implements ConvolutionHelper {
     private static final String UNAVAILABLE = availability();
     private static final ThreadLocal<Device> DEVICE = ThreadLocal.withInitial(Device::new);
 
+    /** False for a network's first layer: nothing reads the gradient of the images. */
+    private final boolean inputGradient;
+
     private final Map<Geometry, Primitives> primitives = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Geometry, Primitives> eldest) {
             return size() > KEPT_SHAPES;
         }
     };
+
+    OneDnnConvolution(boolean inputGradient) {
+        this.inputGradient = inputGradient;
+    }
+
+    OneDnnConvolution() {
+        this(true);
+    }
 
     /**
      * Gives the training network's plain convolutions (those {@link ConvolutionBackprop} replaced) this
@@ -79,16 +93,38 @@ final class OneDnnConvolution implements ConvolutionHelper {
     /** The same, whatever the switch says (the tests compare both paths). */
     static int installOn(org.deeplearning4j.nn.graph.ComputationGraph graph) {
         int installed = 0;
-        for (org.deeplearning4j.nn.api.Layer layer : graph.getLayers()) {
-            if (layer instanceof IdentityConvolutionLayer identity) {
-                identity.computeWith(new OneDnnConvolution());
+        for (GraphVertex vertex : graph.getVertices()) {
+            if (!(vertex instanceof LayerVertex lv)) {
+                continue;
+            }
+            OneDnnConvolution convolution = new OneDnnConvolution(!readsOnlyTheImages(graph, lv));
+            if (lv.getLayer() instanceof IdentityConvolutionLayer identity) {
+                identity.computeWith(convolution);
                 installed++;
-            } else if (layer instanceof ReluConvolutionLayer relu) {
-                relu.computeWith(new OneDnnConvolution());
+            } else if (lv.getLayer() instanceof ReluConvolutionLayer relu) {
+                relu.computeWith(convolution);
                 installed++;
             }
         }
         return installed;
+    }
+
+    /**
+     * Whether the layer's input is the network's input itself (no preprocessor, no input dropout between): then
+     * nothing reads the gradient of its input, and the backward pass spares computing it. DL4J's graph hands a null
+     * one to the input vertex, which keeps none.
+     */
+    private static boolean readsOnlyTheImages(org.deeplearning4j.nn.graph.ComputationGraph graph, LayerVertex vertex) {
+        if (vertex.getLayerPreProcessor() != null || vertex.getInputVertices() == null
+                || vertex.getLayer().conf().getLayer().getIDropout() != null) {
+            return false;
+        }
+        for (VertexIndices input : vertex.getInputVertices()) {
+            if (!graph.getVertices()[input.getVertexIndex()].isInputVertex()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** For the training log, when switched on: which convolution path runs, and why; nothing while it is off. */
@@ -265,6 +301,10 @@ final class OneDnnConvolution implements ConvolutionHelper {
         return org.bytedeco.dnnl.global.dnnl.prop_kind.forward_training;
     }
 
+    /**
+     * The direct algorithm for every pass. Winograd (3×3, stride 1) was twice as fast in the probe's forward pass,
+     * but resnet20 trained no faster with it in any pass (LayerProfile, 349-371 images/s against 358-365 direct).
+     */
     private static org.bytedeco.dnnl.global.dnnl.algorithm direct() {
         return org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct;
     }
@@ -324,20 +364,24 @@ final class OneDnnConvolution implements ConvolutionHelper {
         Primitives p = primitives(g);
         p.backward(g);
         Device d = p.device;
-        // rows and columns a truncating stride never reads get no gradient: zeros, which oneDNN does not write
-        INDArray epsOut = g.truncated() ? workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, g.input())
-                : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, g.input());
+        INDArray epsOut = null;
+        INDArray dx = null;
         INDArray dy = owned(delta);
         INDArray w = owned(weights);
         INDArray x = owned(input);
-        INDArray dx = writable(epsOut);
         INDArray dw = writable(weightGradView);
         INDArray db = g.bias() ? writable(biasGradView) : null;
-        p.bwdData.execute(d.stream, new IntMemoryMap().put(DNNL_ARG_DIFF_DST, p.diffDst.in(d, dy))
-                .put(DNNL_ARG_WEIGHTS, p.bwdWeightsIn.in(d, w, p.forwardWeights)).put(DNNL_ARG_DIFF_SRC, p.diffSrc.internal));
-        p.diffSrc.out(d, dx);
+        if (inputGradient) {
+            // rows and columns a truncating stride never reads get no gradient: zeros, which oneDNN does not write
+            epsOut = g.truncated() ? workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, g.input())
+                    : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, g.input());
+            dx = writable(epsOut);
+            p.bwdData.execute(d.stream, new IntMemoryMap().put(DNNL_ARG_DIFF_DST, p.diffDst.in(d, dy))
+                    .put(DNNL_ARG_WEIGHTS, p.bwdWeightsIn.in(d, w, p.forwardWeights)).put(DNNL_ARG_DIFF_SRC, p.diffSrc.internal));
+            p.diffSrc.out(d, dx);
+        }
         IntMemoryMap args = new IntMemoryMap().put(DNNL_ARG_SRC, p.bwdSrc.in(d, x, p.forwardSrc))
-                .put(DNNL_ARG_DIFF_DST, p.sameDiffDst ? p.diffDst.internal : p.bwdDiffDst.in(d, dy))
+                .put(DNNL_ARG_DIFF_DST, p.sameDiffDst && inputGradient ? p.diffDst.internal : p.bwdDiffDst.in(d, dy))
                 .put(DNNL_ARG_DIFF_WEIGHTS, p.diffWeights.internal);
         if (db != null) {
             p.diffBias.set_data_handle(pointer(db));
@@ -346,7 +390,9 @@ final class OneDnnConvolution implements ConvolutionHelper {
         p.bwdWeights.execute(d.stream, args);
         p.diffWeights.out(d, dw);
         d.stream._wait();
-        copyBack(dx, epsOut);
+        if (epsOut != null) {
+            copyBack(dx, epsOut);
+        }
         copyBack(dw, weightGradView);
         if (db != null) {
             copyBack(db, biasGradView);

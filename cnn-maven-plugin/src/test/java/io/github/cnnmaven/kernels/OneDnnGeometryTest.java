@@ -14,6 +14,8 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import static org.junit.jupiter.api.Assertions.assertNull;
+
 
 /**
  * One convolution, forward and backward, against libnd4j's {@code conv2d} and {@code conv2d_bp} (what DL4J's layer
@@ -64,6 +66,15 @@ class OneDnnGeometryTest {
         BatchNormFusionTest.assertClose(gradIn, mine.getSecond(), "gradient of the input");
         BatchNormFusionTest.assertClose(gradW, wView, "gradient of the weights, written into the view");
         BatchNormFusionTest.assertClose(gradB.reshape(1, k), bView, "gradient of the bias, written into the view");
+
+        // a network's first layer: no gradient of the images, the same gradients of its parameters
+        gradients.assign(0);
+        Pair<Gradient, INDArray> first = new OneDnnConvolution(false).backpropGradient(x, w, b, gradOut, kernels, strides, pads,
+                bView, wView, new ActivationIdentity(), null, null, null, mode, new int[] {1, 1}, CNN2DFormat.NCHW,
+                LayerWorkspaceMgr.noWorkspaces());
+        assertNull(first.getSecond(), "no gradient of the input for the first layer");
+        BatchNormFusionTest.assertClose(gradW, wView, "first layer: gradient of the weights");
+        BatchNormFusionTest.assertClose(gradB.reshape(1, k), bView, "first layer: gradient of the bias");
     }
 
     private static int[] ints(long[] values) {

@@ -335,11 +335,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
         INDArray y = writable(out);
         IntMemoryMap args = new IntMemoryMap().put(DNNL_ARG_SRC, p.src.in(d, x)).put(DNNL_ARG_WEIGHTS, p.weights.in(d, w))
                 .put(DNNL_ARG_DST, p.dst.internal);
-        if (b != null) {
-            p.bias.set_data_handle(pointer(b));
-            args.put(DNNL_ARG_BIAS, p.bias);
-        }
-        p.fwd.execute(d.stream, args);
+        p.fwd.execute(d.stream, withArray(args, DNNL_ARG_BIAS, p.bias, b));
         p.dst.out(d, y);
         d.stream._wait();
         copyBack(y, out);
@@ -383,11 +379,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
         IntMemoryMap args = new IntMemoryMap().put(DNNL_ARG_SRC, p.bwdSrc.in(d, x, p.forwardSrc))
                 .put(DNNL_ARG_DIFF_DST, p.sameDiffDst && inputGradient ? p.diffDst.internal : p.bwdDiffDst.in(d, dy))
                 .put(DNNL_ARG_DIFF_WEIGHTS, p.diffWeights.internal);
-        if (db != null) {
-            p.diffBias.set_data_handle(pointer(db));
-            args.put(DNNL_ARG_DIFF_BIAS, p.diffBias);
-        }
-        p.bwdWeights.execute(d.stream, args);
+        p.bwdWeights.execute(d.stream, withArray(args, DNNL_ARG_DIFF_BIAS, p.diffBias, db));
         p.diffWeights.out(d, dw);
         d.stream._wait();
         if (epsOut != null) {
@@ -451,6 +443,15 @@ final class OneDnnConvolution implements ConvolutionHelper {
         return new Geometry(input.size(0), input.size(1), h, w, readH, readW, weights.size(0), kernel[0], kernel[1], strides[0], strides[1],
                 dilation[0] - 1L, dilation[1] - 1L, topLeft[0], topLeft[1], Math.max(0, bottom), Math.max(0, right), out[0], out[1],
                 bias != null);
+    }
+
+    /** {@code args} with {@code plain} pointed at {@code array} as argument {@code arg}; unchanged without an array. */
+    private static IntMemoryMap withArray(IntMemoryMap args, int arg, memory plain, INDArray array) {
+        if (array != null) {
+            plain.set_data_handle(pointer(array));
+            args.put(arg, plain);
+        }
+        return args;
     }
 
     private static boolean contiguous(INDArray a) {

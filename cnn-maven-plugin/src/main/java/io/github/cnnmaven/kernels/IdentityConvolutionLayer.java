@@ -51,4 +51,9 @@ final class IdentityConvolutionLayer extends ConvolutionLayer {
         helper = convolution;
         helperCountFail = 0;
     }
+
+    @Override
+    public double calcRegularizationScore(boolean backpropParamsOnly) {
+        return RegularizationScore.of(this); // every parameter of this layer is a backprop parameter
+    }
 }

@@ -42,4 +42,9 @@ final class ReluConvolutionLayer extends ConvolutionLayer {
         helper = convolution;
         helperCountFail = 0;
     }
+
+    @Override
+    public double calcRegularizationScore(boolean backpropParamsOnly) {
+        return RegularizationScore.of(this); // every parameter of this layer is a backprop parameter
+    }
 }

@@ -36,4 +36,9 @@ final class ReluDenseLayer extends DenseLayer {
         Pair<INDArray, INDArray> standIn = output.standIn(forBackprop);
         return standIn != null ? standIn : super.preOutputWithPreNorm(training, forBackprop, workspaceMgr);
     }
+
+    @Override
+    public double calcRegularizationScore(boolean backpropParamsOnly) {
+        return RegularizationScore.of(this); // every parameter of this layer is a backprop parameter
+    }
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Convolutions that call oneDNN themselves (-Dcnn.oneDnnConvolution=true, on trial) against the plugin's default
-# path (libnd4j's conv2d / conv2d_bp through DL4J's oneDNN helper), in the plugin's training JVM set-up (the
+# Convolutions that call oneDNN themselves (the default) against libnd4j's conv2d / conv2d_bp through DL4J's oneDNN
+# helper (-Dcnn.oneDnnConvolution=false), in the plugin's training JVM set-up (the
 # oneDNN build of ND4J for this CPU, helpers on): TrainingBenchmark's training and inference images/s of
 # NETWORKS (default "resnet20 alexnet-cifar") at batch 128, each in a JVM of its own, in the order off, on, on, off.
 # Linux x86-64.

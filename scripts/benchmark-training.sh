@@ -6,7 +6,7 @@
 # CPU build (benchmarks/djl-peer, a project of its own: its 110 MB native jar never reaches the
 # plugin), with each figure's ratio to the peer's and both sides' parameter counts. Each network runs in a
 # JVM of its own, as the plugin trains one per JVM; with the peer, in the order plugin, peer, peer, plugin.
-# ONEDNN=true|false: the plugin's convolutions call oneDNN themselves, or go through libnd4j (-Dcnn.oneDnnConvolution).
+# ONEDNN=false: the plugin's convolutions go through libnd4j instead of calling oneDNN themselves (-Dcnn.oneDnnConvolution).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="${MAVEN_REPO:-$HOME/.m2/repository}"  # the local repository, where the native jars are fetched

@@ -145,9 +145,9 @@ public record Backend(Device device, String platform, List<String> coordinates, 
     }
 
     /**
-     * The native jars the convolutions that call oneDNN themselves need (kernels.OneDnnConvolution, on trial:
-     * {@code -Dcnn.oneDnnConvolution=true}): oneDNN and the OpenCL loader its preset links. Only for the CPU on
-     * linux-x86_64; elsewhere none, and DL4J's convolutions run.
+     * The native jars the convolutions that call oneDNN themselves need (kernels.OneDnnConvolution, on unless
+     * {@code -Dcnn.oneDnnConvolution=false}): oneDNN (15 MB) and the OpenCL loader its preset links. Only for the CPU
+     * on linux-x86_64; elsewhere none, and DL4J's convolutions run.
      */
     public List<String> oneDnnConvolutionCoordinates() {
         return device == Device.CPU && platform.equals("linux-x86_64")

@@ -51,10 +51,9 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
  * NCHW through one reorder each way, which costs 0.03-0.25 ms. DL4J's layer keeps everything else: parameters,
  * gradient views, activation, dropout and workspaces.
  *
- * <p>On trial, so off unless {@code -Dcnn.oneDnnConvolution=true}: each convolution computes what libnd4j's does
- * (OneDnnGeometryTest, forward and backward, within 1e-4), and lenet5, alexnet-cifar, vgg11 and resnet20/18/34 train
- * as with DL4J's convolutions (OneDnnConvolutionTest); one deep weight gradient of resnet50 and of googlenet
- * differs by more than rounding explains, which is not yet understood.
+ * <p>On by default ({@code -Dcnn.oneDnnConvolution=false} in {@code cnn.argLine} keeps libnd4j's): each convolution
+ * computes what libnd4j's does (OneDnnGeometryTest, forward and backward, within 1e-4), and every preset trains as
+ * with DL4J's convolutions, within the rounding noise of DL4J's own path (OneDnnConvolutionTest).
  */
 final class OneDnnConvolution implements ConvolutionHelper {
 
@@ -127,10 +126,10 @@ final class OneDnnConvolution implements ConvolutionHelper {
         return true;
     }
 
-    /** For the training log, when switched on: which convolution path runs, and why; nothing while it is off. */
+    /** For the training log: which convolution path runs, and why. */
     static String describe(int installed) {
         if (!TrainingLayers.Switch.ONEDNN_CONVOLUTION.on()) {
-            return "";
+            return ", convolutions through libnd4j" + TrainingLayers.Switch.ONEDNN_CONVOLUTION.offNote();
         }
         return installed > 0 ? ", convolutions calling oneDNN directly on " + installed + " layers"
                 : ", convolutions through libnd4j (" + (UNAVAILABLE != null ? UNAVAILABLE : "no plain convolution to replace") + ")";

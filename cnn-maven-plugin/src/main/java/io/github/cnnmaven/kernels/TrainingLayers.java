@@ -29,8 +29,8 @@ public final class TrainingLayers {
         FUSED_BATCH_NORM("cnn.fusedBatchNorm"),
         CONVOLUTION_BACKPROP("cnn.convolutionBackprop"),
         SINGLE_PASS_RELU("cnn.singlePassRelu"),
-        /** On trial, so off unless set: see OneDnnConvolution. */
-        ONEDNN_CONVOLUTION("cnn.oneDnnConvolution", false);
+        /** Convolutions that call oneDNN themselves ({@link OneDnnConvolution}); the fork resolves its native jar. */
+        ONEDNN_CONVOLUTION("cnn.oneDnnConvolution");
 
         private final PropertySwitch property;
 

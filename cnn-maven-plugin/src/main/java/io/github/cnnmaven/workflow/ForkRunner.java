@@ -143,8 +143,11 @@ public final class ForkRunner {
             console.info("Backend: " + chosen.name() + " (" + chosen.platform() + "), chosen because " + chosen.reason());
         }
         classpath.addAll(backendJars != null ? backendJars : resolver.resolve(chosen.coordinates()));
-        if (ForkConfiguration.parseArgLine(settings.argLine()).contains("-Dcnn.oneDnnConvolution=true")) {
-            classpath.addAll(resolver.resolve(chosen.oneDnnConvolutionCoordinates())); // on trial: only when asked for
+        // the native oneDNN that the plugin's convolutions call (kernels.OneDnnConvolution), unless they are off
+        List<String> oneDnn = ForkConfiguration.parseArgLine(settings.argLine()).contains("-Dcnn.oneDnnConvolution=false")
+                ? List.of() : chosen.oneDnnConvolutionCoordinates();
+        if (!oneDnn.isEmpty()) {
+            classpath.addAll(resolver.resolve(oneDnn));
         }
         if (!nativeLibraries.isEmpty()) {
             String platform = chosen.platform();

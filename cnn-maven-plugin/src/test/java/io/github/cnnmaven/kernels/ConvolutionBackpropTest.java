@@ -142,8 +142,8 @@ class ConvolutionBackpropTest {
             System.clearProperty(TrainingLayers.Switch.CONVOLUTION_BACKPROP.property());
         }
         TrainingLayers.Installed installed = TrainingLayers.install(convBatchNormReluConvRelu());
-        assertEquals("fused batch norm on 1 layers (1 with their ReLU), convolution backward pass without recomputing the output on 2 layers, ReLU as DL4J's",
-                installed.describe());
+        assertEquals("fused batch norm on 1 layers (1 with their ReLU), convolution backward pass without recomputing the output on 2 layers, ReLU as DL4J's"
+                + ", convolutions calling oneDNN directly on 2 layers", installed.describe());
     }
 
     private static ComputationGraph convBatchNormReluConvRelu() {

@@ -6,7 +6,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,61 +19,82 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Convolutions that call oneDNN themselves train as DL4J's own do: per preset, with and without batch norm, the
- * same gradients of every parameter and the same parameters after three SGD steps, within float tolerance (the
- * sums run in another order), and the same after a save and reload.
+ * same gradients of every parameter, the same parameters after three SGD steps and the same outputs, within float
+ * tolerance (the sums run in another order), and the same after a save and reload.
  *
  * <p>Deep batch-norm networks on 4 images of 32 pixels amplify rounding: their last stages normalise over a
  * handful of values, and a convolution's bias before a batch norm has a gradient that is zero but for rounding.
- * There DL4J's own path, given the same images nudged by 1e-6, moves as far (vgg11's conv biases by 150-230 % of
- * their largest value, measured). So each figure may differ by the larger of the tolerance and 3 × that nudge's
- * effect on DL4J's own path, which stays 1e-6 of the largest value where the network does not amplify it.
+ * So each figure may also differ by 3 × the furthest DL4J's own path moves when its images are nudged by 1e-6 or
+ * its weights each moved by one float rounding step, up or down at random: that stays near 1e-6 of the
+ * largest value where a network does not amplify rounding, and reaches 150-230 % for vgg11's conv biases.
  *
- * <p>Not yet covered: resnet50 and googlenet, where one deep weight gradient each differs by 3.4-10 × that nudge's
- * effect (resnet50's conv103_W by 0.146 of 0.827), which is not explained yet.
+ * <p>resnet50 and googlenet (on 16 pixels, to keep the test short) check their parameters after the steps, outputs and
+ * resume, not each first gradient: a few of their deepest gradients turn on a ReLU or a max pool that rounding flips.
+ * On 32 pixels, one rounding move of DL4J's own weights moved resnet50's conv103_W gradient by 0.141 (this path:
+ * 0.146, of 0.827) and googlenet's conv169_W by 8.08e-4, exactly as far as this path; three other moves left
+ * conv169_W in place, so a few moves do not bound such a gradient.
  */
 class OneDnnConvolutionTest {
 
     private static final double NUDGE = 1e-6;
     private static final double NOISE_FACTOR = 3;
+    /** Relative, of the gradients, outputs and parameters, where the network does not amplify rounding. */
+    private static final double TOLERANCE = 1e-4;
+    /** How many copies of the network with its weights a rounding apart measure DL4J's own noise (each costs a training). */
+    private static final int ROUNDINGS = 1;
 
-    /**
-     * @param tolerance relative, of the gradients and outputs
-     * @param steps     relative, of the parameters after three SGD steps
-     */
+    /** @param eachGradient whether each parameter's first gradient is compared (see the class comment) */
     @ParameterizedTest(name = "{0}, side {1}, batch norm {2}")
-    @CsvSource({"lenet5,32,true,2,1e-4,1e-4", "lenet5,32,false,2,1e-4,1e-4", "alexnet-cifar,32,true,4,1e-4,1e-4",
-            "alexnet-cifar,32,false,4,1e-4,1e-4", "resnet20,32,true,21,1e-4,1e-4", "resnet18,32,true,20,1e-4,1e-4",
-            "vgg11,32,true,8,1e-4,1e-4", "resnet34,32,true,36,1e-4,1e-4"})
-    void trainsAsDl4jsOwnConvolutionsDo(String preset, int side, boolean batchNorm, int convolutions, double tolerance,
-                                        double steps) throws Exception {
+    @CsvSource({"lenet5,32,true,2,true", "lenet5,32,false,2,true", "alexnet-cifar,32,true,4,true",
+            "alexnet-cifar,32,false,4,true", "resnet20,32,true,21,true", "resnet18,32,true,20,true", "vgg11,32,true,8,true",
+            "resnet34,32,true,36,true", "resnet50,16,true,53,false", "googlenet,16,true,55,false"})
+    void trainsAsDl4jsOwnConvolutionsDo(String preset, int side, boolean batchNorm, int convolutions, boolean eachGradient)
+            throws Exception {
         assertNull(OneDnnConvolution.unavailable(), "the preset loads on the machines the tests run on");
         ComputationGraph stock = BatchNormFusionTest.network(preset, side, batchNorm);
         ComputationGraph direct = BatchNormFusionTest.copy(stock);
         ConvolutionBackprop.install(direct);
         ComputationGraph reference = BatchNormFusionTest.copy(stock);
         ConvolutionBackprop.install(reference); // the same layers, DL4J's arithmetic in them
-        ComputationGraph nudged = BatchNormFusionTest.copy(reference);
-        ConvolutionBackprop.install(nudged); // DL4J's arithmetic on images nudged by 1e-6: the network's own noise
-        assertEquals(0, OneDnnConvolution.install(BatchNormFusionTest.copy(reference)), "on trial: off unless switched on");
+        List<ComputationGraph> noise = new ArrayList<>();
+        for (int variant = 0; variant <= ROUNDINGS; variant++) {
+            ComputationGraph own = BatchNormFusionTest.copy(reference);
+            ConvolutionBackprop.install(own); // DL4J's arithmetic again, on inputs a rounding apart
+            if (variant > 0) {
+                roundDifferently(own, variant);
+            }
+            noise.add(own);
+        }
+        ComputationGraph byDefault = BatchNormFusionTest.copy(stock);
+        ConvolutionBackprop.install(byDefault);
+        assertEquals(convolutions, OneDnnConvolution.install(byDefault), "on by default");
         assertEquals(convolutions, OneDnnConvolution.installOn(direct), preset + ": plain convolutions now call oneDNN");
 
         MultiDataSet data = BatchNormFusionTest.batch(side, 1);
         BatchNormFusionTest.computeGradients(data, reference, direct);
-        BatchNormFusionTest.computeGradients(nudge(data), nudged, nudged);
-        for (Map.Entry<String, INDArray> g : reference.gradient().gradientForVariable().entrySet()) {
-            String name = g.getKey();
-            assertClose(g.getValue(), direct.gradient().gradientForVariable().get(name),
-                    nudged.gradient().gradientForVariable().get(name), preset + " gradient of " + name, tolerance);
+        for (int variant = 0; variant < noise.size(); variant++) {
+            BatchNormFusionTest.computeGradients(variant == 0 ? nudge(data) : data, noise.get(variant), noise.get(variant));
+        }
+        if (eachGradient) {
+            for (Map.Entry<String, INDArray> g : reference.gradient().gradientForVariable().entrySet()) {
+                String name = g.getKey();
+                assertClose(g.getValue(), direct.gradient().gradientForVariable().get(name),
+                        noise.stream().map(n -> n.gradient().gradientForVariable().get(name)).toList(),
+                        preset + " gradient of " + name, TOLERANCE);
+            }
         }
         for (int step = 0; step < 3; step++) {
             MultiDataSet batch = BatchNormFusionTest.batch(side, 10 + step);
             reference.fit(batch);
             direct.fit(batch);
-            nudged.fit(nudge(batch));
+            for (int variant = 0; variant < noise.size(); variant++) {
+                noise.get(variant).fit(variant == 0 ? nudge(batch) : batch);
+            }
         }
-        assertClose(reference.params(), direct.params(), nudged.params(), preset + " parameters after 3 steps", steps);
+        assertClose(reference.params(), direct.params(), noise.stream().map(ComputationGraph::params).toList(),
+                preset + " parameters after 3 steps", TOLERANCE);
         assertClose(reference.outputSingle(data.getFeatures(0)), direct.outputSingle(data.getFeatures(0)),
-                nudged.outputSingle(data.getFeatures(0)), preset + " output", tolerance);
+                noise.stream().map(n -> n.outputSingle(data.getFeatures(0))).toList(), preset + " output", TOLERANCE);
 
         ComputationGraph resumed = BatchNormFusionTest.reload(direct);
         ConvolutionBackprop.install(resumed);
@@ -77,21 +102,36 @@ class OneDnnConvolutionTest {
         MultiDataSet next = BatchNormFusionTest.batch(side, 20);
         direct.fit(next);
         resumed.fit(next);
-        assertClose(direct.params(), resumed.params(), direct.params(), preset + " parameters after the resume", tolerance);
+        assertClose(direct.params(), resumed.params(), List.of(direct.params()), preset + " parameters after the resume", TOLERANCE);
     }
 
     private static MultiDataSet nudge(MultiDataSet data) {
         return new MultiDataSet(data.getFeatures(0).add(NUDGE), data.getLabels(0));
     }
 
-    /** {@code actual} within the tolerance of {@code expected}, or within 3 × how far {@code noise} is from it. */
-    private static void assertClose(INDArray expected, INDArray actual, INDArray noise, String what, double tolerance) {
+    /**
+     * Moves every parameter by one float rounding step, up or down at random: what summing in another order does to
+     * a layer's output, given to every layer at once.
+     */
+    private static void roundDifferently(ComputationGraph graph, long seed) {
+        INDArray params = graph.params();
+        Nd4j.getRandom().setSeed(seed);
+        INDArray step = Transforms.sign(Nd4j.rand(DataType.FLOAT, params.shape()).subi(0.5), false).muli(Math.ulp(1f));
+        params.muli(step.addi(1));
+    }
+
+    /**
+     * {@code actual} within the tolerance of {@code expected}, or within 3 × the furthest that DL4J's own path moves
+     * from it under a rounding's worth of change ({@code noise}).
+     */
+    private static void assertClose(INDArray expected, INDArray actual, List<INDArray> noise, String what, double tolerance) {
         double scale = expected.amaxNumber().doubleValue();
         assertTrue(Double.isFinite(scale), what + ": DL4J's own path gives " + scale);
         double diff = distance(expected, actual);
-        double floor = NOISE_FACTOR * distance(expected, noise);
-        assertTrue(diff <= Math.max(tolerance * Math.max(1, scale), floor),
-                what + ": differs by " + diff + " (largest value " + scale + ", DL4J's own path nudged moves " + floor / NOISE_FACTOR + ")");
+        double moves = noise.stream().mapToDouble(n -> distance(expected, n)).max().orElse(0);
+        assertTrue(diff <= Math.max(tolerance * Math.max(1, scale), NOISE_FACTOR * moves),
+                what + ": differs by " + diff + " (largest value " + scale + ", DL4J's own path moves " + moves
+                        + " when its inputs or weights move by a rounding)");
     }
 
     private static double distance(INDArray a, INDArray b) {

@@ -57,6 +57,10 @@ class ForkRunnerTest {
     static final Host GPU_MACHINE = new Host("Linux", "amd64", true, "avx2", false);
 
     ForkRunner runner(BackendChoice backend, boolean cudaResolves) {
+        return runner(backend, cudaResolves, null);
+    }
+
+    ForkRunner runner(BackendChoice backend, boolean cudaResolves, String argLine) {
         List<Path> classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
                 .toList();
         ArtifactResolver resolver = coordinates -> {
@@ -66,7 +70,7 @@ class ForkRunnerTest {
             }
             return List.of(); // the test classpath already holds the CPU backend, as a CUDA-less machine would load
         };
-        ForkRunner.Settings settings = new ForkRunner.Settings(backend, 1, null, 1, temp.resolve("slots"),
+        ForkRunner.Settings settings = new ForkRunner.Settings(backend, 1, argLine, 1, temp.resolve("slots"),
                 Duration.ofMinutes(1), CudaRuntime.SYSTEM, null, null);
         return new ForkRunner(() -> classpath, resolver, settings, GPU_MACHINE, Console.of(infos::add, warnings::add));
     }
@@ -89,18 +93,27 @@ class ForkRunnerTest {
                 "the request file holds the request, not its entry point");
     }
 
-    /** A Keras file's native HDF5 is resolved for the backend's platform, after the backend, and only when asked. */
+    /**
+     * A Keras file's native HDF5 is resolved for the backend's platform, after the backend, and only when asked; on
+     * the CPU the native oneDNN the convolutions call comes with the backend unless cnn.argLine switches them off.
+     */
     @Test
     void nativeLibrariesAreResolvedForTheChosenPlatform() throws Exception {
         OutputDirectory out = new OutputDirectory(Files.createDirectories(temp.resolve("out")));
         runner(BackendChoice.CPU, true).run(out, "train", TRAIN,
                 List.of("org.bytedeco:hdf5:1.12.1-1.5.7"));
-        assertEquals(2, resolved.size(), resolved.toString());
-        assertEquals(List.of("org.bytedeco:hdf5:1.12.1-1.5.7:linux-x86_64"), resolved.get(1));
+        assertEquals(3, resolved.size(), resolved.toString());
+        assertEquals(List.of("org.bytedeco:dnnl:2.5.2-1.5.7:linux-x86_64", "org.bytedeco:opencl:3.0-1.5.7:linux-x86_64"),
+                resolved.get(1));
+        assertEquals(List.of("org.bytedeco:hdf5:1.12.1-1.5.7:linux-x86_64"), resolved.get(2));
         assertEquals("yes", Files.readString(out.root().resolve("trained")));
 
         resolved.clear();
         runner(BackendChoice.CPU, true).run(out, "train", TRAIN);
+        assertEquals(2, resolved.size(), "the backend and oneDNN: " + resolved);
+
+        resolved.clear();
+        runner(BackendChoice.CPU, true, "-Dcnn.oneDnnConvolution=false").run(out, "train", TRAIN);
         assertEquals(1, resolved.size(), "the backend alone: " + resolved);
     }
 

@@ -25,6 +25,8 @@ public record ForkConfiguration(List<Path> classpath, List<String> jvmOptions, M
         environment = Map.copyOf(environment);
     }
 
+    private static final String COMMON_POOL_PARALLELISM = "java.util.concurrent.ForkJoinPool.common.parallelism";
+
     /**
      * The fork for {@code mainClass} with the backend's classpath and options, {@code cnn.argLine}
      * after them (so the user's options win), and the thread count for the numeric backend.
@@ -43,6 +45,9 @@ public record ForkConfiguration(List<Path> classpath, List<String> jvmOptions, M
         if (user.stream().noneMatch(o -> o.startsWith("-Xmx"))) {
             options.add(DEFAULT_HEAP);
         }
+        // the plugin's Java kernels (batch norm, ReLU) split their work on the common pool: the calling thread and
+        // its workers together as many as the native backend's threads, so cnn.threads bounds the whole training
+        options.add("-D" + COMMON_POOL_PARALLELISM + "=" + Math.max(0, threads - 1));
         options.addAll(user);
         return new ForkConfiguration(classpath, options, Map.of("OMP_NUM_THREADS", String.valueOf(threads)), mainClass, goal);
     }

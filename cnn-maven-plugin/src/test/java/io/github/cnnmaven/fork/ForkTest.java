@@ -44,6 +44,10 @@ class ForkTest {
         ForkConfiguration plain = ForkConfiguration.of(List.of(), cpu, null, 2, "Main", "train");
         assertTrue(plain.jvmOptions().contains("-Xmx2g"), plain.jvmOptions().toString());
         assertEquals(Map.of("OMP_NUM_THREADS", "2"), plain.environment());
+        assertTrue(plain.jvmOptions().contains("-Djava.util.concurrent.ForkJoinPool.common.parallelism=1"),
+                "the Java kernels: the caller and one worker: " + plain.jvmOptions());
+        assertTrue(ForkConfiguration.of(List.of(), cpu, null, 1, "Main", "train").jvmOptions()
+                .contains("-Djava.util.concurrent.ForkJoinPool.common.parallelism=0"), "one thread: the caller alone");
         ForkConfiguration own = ForkConfiguration.of(List.of(), cpu, "-Xmx6g -Dk=\"v w\"", 2, "Main", "train");
         assertTrue(own.jvmOptions().stream().noneMatch("-Xmx2g"::equals), own.jvmOptions().toString());
         assertEquals(List.of("-Xmx6g", "-Dk=v w"), own.jvmOptions().subList(own.jvmOptions().size() - 2, own.jvmOptions().size()));

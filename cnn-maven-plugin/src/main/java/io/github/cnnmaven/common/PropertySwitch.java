@@ -1,5 +1,7 @@
 package io.github.cnnmaven.common;
 
+import java.util.List;
+
 /**
  * A system property ({@code cnn.argLine}) that turns one of the plugin's own faster code paths off, or, for one
  * still on trial, on. Most are on unless the property is {@code false} (any case, any surrounding space): these are
@@ -15,7 +17,27 @@ public record PropertySwitch(String property, boolean byDefault) {
     }
 
     public boolean on() {
-        String value = System.getProperty(property);
+        return on(System.getProperty(property));
+    }
+
+    /**
+     * Whether it will be on in a JVM started with these arguments (the last {@code -D} of the property wins, as
+     * in the JVM): what the parent decides before a fork, such as which native jars to resolve for it.
+     */
+    public boolean onIn(List<String> jvmArguments) {
+        String value = null;
+        String prefix = "-D" + property + "=";
+        for (String argument : jvmArguments) {
+            if (argument.startsWith(prefix)) {
+                value = argument.substring(prefix.length());
+            } else if (argument.equals("-D" + property)) {
+                value = "";
+            }
+        }
+        return on(value);
+    }
+
+    private boolean on(String value) {
         return value == null || value.isBlank() ? byDefault : !"false".equalsIgnoreCase(value.trim());
     }
 

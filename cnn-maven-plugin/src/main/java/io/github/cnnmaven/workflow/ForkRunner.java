@@ -18,6 +18,7 @@ import io.github.cnnmaven.fork.Host;
 import io.github.cnnmaven.fork.ProbeMain;
 import io.github.cnnmaven.fork.SparkRuntime;
 import io.github.cnnmaven.fork.SparkSettings;
+import io.github.cnnmaven.kernels.TrainingLayers;
 import io.github.cnnmaven.output.DeviceInfo;
 import io.github.cnnmaven.output.OutputDirectory;
 
@@ -144,8 +145,8 @@ public final class ForkRunner {
         }
         classpath.addAll(backendJars != null ? backendJars : resolver.resolve(chosen.coordinates()));
         // the native oneDNN that the plugin's convolutions call (kernels.OneDnnConvolution), unless they are off
-        List<String> oneDnn = ForkConfiguration.parseArgLine(settings.argLine()).contains("-Dcnn.oneDnnConvolution=false")
-                ? List.of() : chosen.oneDnnConvolutionCoordinates();
+        List<String> oneDnn = TrainingLayers.Switch.ONEDNN_CONVOLUTION.onIn(ForkConfiguration.parseArgLine(settings.argLine()))
+                ? chosen.oneDnnConvolutionCoordinates() : List.of();
         if (!oneDnn.isEmpty()) {
             classpath.addAll(resolver.resolve(oneDnn));
         }

@@ -115,6 +115,10 @@ class ForkRunnerTest {
         resolved.clear();
         runner(BackendChoice.CPU, true, "-Dcnn.oneDnnConvolution=false").run(out, "train", TRAIN);
         assertEquals(1, resolved.size(), "the backend alone: " + resolved);
+
+        resolved.clear();
+        runner(BackendChoice.CPU, true, "-Dcnn.oneDnnConvolution=FALSE ").run(out, "train", TRAIN);
+        assertEquals(1, resolved.size(), "read as the fork reads it, any case: " + resolved);
     }
 
     @Test

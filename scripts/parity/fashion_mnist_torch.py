@@ -3,7 +3,7 @@
 The same data (Debian's Fashion-MNIST), split (10 % validation, seeded), normaliser (the training
 split's mean and standard deviation), network (the sample's <layers>: conv-ReLU-BN-maxpool twice,
 dropout, dense 256, dropout, softmax), initialisation (He normal, Xavier for the classifier, zero
-biases), optimiser (AdamW 0.003 with decoupled weight decay 5e-4 on weights only, beta1 0.9 as in
+biases), optimiser (AdamW 0.003 with decoupled weight decay 0.05 on weights only, beta1 0.9 as in
 DL4J), schedule (OneCycleLR with PyTorch's defaults, stepped every batch), augmentation (horizontal
 flips), label smoothing (0.1), the moving average of the weights (cnn.ema 0.998 with TensorFlow's
 warm-up, min(decay, (1+n)/(10+n)) after n updates, over the parameters and the batch-norm statistics,
@@ -71,6 +71,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--ema", type=float, default=0.998, help="0: no moving average")
     parser.add_argument("--label-smoothing", type=float, default=0.1)
+    parser.add_argument("--weight-decay", type=float, default=0.05, help="AdamW's, decoupled, on weights only")
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -93,7 +94,7 @@ def main():
     model = Net()
     decay = [p for n, p in model.named_parameters() if n.endswith("weight") and p.dim() > 1]
     no_decay = [p for n, p in model.named_parameters() if not (n.endswith("weight") and p.dim() > 1)]
-    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": 5e-4}, {"params": no_decay, "weight_decay": 0}],
+    optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay}, {"params": no_decay, "weight_decay": 0}],
                                   lr=0.003, betas=(0.9, 0.999), eps=1e-8)
     batch = 128
     steps = (len(fit_x) + batch - 1) // batch

@@ -1,6 +1,7 @@
 package io.github.cnnmaven.fork;
 
 import io.github.cnnmaven.common.CnnException;
+import io.github.cnnmaven.common.PropertySwitch;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,12 +146,19 @@ public record Backend(Device device, String platform, List<String> coordinates, 
     }
 
     /**
-     * The native jars the convolutions that call oneDNN themselves need (kernels.OneDnnConvolution, on unless
-     * {@code -Dcnn.oneDnnConvolution=false}): oneDNN (15 MB) and the OpenCL loader its preset links. Only for the CPU
-     * on linux-x86_64; elsewhere none, and DL4J's convolutions run.
+     * {@code cnn.oneDnnConvolution} as the fork reads it: the switch of kernels.TrainingLayers.Switch.ONEDNN_CONVOLUTION
+     * (a test keeps the two names equal; this package does not import kernels).
      */
-    public List<String> oneDnnConvolutionCoordinates() {
-        return device == Device.CPU && platform.equals("linux-x86_64")
+    public static final PropertySwitch ONEDNN_CONVOLUTION = new PropertySwitch("cnn.oneDnnConvolution");
+
+    /**
+     * The native jars the convolutions that call oneDNN themselves need in a fork started with these JVM arguments
+     * (kernels.OneDnnConvolution, on unless {@code -Dcnn.oneDnnConvolution=false}): oneDNN (15 MB) and the OpenCL
+     * loader its preset links. Only for the CPU on linux-x86_64; elsewhere, or switched off, none, and DL4J's
+     * convolutions run.
+     */
+    public List<String> oneDnnConvolutionCoordinates(List<String> jvmArguments) {
+        return device == Device.CPU && platform.equals("linux-x86_64") && ONEDNN_CONVOLUTION.onIn(jvmArguments)
                 ? List.of("org.bytedeco:dnnl:" + DNNL + ":" + platform, "org.bytedeco:opencl:" + OPENCL + ":" + platform)
                 : List.of();
     }

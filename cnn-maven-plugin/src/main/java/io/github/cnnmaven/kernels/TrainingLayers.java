@@ -14,8 +14,6 @@ import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.List;
-
 /**
  * The plugin's faster layer objects for a network about to train on the CPU: the fused batch norm
  * ({@link BatchNormFusion}), convolutions without a second forward pass in their backward pass
@@ -50,11 +48,6 @@ public final class TrainingLayers {
 
         boolean on() {
             return property.on();
-        }
-
-        /** Whether it will be on in a fork started with these JVM arguments ({@code cnn.argLine}). */
-        public boolean onIn(List<String> jvmArguments) {
-            return property.onIn(jvmArguments);
         }
 
         String offNote() {

@@ -18,7 +18,6 @@ import io.github.cnnmaven.fork.Host;
 import io.github.cnnmaven.fork.ProbeMain;
 import io.github.cnnmaven.fork.SparkRuntime;
 import io.github.cnnmaven.fork.SparkSettings;
-import io.github.cnnmaven.kernels.TrainingLayers;
 import io.github.cnnmaven.output.DeviceInfo;
 import io.github.cnnmaven.output.OutputDirectory;
 
@@ -145,8 +144,7 @@ public final class ForkRunner {
         }
         classpath.addAll(backendJars != null ? backendJars : resolver.resolve(chosen.coordinates()));
         // the native oneDNN that the plugin's convolutions call (kernels.OneDnnConvolution), unless they are off
-        List<String> oneDnn = TrainingLayers.Switch.ONEDNN_CONVOLUTION.onIn(ForkConfiguration.parseArgLine(settings.argLine()))
-                ? chosen.oneDnnConvolutionCoordinates() : List.of();
+        List<String> oneDnn = chosen.oneDnnConvolutionCoordinates(ForkConfiguration.parseArgLine(settings.argLine()));
         if (!oneDnn.isEmpty()) {
             classpath.addAll(resolver.resolve(oneDnn));
         }

@@ -3,6 +3,7 @@ package io.github.cnnmaven.fork;
 import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.config.Choice;
 import io.github.cnnmaven.common.InvalidConfigurationException;
+import io.github.cnnmaven.kernels.TrainingLayers;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -13,6 +14,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class BackendTest {
+
+    @Test
+    void oneDnnConvolutionsGetTheirJarsOnlyWhereTheForkRunsThem() throws Exception {
+        assertEquals(TrainingLayers.Switch.ONEDNN_CONVOLUTION.property(), Backend.ONEDNN_CONVOLUTION.property(),
+                "the fork's switch and the one the runner reads are one property");
+        Backend cpu = Backend.select(BackendChoice.CPU, "Linux", "amd64", false);
+        assertEquals(2, cpu.oneDnnConvolutionCoordinates(List.of("-Xmx2g")).size());
+        assertEquals(List.of(), cpu.oneDnnConvolutionCoordinates(List.of("-Dcnn.oneDnnConvolution=False")));
+        assertEquals(List.of(), Backend.select(BackendChoice.AUTO, "Mac OS X", "x86_64", false).oneDnnConvolutionCoordinates(List.of()));
+        assertEquals(List.of(), Backend.select(BackendChoice.CUDA, "Linux", "amd64", true).oneDnnConvolutionCoordinates(List.of()));
+    }
 
     @Test
     void cpuHostGetsOneNativePlatformAndNoCuda() throws Exception {

@@ -7,7 +7,10 @@
 # job's own), its <layers> replaced by the preset. With CIFAR=1, the README's second run (the sample's
 # CIFAR-10 configuration) trains CIFAR_EPOCHS epochs (default 2) on a synthetic CIFAR-10-sized archive
 # in the official layout, and its per-epoch time is projected to the configured 30 epochs. MAIN=0
-# skips the main job (for CIFAR=1 or PRESETS alone).
+# skips the main job (for CIFAR=1 or PRESETS alone). VARIANTS="name=sed-script ..." trains the main job once per
+# variant, its POM edited by the sed script (no spaces; ';' between commands), e.g.
+# VARIANTS='wd0.1=s|<weightDecay>0.05</weightDecay>|<weightDecay>0.1</weightDecay>|'; ARGS go to every build
+# (docs/benchmarks.md's recipe table: MAIN=0 ARGS="-Dcnn.threads=1 -Dcnn.concurrentTrainings=2", two scripts at a time).
 # Linux x86-64; takes about the budget a run (the main job's is 14 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +29,8 @@ run() {
   # no gate (the POM's own <minAccuracy> would win over -Dcnn.minAccuracy): every run reports its figures
   mkdir -p "$dir" && cp -r "$WORK/.mvn" "$dir/" && sed -e 's|<minAccuracy>[0-9.]*</minAccuracy>||' "$pom" > "$dir/pom.xml"
   local start=$(date +%s)
-  mvn -B -f "$dir/pom.xml" -Pfashion-mnist-local verify "${@:3}" > "$dir/build.log" 2>&1 \
+  # shellcheck disable=SC2086  # ARGS: several Maven arguments
+  mvn -B -f "$dir/pom.xml" -Pfashion-mnist-local verify ${ARGS:-} "${@:3}" > "$dir/build.log" 2>&1 \
     || { tail -30 "$dir/build.log"; return 1; }
   echo "== $name"
   grep -E "total: .* parameters|Time budget" "$dir/build.log" | sed 's/^\[INFO\] /  /'
@@ -52,6 +56,12 @@ for preset in $PRESETS; do
       ${BUDGET:+-e "s|<maxMinutes>[0-9.]*</maxMinutes>|<maxMinutes>$BUDGET</maxMinutes>|"} \
       sample-project/classifier/pom.xml > "$WORK/$preset.xml"
   run "$preset${BUDGET:+ in $BUDGET minutes}" "$WORK/$preset.xml"
+done
+
+for variant in ${VARIANTS:-}; do
+  sed -e "${variant#*=}" sample-project/classifier/pom.xml > "$WORK/variant.xml"
+  cmp -s "$WORK/variant.xml" sample-project/classifier/pom.xml && { echo "variant ${variant%%=*} changes nothing"; exit 1; }
+  run "${variant%%=*}" "$WORK/variant.xml"
 done
 
 [ "${CIFAR:-0}" = 1 ] || exit 0

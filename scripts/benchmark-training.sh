@@ -7,6 +7,8 @@
 # plugin), with each figure's ratio to the peer's and both sides' parameter counts. Each network runs in a
 # JVM of its own, as the plugin trains one per JVM; with the peer, in the order plugin, peer, peer, plugin.
 # ONEDNN=false: the plugin's convolutions go through libnd4j instead of calling oneDNN themselves (-Dcnn.oneDnnConvolution).
+# SPLIT_BATCH=false: the plugin trains with every operation on all the threads instead of each batch split among
+# one-threaded workers (-Dcnn.splitBatch); it measures inference in a JVM of all the threads either way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="${MAVEN_REPO:-$HOME/.m2/repository}"  # the local repository, where the native jars are fetched
@@ -21,5 +23,5 @@ if [ "${PEER:-1}" = 1 ]; then
   PEER_CP=("benchmarks/djl-peer/target/classes:$(mvn -B -q -f benchmarks/djl-peer/pom.xml dependency:build-classpath \
       -Dmdep.includeScope=runtime -Dmdep.outputFile=/dev/stdout | sed 's/\x1b\[[0-9;]*m//g')")
 fi
-java ${ONEDNN:+-Dcnn.oneDnnConvolution=$ONEDNN} -cp "cnn-maven-plugin/target/test-classes:cnn-maven-plugin/target/classes:$CP" \
+java ${ONEDNN:+-Dcnn.oneDnnConvolution=$ONEDNN} ${SPLIT_BATCH:+-Dcnn.splitBatch=$SPLIT_BATCH} -cp "cnn-maven-plugin/target/test-classes:cnn-maven-plugin/target/classes:$CP" \
     io.github.cnnmaven.benchmark.BenchmarkRunner "$REPO" "${PEER_CP[@]}"

@@ -17,4 +17,15 @@ public interface ForkRequest {
     default boolean trainsOnSpark() {
         return false;
     }
+
+    /**
+     * The workers each training step's batch is split among ({@link BatchSplit}); 1 for a goal that does
+     * not train, or trains otherwise.
+     *
+     * @param cpu      whether the fork runs on the CPU backend
+     * @param switchOn {@link BatchSplit#SWITCH} as the fork will read it
+     */
+    default int batchWorkers(boolean cpu, boolean switchOn) {
+        return 1;
+    }
 }

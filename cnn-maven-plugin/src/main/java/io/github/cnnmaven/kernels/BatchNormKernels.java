@@ -252,9 +252,17 @@ final class BatchNormKernels {
         return Math.max(1, Math.min(d.images(), partsPerTensor()));
     }
 
-    /** A few parts per core, so that a core that starts late or runs slow does not hold the others up. */
+    /**
+     * A common pool set to no workers of its own (parallelism 0: a fork on one thread, or one whose batch is
+     * split among one-threaded workers, see fork.ForkConfiguration): every part would run on the calling
+     * thread anyway, and two callers forking parts at once spun forever in JDK 17's {@code helpComplete}.
+     */
+    private static final boolean NO_POOL_WORKERS =
+            "0".equals(System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism", "").trim());
+
+    /** A few parts per core, so that a core that starts late or runs slow does not hold the others up; one without workers. */
     static int partsPerTensor() {
-        return 4 * (ForkJoinPool.getCommonPoolParallelism() + 1);
+        return NO_POOL_WORKERS ? 1 : 4 * (ForkJoinPool.getCommonPoolParallelism() + 1);
     }
 
     private static int first(int part, int parts, Dims d) {

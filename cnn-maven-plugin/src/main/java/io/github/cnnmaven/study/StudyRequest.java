@@ -1,5 +1,6 @@
 package io.github.cnnmaven.study;
 
+import io.github.cnnmaven.fork.BatchSplit;
 import io.github.cnnmaven.fork.ForkContext;
 import io.github.cnnmaven.fork.ForkRequest;
 
@@ -21,6 +22,13 @@ public record StudyRequest(ForkContext context, StudySpec spec, List<StudyVarian
     @Override
     public Class<?> forkMain() {
         return StudyMain.class;
+    }
+
+    @Override
+    public int batchWorkers(boolean cpu, boolean switchOn) {
+        // one fork trains every variant: split only as far as the smallest batch allows
+        int smallestBatch = variants.stream().mapToInt(v -> v.config().batchSize()).min().orElse(1);
+        return BatchSplit.workers(context, smallestBatch, cpu, switchOn);
     }
 
     @Override

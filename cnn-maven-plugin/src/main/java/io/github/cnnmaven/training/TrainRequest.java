@@ -1,5 +1,6 @@
 package io.github.cnnmaven.training;
 
+import io.github.cnnmaven.fork.BatchSplit;
 import io.github.cnnmaven.fork.ForkContext;
 import io.github.cnnmaven.fork.ForkRequest;
 import com.fasterxml.jackson.annotation.JsonIgnore;
@@ -25,6 +26,11 @@ public record TrainRequest(ForkContext context, TrainingConfig config, String fi
     @Override
     public boolean trainsOnSpark() {
         return context.spark() != null;
+    }
+
+    @Override
+    public int batchWorkers(boolean cpu, boolean switchOn) {
+        return BatchSplit.workers(context, config.batchSize(), cpu, switchOn);
     }
 
     @JsonIgnore

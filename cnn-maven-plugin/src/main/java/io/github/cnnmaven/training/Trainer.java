@@ -9,6 +9,7 @@ import io.github.cnnmaven.common.ProcessMemory;
 import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.ImageSet;
 import io.github.cnnmaven.dataset.LoadedDataset;
+import io.github.cnnmaven.fork.BatchSplit;
 import io.github.cnnmaven.fork.DeviceProbe;
 import io.github.cnnmaven.kernels.LayerHelpers;
 import io.github.cnnmaven.network.NetworkBuilder;
@@ -112,27 +113,32 @@ public final class Trainer {
         Start start = resumeOrInit(request, config, built, callbacks, data.train().numClasses());
         ComputationGraph graph = start.graph();
         ModelSummary summary = built.summarize(graph);
-        Epochs epochs = new Epochs(graph, config, data.train(), inputs, plan, cluster, request.context().interactive(), callbacks,
-                trainSample, installAndLog(graph, summary, request.context().threads()));
+        // libnd4j's threads for an operation's main loop: OMP_NUM_THREADS as the fork runner started this JVM
+        int batchWorkers = BatchSplit.workersIn(request.batchWorkers(!isCuda(), BatchSplit.SWITCH.on()),
+                Nd4j.getEnvironment().maxMasterThreads());
+        NativeMemory nativeMemory = installAndLog(graph, summary, request.context().threads(), batchWorkers);
         List<EpochRecord> history = start.history();
         double seconds = start.seconds();
         String stopReason = null;
-        for (int epoch = start.firstEpoch(); epoch <= config.epochs() && stopReason == null; epoch++) {
-            EpochRecord record = epochs.train(epoch, callbacks.plannedEpochs(config.epochs()));
-            history.add(record);
-            seconds += record.seconds();
-            int planned = callbacks.plannedEpochs(config.epochs());
-            EpochEnd end = new EpochEnd(record, graph, metadata(request, config, data, inputs.normalizer(), epoch,
-                    record.validationAccuracy()), inputs.split().validation().length > 0, planned, seconds, List.copyOf(history));
-            logEpoch(record, planned, seconds / history.size());
-            for (TrainingCallback callback : callbacks.list()) {
-                String reason = callback.afterEpoch(end);
-                stopReason = stopReason == null ? reason : stopReason;
-            }
-            if (stopReason != null) {
-                console.info("Stopping after epoch " + epoch + ": " + stopReason);
-            } else if (listener != null && !listener.continueAfter(record)) {
-                return new Result(history, false, "stopped", summary);
+        try (Epochs epochs = new Epochs(graph, config, data.train(), inputs, plan, cluster, request.context().interactive(),
+                callbacks, trainSample, nativeMemory, batchWorkers)) {
+            for (int epoch = start.firstEpoch(); epoch <= config.epochs() && stopReason == null; epoch++) {
+                EpochRecord record = epochs.train(epoch, callbacks.plannedEpochs(config.epochs()));
+                history.add(record);
+                seconds += record.seconds();
+                int planned = callbacks.plannedEpochs(config.epochs());
+                EpochEnd end = new EpochEnd(record, graph, metadata(request, config, data, inputs.normalizer(), epoch,
+                        record.validationAccuracy()), inputs.split().validation().length > 0, planned, seconds, List.copyOf(history));
+                logEpoch(record, planned, seconds / history.size());
+                for (TrainingCallback callback : callbacks.list()) {
+                    String reason = callback.afterEpoch(end);
+                    stopReason = stopReason == null ? reason : stopReason;
+                }
+                if (stopReason != null) {
+                    console.info("Stopping after epoch " + epoch + ": " + stopReason);
+                } else if (listener != null && !listener.continueAfter(record)) {
+                    return new Result(history, false, "stopped", summary);
+                }
             }
         }
         if (config.isOverfitCheck()) {
@@ -191,11 +197,12 @@ public final class Trainer {
     }
 
     /** Gives the network the plugin's faster layers, and logs the model and the backend. */
-    private NativeMemory installAndLog(ComputationGraph graph, ModelSummary summary, int threads) throws CnnException {
+    private NativeMemory installAndLog(ComputationGraph graph, ModelSummary summary, int threads, int batchWorkers)
+            throws CnnException {
         TrainingLayers.Installed trainingLayers = TrainingLayers.install(graph);
         summary.lines().forEach(console::info);
         NativeMemory nativeMemory = NativeMemory.fromSystemProperties();
-        logBackend(threads, trainingLayers, nativeMemory);
+        logBackend(threads, batchWorkers, trainingLayers, nativeMemory);
         return nativeMemory;
     }
 
@@ -203,7 +210,7 @@ public final class Trainer {
      * Trains one epoch at a time: its batches, then the metrics of a fixed sample of the training split
      * (un-augmented) and of the validation split. Holds what does not change from epoch to epoch.
      */
-    private final class Epochs {
+    private final class Epochs implements AutoCloseable {
         private final ComputationGraph graph;
         private final TrainingConfig config;
         private final ImageSet train;
@@ -216,10 +223,12 @@ public final class Trainer {
         private final NativeMemory nativeMemory;
         private final int[] trainSample;
         private final String firstLayer;
+        /** The batch split among one-threaded workers (fork.BatchSplit); null to fit it whole. */
+        private final SplitBatchStep split;
 
         Epochs(ComputationGraph graph, TrainingConfig config, ImageSet train, TrainingInputs inputs, DataParallel.Plan plan,
                ClusterTraining cluster, boolean interactive, TrainingCallbacks callbacks, int[] trainSample,
-               NativeMemory nativeMemory) {
+               NativeMemory nativeMemory, int batchWorkers) {
             this.graph = graph;
             this.config = config;
             this.train = train;
@@ -232,17 +241,29 @@ public final class Trainer {
             this.nativeMemory = nativeMemory;
             this.trainSample = trainSample;
             this.firstLayer = graph.getLayers()[0].conf().getLayer().getLayerName();
+            this.split = batchWorkers > 1 && cluster == null && !plan.isParallel() ? new SplitBatchStep(graph, batchWorkers) : null;
+        }
+
+        @Override
+        public void close() {
+            if (split != null) {
+                split.close();
+            }
         }
 
         /** @param planned the epochs planned before this one (SWA averages the last of them) */
         EpochRecord train(int epoch, int planned) throws CnnException {
             long epochStart = System.nanoTime();
-            Nd4j.getRandom().setSeed(config.seed() * 1_000_003L + epoch); // dropout: reproducible, also after a resume
+            long dropoutSeed = config.seed() * 1_000_003L + epoch; // dropout: reproducible, also after a resume
+            Nd4j.getRandom().setSeed(dropoutSeed);
+            if (split != null) {
+                split.seed(dropoutSeed);
+            }
             int[] order = inputs.epochOrder(epoch);
             double trainLoss = cluster != null
                     ? cluster.fitEpoch(graph, order, epoch, callbacks, new EpochProgress(epoch, order.length, interactive,
                     System::nanoTime, console))
-                    : fitEpoch(graph, inputs, plan, order, epoch, interactive, callbacks, nativeMemory);
+                    : fitEpoch(graph, inputs, plan, split, order, epoch, interactive, callbacks, nativeMemory);
             graph.incrementEpochCount(); // epoch-based schedules read it
             double trainSeconds = (System.nanoTime() - epochStart) / 1e9;
             if (averaging != null) {
@@ -309,9 +330,13 @@ public final class Trainer {
         console.info("Wrote " + request.output().modelFile() + " and " + request.output().historyFile());
     }
 
+    private static boolean isCuda() {
+        return DeviceProbe.describe().backend().toUpperCase(Locale.ROOT).contains("CUDA");
+    }
+
     /** The devices to train on ({@code cnn.gpus}) and each one's share of the batch. */
     private DataParallel.Plan parallelPlan(TrainRequest request, TrainingConfig config) throws CnnException {
-        boolean cuda = DeviceProbe.describe().backend().toUpperCase(Locale.ROOT).contains("CUDA");
+        boolean cuda = isCuda();
         int workers = DataParallel.workers(request.context().gpus(), cuda, Nd4j.getAffinityManager().getNumberOfDevices(), console);
         if (workers == 1) {
             return DataParallel.Plan.single(config.batchSize());
@@ -324,8 +349,9 @@ public final class Trainer {
     }
 
     /** One epoch of training batches; returns the mean of the batches' losses. */
-    private double fitEpoch(ComputationGraph graph, TrainingInputs inputs, DataParallel.Plan plan, int[] order, int epoch,
-                            boolean interactive, List<TrainingCallback> callbacks, NativeMemory nativeMemory)
+    private double fitEpoch(ComputationGraph graph, TrainingInputs inputs, DataParallel.Plan plan, SplitBatchStep split,
+                            int[] order, int epoch, boolean interactive, List<TrainingCallback> callbacks,
+                            NativeMemory nativeMemory)
             throws CnnException {
         double lossSum = 0;
         int batches = 0;
@@ -339,7 +365,7 @@ public final class Trainer {
         try {
             while (it.hasNext()) {
                 DataSet batch = it.next();
-                double loss = fitBatch(graph, batch);
+                double loss = split != null ? split.fit(batch) : fitBatch(graph, batch);
                 nativeMemory.maybeTrim();
                 batches++;
                 images += batch.numExamples();
@@ -428,10 +454,12 @@ public final class Trainer {
                 : s >= 60 ? String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60) : s + "s";
     }
 
-    private void logBackend(int threads, TrainingLayers.Installed trainingLayers, NativeMemory nativeMemory) {
+    private void logBackend(int threads, int batchWorkers, TrainingLayers.Installed trainingLayers, NativeMemory nativeMemory) {
         Properties env = Nd4j.getExecutioner().getEnvironmentInformation();
+        String threading = batchWorkers > 1 ? threads + " threads (each batch split among " + batchWorkers
+                + " one-threaded workers)" : threads + " threads" + (threads > 1 ? BatchSplit.SWITCH.offNote() : "");
         console.info("Backend: " + env.getOrDefault("backend", "?") + ", BLAS " + env.getOrDefault("blas.vendor", "?")
-                + ", " + threads + " threads, " + env.getOrDefault("cores", "?") + " cores, oneDNN layer helpers "
+                + ", " + threading + ", " + env.getOrDefault("cores", "?") + " cores, oneDNN layer helpers "
                 + (LayerHelpers.oneDnnOn() ? "on" : "off") + ", " + trainingLayers.describe() + ", " + nativeMemory.describe());
     }
 

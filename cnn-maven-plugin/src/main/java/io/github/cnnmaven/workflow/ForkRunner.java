@@ -9,6 +9,7 @@ import io.github.cnnmaven.common.Json;
 import io.github.cnnmaven.common.ProcessLock;
 import io.github.cnnmaven.common.TrainingSlots;
 import io.github.cnnmaven.fork.Backend;
+import io.github.cnnmaven.fork.BatchSplit;
 import io.github.cnnmaven.fork.BackendChoice;
 import io.github.cnnmaven.fork.ForkConfiguration;
 import io.github.cnnmaven.fork.ForkRequest;
@@ -144,7 +145,8 @@ public final class ForkRunner {
         }
         classpath.addAll(backendJars != null ? backendJars : resolver.resolve(chosen.coordinates()));
         // the native oneDNN that the plugin's convolutions call (kernels.OneDnnConvolution), unless they are off
-        List<String> oneDnn = chosen.oneDnnConvolutionCoordinates(ForkConfiguration.parseArgLine(settings.argLine()));
+        List<String> jvmArguments = ForkConfiguration.parseArgLine(settings.argLine());
+        List<String> oneDnn = chosen.oneDnnConvolutionCoordinates(jvmArguments);
         if (!oneDnn.isEmpty()) {
             classpath.addAll(resolver.resolve(oneDnn));
         }
@@ -157,8 +159,10 @@ public final class ForkRunner {
             addSpark(classpath);
             options = SparkRuntime.jvmOptions();
         }
-        ForkConfiguration fork = ForkConfiguration.of(classpath, chosen, options, settings.argLine(), settings.threadCount(),
-                request.forkMain().getName(), goal);
+        // a training whose batch is split among the threads gives each of its native operations one thread
+        int workers = request.batchWorkers(!chosen.isCuda(), BatchSplit.SWITCH.onIn(jvmArguments));
+        ForkConfiguration fork = ForkConfiguration.of(classpath, chosen, options, settings.argLine(),
+                BatchSplit.nativeThreads(settings.threadCount(), workers), request.forkMain().getName(), goal);
         try (ProcessLock slot = TrainingSlots.acquire(settings.slots(), settings.concurrentTrainings(), "the " + goal + " goal",
                 settings.slotTimeout(), console)) {
             ForkedJvm.run(fork, List.of(requestFile.toString()), requestFile.resolveSibling(requestFile.getFileName() + ".args"),

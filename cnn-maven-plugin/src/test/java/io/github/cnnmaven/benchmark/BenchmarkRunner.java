@@ -1,6 +1,7 @@
 package io.github.cnnmaven.benchmark;
 
 import io.github.cnnmaven.fork.Backend;
+import io.github.cnnmaven.fork.BatchSplit;
 import io.github.cnnmaven.fork.BackendChoice;
 
 import java.io.BufferedReader;
@@ -56,9 +57,14 @@ public final class BenchmarkRunner {
         if (oneDnn != null) {
             pluginOptions.add("-Dcnn.oneDnnConvolution=" + oneDnn);
         }
-        Side pluginSide = new Side("plugin (" + tunedJar.getFileName() + ", helpers on, batch norm folded and channels-last for inference"
+        // SPLIT_BATCH=false in the script: every training operation on all the threads instead of the batch split among them
+        int cores = Runtime.getRuntime().availableProcessors();
+        int batchWorkers = BatchSplit.SWITCH.on() ? cores : 1;
+        Side pluginSide = new Side("plugin (" + tunedJar.getFileName() + ", helpers on, "
+                + (batchWorkers > 1 ? "each training batch split among " + batchWorkers + " one-threaded workers, " : "")
+                + "batch norm folded and channels-last for inference"
                 + (oneDnn != null ? ", -Dcnn.oneDnnConvolution=" + oneDnn : "") + ")",
-                plus(base, tunedJar.toString()), pluginOptions, List.of(TrainingBenchmark.class.getName(), "plugin"));
+                plus(base, tunedJar.toString()), pluginOptions, List.of(TrainingBenchmark.class.getName(), "plugin"), batchWorkers);
         Side peerSide = args.length > 1 ? new Side("peer (DJL 0.35.1 + PyTorch 2.7.1 CPU, the same networks, batch, data,"
                 + " Adam and threads)", List.of(args[1]), List.of(), List.of(PEER,
                 String.valueOf(Runtime.getRuntime().availableProcessors()))) : null;
@@ -166,24 +172,44 @@ public final class BenchmarkRunner {
     }
 
     /** One configuration: how to start its JVM, whose last argument names what it measures. */
-    private record Side(String label, List<String> classpath, List<String> options, List<String> main) {
+    private record Side(String label, List<String> classpath, List<String> options, List<String> main, int batchWorkers) {
 
+        Side(String label, List<String> classpath, List<String> options, List<String> main) {
+            this(label, classpath, options, main, 1);
+        }
+
+        /**
+         * One network, or the machine's figures. With batch workers, as the plugin's training fork and its evaluate
+         * fork run: training in a JVM of one native thread per worker, inference in one of all the threads.
+         */
         Map<String, Double> run(String part) throws Exception {
             System.out.println("== " + label + ": " + part);
             List<String> arguments = new ArrayList<>(main);
             arguments.add(part);
-            return runOne(classpath, options, arguments, label + ", " + part);
+            if (batchWorkers <= 1 || part.equals(TrainingBenchmark.MACHINE)) {
+                return runOne(classpath, options, Map.of(), arguments, label + ", " + part);
+            }
+            List<String> splitOptions = new ArrayList<>(options);
+            splitOptions.add("-D" + TrainingBenchmark.WORKERS + "=" + batchWorkers);
+            splitOptions.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=0");
+            Map<String, Double> results = new LinkedHashMap<>(runOne(classpath, splitOptions, Map.of("OMP_NUM_THREADS", "1"),
+                    plus(arguments, TrainingBenchmark.TRAIN), label + ", " + part + " training"));
+            merge(results, List.of(runOne(classpath, options, Map.of(), plus(arguments, TrainingBenchmark.INFER),
+                    label + ", " + part + " inference")));
+            return results;
         }
     }
 
-    private static Map<String, Double> runOne(List<String> classpath, List<String> options, List<String> main, String label)
-            throws Exception {
+    private static Map<String, Double> runOne(List<String> classpath, List<String> options, Map<String, String> environment,
+                                              List<String> main, String label) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx4g"));
         command.addAll(options);
         command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath)));
         command.addAll(main);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         Map<String, Double> results = new LinkedHashMap<>();
         List<String> other = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {

@@ -13,6 +13,7 @@ import io.github.cnnmaven.network.NetworkBuilder;
 import io.github.cnnmaven.training.Augmentation;
 import io.github.cnnmaven.training.ChannelNormalizer;
 import io.github.cnnmaven.training.ImageBatches;
+import io.github.cnnmaven.training.SplitBatchStep;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -42,6 +43,11 @@ public final class TrainingBenchmark {
 
     /** What the second argument names besides a network: sgemm and the input pipeline. */
     static final String MACHINE = "machine";
+    /** The third argument, when a network's training and inference run in JVMs of their own: which one this is. */
+    static final String TRAIN = "train";
+    static final String INFER = "infer";
+    /** The system property that splits each training batch among this many one-threaded workers (fork.BatchSplit). */
+    static final String WORKERS = "cnn.benchmark.batchWorkers";
 
     private TrainingBenchmark() {
     }
@@ -66,10 +72,28 @@ public final class TrainingBenchmark {
         DataSet ds = syntheticBatch(batch);
         INDArray x = ds.getFeatures();
         NativeMemory nativeMemory = NativeMemory.every(plugin ? 2 : 0); // as the plugin's training loop does
-        result(network + ".train", SteadyWindow.TRAINING.imagesPerSecond(batch, () -> {
-            graph.fit(ds);
-            nativeMemory.maybeTrim();
-        }));
+        String part = args.length > 2 ? args[2] : "both";
+        if (!part.equals(INFER)) {
+            // as the plugin's training does on the CPU: each batch split among the threads, when the runner
+            // started this JVM with one native thread for them (fork.BatchSplit)
+            int workers = plugin ? Integer.getInteger(WORKERS, 1) : 1;
+            SplitBatchStep split = workers > 1 ? new SplitBatchStep(graph, workers) : null;
+            result(network + ".train", SteadyWindow.TRAINING.imagesPerSecond(batch, () -> {
+                if (split != null) {
+                    split.fit(ds);
+                } else {
+                    graph.fit(ds);
+                }
+                nativeMemory.maybeTrim();
+            }));
+            if (split != null) {
+                split.close();
+            }
+        }
+        if (part.equals(TRAIN)) {
+            result("peakRssMb", peakRssMb());
+            return;
+        }
         // as evaluate runs it: NCHW batches in (permuted when the folded graph runs channels-last)
         InferenceGraph.Folded inference = plugin ? InferenceGraph.fold(graph) : new InferenceGraph.Folded(graph, 0, 0, false);
         result(network + ".infer", SteadyWindow.INFERENCE.imagesPerSecond(batch, () -> inference.output(x)));

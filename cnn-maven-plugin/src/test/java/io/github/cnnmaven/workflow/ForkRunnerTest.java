@@ -61,6 +61,10 @@ class ForkRunnerTest {
     }
 
     ForkRunner runner(BackendChoice backend, boolean cudaResolves, String argLine) {
+        return runner(backend, cudaResolves, argLine, 1);
+    }
+
+    ForkRunner runner(BackendChoice backend, boolean cudaResolves, String argLine, int threads) {
         List<Path> classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
                 .toList();
         ArtifactResolver resolver = coordinates -> {
@@ -70,7 +74,7 @@ class ForkRunnerTest {
             }
             return List.of(); // the test classpath already holds the CPU backend, as a CUDA-less machine would load
         };
-        ForkRunner.Settings settings = new ForkRunner.Settings(backend, 1, argLine, 1, temp.resolve("slots"),
+        ForkRunner.Settings settings = new ForkRunner.Settings(backend, threads, argLine, 1, temp.resolve("slots"),
                 Duration.ofMinutes(1), CudaRuntime.SYSTEM, null, null);
         return new ForkRunner(() -> classpath, resolver, settings, GPU_MACHINE, Console.of(infos::add, warnings::add));
     }
@@ -119,6 +123,46 @@ class ForkRunnerTest {
         resolved.clear();
         runner(BackendChoice.CPU, true, "-Dcnn.oneDnnConvolution=FALSE ").run(out, "train", TRAIN);
         assertEquals(1, resolved.size(), "read as the fork reads it, any case: " + resolved);
+    }
+
+    /** Writes the OpenMP threads and the common pool's parallelism it was started with next to its request. */
+    public static final class ThreadsMain {
+        public static void main(String[] args) throws Exception {
+            Files.writeString(Path.of(args[0]).resolveSibling("threads"), System.getenv("OMP_NUM_THREADS") + " "
+                    + System.getProperty("java.util.concurrent.ForkJoinPool.common.parallelism"));
+        }
+    }
+
+    /** A training request whose batch is split among the threads on the CPU (as TrainRequest's, fork.BatchSplit). */
+    record SplitRequest(String text) implements ForkRequest {
+        @Override
+        public Class<?> forkMain() {
+            return ThreadsMain.class;
+        }
+
+        @Override
+        public int batchWorkers(boolean cpu, boolean switchOn) {
+            return cpu && switchOn ? 2 : 1;
+        }
+    }
+
+    /** Any other request: every native operation on all the threads. */
+    record ThreadsRequest(String text) implements ForkRequest {
+        @Override
+        public Class<?> forkMain() {
+            return ThreadsMain.class;
+        }
+    }
+
+    @Test
+    void aTrainingThatSplitsItsBatchGivesEachNativeOperationOneThread() throws Exception {
+        OutputDirectory out = new OutputDirectory(Files.createDirectories(temp.resolve("out")));
+        runner(BackendChoice.CPU, true, null, 2).run(out, "train", new SplitRequest("split"));
+        assertEquals("1 0", Files.readString(out.root().resolve("threads")), "one OpenMP thread and no pool workers");
+        runner(BackendChoice.CPU, true, null, 2).run(out, "evaluate", new ThreadsRequest("evaluate"));
+        assertEquals("2 1", Files.readString(out.root().resolve("threads")));
+        runner(BackendChoice.CPU, true, "-Dcnn.splitBatch=false", 2).run(out, "train", new SplitRequest("split"));
+        assertEquals("2 1", Files.readString(out.root().resolve("threads")), "the switch turned off in cnn.argLine");
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,8 +17,24 @@ import java.util.Set;
  * pull every OS. CPU users never download CUDA artifacts.
  *
  * @param coordinates {@code groupId:artifactId:version} or {@code groupId:artifactId:version:classifier}
+ * @param environment variables the training JVM starts with, besides its thread count
  */
-public record Backend(Device device, String platform, List<String> coordinates, String reason, List<String> jvmOptions) {
+public record Backend(Device device, String platform, List<String> coordinates, String reason, List<String> jvmOptions,
+                      Map<String, String> environment) {
+
+    public Backend {
+        coordinates = List.copyOf(coordinates);
+        jvmOptions = List.copyOf(jvmOptions);
+        environment = Map.copyOf(environment);
+    }
+
+    /**
+     * The variable that makes OpenBLAS use the matrix kernels it is told to instead of the ones it finds for the CPU.
+     * OpenBLAS 0.3.19 (ND4J 1.0.0-M2.1's) does not know CPUs newer than itself, such as Intel's Emerald Rapids, and
+     * falls back to its Prescott (SSE3) kernels: a 2048 × 2048 sgemm on one thread ran at 31 GFLOP/s there against
+     * 125 with SkylakeX's, and the main job's epochs took twice as long (docs/benchmarks.md).
+     */
+    public static final String OPENBLAS_CORETYPE = "OPENBLAS_CORETYPE";
 
     /** What the backend computes on. */
     public enum Device {
@@ -94,7 +111,8 @@ public record Backend(Device device, String platform, List<String> coordinates, 
     /** The CPU backend for this host, whatever was asked: what {@code auto} falls back to. */
     public static Backend cpuFallback(String osName, String osArch, String cpuFlags, String why) throws CnnException {
         Backend cpu = cpu(BackendChoice.AUTO, platform(osName, osArch), cpuFlags);
-        return new Backend(cpu.device(), cpu.platform(), cpu.coordinates(), why + "; " + cpu.reason(), cpu.jvmOptions());
+        return new Backend(cpu.device(), cpu.platform(), cpu.coordinates(), why + "; " + cpu.reason(), cpu.jvmOptions(),
+                cpu.environment());
     }
 
     private static Backend cuda(BackendChoice r, String platform, CudaRuntime runtime, boolean systemCudnn) {
@@ -114,17 +132,19 @@ public record Backend(Device device, String platform, List<String> coordinates, 
         String reason = (r == BackendChoice.CUDA ? "cnn.backend=cuda" : "cnn.backend=auto found an NVIDIA driver")
                 + "; CUDA 11.6 " + (runtime == CudaRuntime.BUNDLED ? "bundled (cnn.cudaRuntime=bundled)" : "of the system")
                 + (cudnn ? ", the cuDNN build" : ", without cuDNN (not found on the system)");
-        return new Backend(Device.CUDA, platform, coordinates, reason, List.of("-Dorg.eclipse.deeplearning4j.helpers.disable=false"));
+        return new Backend(Device.CUDA, platform, coordinates, reason, List.of("-Dorg.eclipse.deeplearning4j.helpers.disable=false"),
+                Map.of());
     }
 
     private static Backend cpu(BackendChoice r, String platform, String cpuFlags) {
         // On x86-64 Linux the oneDNN builds with DL4J's layer helpers train CNNs about 3× faster
         // (docs/benchmarks.md); pick the widest vector extension the CPU has.
+        Set<String> flags = Set.of((cpuFlags == null ? "" : cpuFlags).toLowerCase(Locale.ROOT).split("\\s+"));
         String extension = "";
         if (platform.equals("linux-x86_64")) {
-            Set<String> flags = Set.of((cpuFlags == null ? "" : cpuFlags).toLowerCase(Locale.ROOT).split("\\s+"));
             extension = flags.contains("avx512f") ? "-onednn-avx512" : flags.contains("avx2") ? "-onednn-avx2" : "-onednn";
         }
+        String openBlasCore = openBlasCore(flags);
         List<String> coordinates = new ArrayList<>(COMMON);
         coordinates.add("org.bytedeco:javacpp:" + JAVACPP);
         coordinates.add("org.bytedeco:javacpp:" + JAVACPP + ":" + platform);
@@ -135,14 +155,27 @@ public record Backend(Device device, String platform, List<String> coordinates, 
         coordinates.add("org.bytedeco:openblas:" + OPENBLAS + ":" + platform);
         String reason = (r == BackendChoice.CPU ? "cnn.backend=cpu" : "no NVIDIA driver found, so the CPU")
                 + (extension.isEmpty() ? "" : "; " + platform + extension + " for this CPU ("
-                + (extension.contains("512") ? "AVX-512" : extension.contains("avx2") ? "AVX2" : "no AVX2") + ")");
+                + (extension.contains("512") ? "AVX-512" : extension.contains("avx2") ? "AVX2" : "no AVX2") + ")")
+                + (openBlasCore == null ? "" : "; OpenBLAS's " + openBlasCore + " kernels");
+        Map<String, String> environment = openBlasCore == null ? Map.of() : Map.of(OPENBLAS_CORETYPE, openBlasCore);
         if (extension.isEmpty()) {
-            return new Backend(Device.CPU, platform, coordinates, reason, List.of());
+            return new Backend(Device.CPU, platform, coordinates, reason, List.of(), environment);
         }
         // JavaCPP must load the oneDNN build's library, and DL4J 1.0.0-M2.1 ships its helpers switched off.
         return new Backend(Device.CPU, platform, coordinates, reason, List.of(
                 "-Dorg.bytedeco.javacpp.platform.extension=" + extension,
-                "-Dorg.eclipse.deeplearning4j.helpers.disable=false"));
+                "-Dorg.eclipse.deeplearning4j.helpers.disable=false"), environment);
+    }
+
+    /**
+     * OpenBLAS's kernels for the CPU's widest vector extension, by its flags rather than its model, which OpenBLAS
+     * 0.3.19 reads and does not know for newer CPUs; {@code null} without AVX2 (or flags), where its own choice stays.
+     */
+    static String openBlasCore(Set<String> flags) {
+        if (flags.containsAll(Set.of("avx512f", "avx512vl", "avx512bw", "avx512dq", "avx512cd"))) {
+            return "SkylakeX";
+        }
+        return flags.containsAll(Set.of("avx2", "fma")) ? "Haswell" : null;
     }
 
     /**

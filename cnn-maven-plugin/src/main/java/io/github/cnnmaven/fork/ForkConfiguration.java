@@ -6,6 +6,7 @@ import org.codehaus.plexus.util.cli.CommandLineUtils;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -49,7 +50,15 @@ public record ForkConfiguration(List<Path> classpath, List<String> jvmOptions, M
         // its workers together as many as the native backend's threads, so cnn.threads bounds the whole training
         options.add("-D" + COMMON_POOL_PARALLELISM + "=" + Math.max(0, threads - 1));
         options.addAll(user);
-        return new ForkConfiguration(classpath, options, Map.of("OMP_NUM_THREADS", String.valueOf(threads)), mainClass, goal);
+        Map<String, String> environment = new HashMap<>();
+        // a variable the user set in Maven's environment wins over the backend's (the fork inherits it)
+        backend.environment().forEach((name, value) -> {
+            if (System.getenv(name) == null) {
+                environment.put(name, value);
+            }
+        });
+        environment.put("OMP_NUM_THREADS", String.valueOf(threads));
+        return new ForkConfiguration(classpath, options, environment, mainClass, goal);
     }
 
     /**

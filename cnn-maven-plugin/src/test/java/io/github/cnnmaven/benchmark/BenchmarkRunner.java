@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The training-throughput benchmark ({@code scripts/benchmark-training.sh}): runs
@@ -60,11 +61,15 @@ public final class BenchmarkRunner {
         // SPLIT_BATCH=false in the script: every training operation on all the threads instead of the batch split among them
         int cores = Runtime.getRuntime().availableProcessors();
         int batchWorkers = BatchSplit.SWITCH.on() ? cores : 1;
+        // the fork's environment: OpenBLAS told its kernels when the CPU has AVX2 or AVX-512 (Backend.OPENBLAS_CORETYPE)
+        Map<String, String> pluginEnvironment = tuned.environment();
         Side pluginSide = new Side("plugin (" + tunedJar.getFileName() + ", helpers on, "
                 + (batchWorkers > 1 ? "each training batch split among " + batchWorkers + " one-threaded workers, " : "")
+                + pluginEnvironment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + ", ").collect(Collectors.joining())
                 + "batch norm folded and channels-last for inference"
                 + (oneDnn != null ? ", -Dcnn.oneDnnConvolution=" + oneDnn : "") + ")",
-                plus(base, tunedJar.toString()), pluginOptions, List.of(TrainingBenchmark.class.getName(), "plugin"), batchWorkers);
+                plus(base, tunedJar.toString()), pluginOptions, pluginEnvironment,
+                List.of(TrainingBenchmark.class.getName(), "plugin"), batchWorkers);
         Side peerSide = args.length > 1 ? new Side("peer (DJL 0.35.1 + PyTorch 2.7.1 CPU, the same networks, batch, data,"
                 + " Adam and threads)", List.of(args[1]), List.of(), List.of(PEER,
                 String.valueOf(Runtime.getRuntime().availableProcessors()))) : null;
@@ -172,10 +177,11 @@ public final class BenchmarkRunner {
     }
 
     /** One configuration: how to start its JVM, whose last argument names what it measures. */
-    private record Side(String label, List<String> classpath, List<String> options, List<String> main, int batchWorkers) {
+    private record Side(String label, List<String> classpath, List<String> options, Map<String, String> environment,
+                        List<String> main, int batchWorkers) {
 
         Side(String label, List<String> classpath, List<String> options, List<String> main) {
-            this(label, classpath, options, main, 1);
+            this(label, classpath, options, Map.of(), main, 1);
         }
 
         /**
@@ -187,14 +193,16 @@ public final class BenchmarkRunner {
             List<String> arguments = new ArrayList<>(main);
             arguments.add(part);
             if (batchWorkers <= 1 || part.equals(TrainingBenchmark.MACHINE)) {
-                return runOne(classpath, options, Map.of(), arguments, label + ", " + part);
+                return runOne(classpath, options, environment, arguments, label + ", " + part);
             }
             List<String> splitOptions = new ArrayList<>(options);
             splitOptions.add("-D" + TrainingBenchmark.WORKERS + "=" + batchWorkers);
             splitOptions.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=0");
-            Map<String, Double> results = new LinkedHashMap<>(runOne(classpath, splitOptions, Map.of("OMP_NUM_THREADS", "1"),
+            Map<String, String> oneThread = new LinkedHashMap<>(environment);
+            oneThread.put("OMP_NUM_THREADS", "1");
+            Map<String, Double> results = new LinkedHashMap<>(runOne(classpath, splitOptions, oneThread,
                     plus(arguments, TrainingBenchmark.TRAIN), label + ", " + part + " training"));
-            merge(results, List.of(runOne(classpath, options, Map.of(), plus(arguments, TrainingBenchmark.INFER),
+            merge(results, List.of(runOne(classpath, options, environment, plus(arguments, TrainingBenchmark.INFER),
                     label + ", " + part + " inference")));
             return results;
         }

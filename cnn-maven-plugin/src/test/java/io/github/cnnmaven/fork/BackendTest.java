@@ -7,6 +7,7 @@ import io.github.cnnmaven.kernels.TrainingLayers;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -50,6 +51,26 @@ class BackendTest {
         Backend mac = Backend.select(BackendChoice.AUTO, "Mac OS X", "x86_64", false, "");
         assertTrue(mac.coordinates().contains("org.nd4j:nd4j-native:1.0.0-M2.1:macosx-x86_64"), "generic build elsewhere");
         assertTrue(mac.jvmOptions().isEmpty());
+    }
+
+    /** OpenBLAS 0.3.19 takes a CPU it does not know (Emerald Rapids, model 207) for a Prescott: the fork names the kernels. */
+    @Test
+    void cpuForkTellsOpenBlasWhichKernelsTheVectorExtensionAllows() throws Exception {
+        String emeraldRapids = "fpu sse sse2 avx avx2 fma avx512f avx512dq avx512cd avx512bw avx512vl amx_tile";
+        Backend avx512 = Backend.select(BackendChoice.AUTO, "Linux", "amd64", false, emeraldRapids);
+        assertEquals(Map.of("OPENBLAS_CORETYPE", "SkylakeX"), avx512.environment());
+        assertTrue(avx512.reason().endsWith("OpenBLAS's SkylakeX kernels"), avx512.reason());
+        assertEquals(Map.of("OPENBLAS_CORETYPE", "Haswell"),
+                Backend.select(BackendChoice.CPU, "Linux", "amd64", false, "sse avx avx2 fma").environment());
+        assertEquals(Map.of("OPENBLAS_CORETYPE", "Haswell"),
+                Backend.select(BackendChoice.CPU, "Linux", "amd64", false, "avx2 fma avx512f").environment(),
+                "AVX-512 without the subsets SkylakeX's kernels use gets Haswell's");
+        assertEquals(Map.of(), Backend.select(BackendChoice.CPU, "Linux", "amd64", false, "sse sse2 avx").environment(),
+                "without AVX2 OpenBLAS keeps its own choice");
+        assertEquals(Map.of(), Backend.select(BackendChoice.AUTO, "Linux", "amd64", true, emeraldRapids).environment(),
+                "CUDA's matrix products are cuBLAS's");
+        assertEquals(Map.of("OPENBLAS_CORETYPE", "SkylakeX"),
+                Backend.cpuFallback("Linux", "amd64", emeraldRapids, "CUDA did not work").environment());
     }
 
     /** The shim answers DL4J's reflective lookup, the way BaseMKLDNNHelper makes it, with the real environment's answer. */

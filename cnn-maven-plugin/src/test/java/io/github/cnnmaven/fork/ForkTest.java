@@ -54,6 +54,16 @@ class ForkTest {
     }
 
     @Test
+    void theForkGetsTheBackendsEnvironmentUnlessMavensHasTheVariable() throws Exception {
+        Backend avx512 = Backend.select(BackendChoice.CPU, "Linux", "amd64", false,
+                "avx2 fma avx512f avx512vl avx512bw avx512dq avx512cd");
+        ForkConfiguration fork = ForkConfiguration.of(List.of(), avx512, null, 2, "Main", "train");
+        assertEquals("2", fork.environment().get("OMP_NUM_THREADS"));
+        // the user's own OPENBLAS_CORETYPE, inherited by the fork, is left alone
+        assertEquals(System.getenv("OPENBLAS_CORETYPE") == null ? "SkylakeX" : null, fork.environment().get("OPENBLAS_CORETYPE"));
+    }
+
+    @Test
     void aKilledForkSaysSoAndNamesItsGoal() {
         List<Path> classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
                 .toList();

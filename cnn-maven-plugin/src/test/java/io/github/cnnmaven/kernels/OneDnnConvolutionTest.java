@@ -38,8 +38,15 @@ class OneDnnConvolutionTest {
 
     private static final double NUDGE = 1e-6;
     private static final double NOISE_FACTOR = 3;
-    /** Relative, of the gradients, outputs and parameters, where the network does not amplify rounding. */
-    private static final double TOLERANCE = 1e-4;
+    /**
+     * Relative, of the gradients, outputs and parameters: two float sums in another order through a deep batch-norm
+     * network. DL4J's own path sums its convolutions with OpenBLAS's matrix products and this one with oneDNN's, and
+     * how far apart they land depends on the CPU's kernels: on an Emerald Rapids CPU resnet18's conv18_W gradient
+     * differed by 3.1e-4 of 0.54 with OpenBLAS's Prescott kernels, and with its SkylakeX kernels that one agreed while
+     * resnet20's parameters after 3 steps differed by 6.2e-4 of 1.5; 1e-4 held on the CPUs before it. A wrong padding,
+     * stride or gradient is off by the values themselves.
+     */
+    private static final double TOLERANCE = 1e-3;
     /** How many copies of the network with its weights a rounding apart measure DL4J's own noise (each costs a training). */
     private static final int ROUNDINGS = 1;
 

@@ -180,6 +180,8 @@ public record TrainingConfig(
         public Builder learningRate(LearningRate v) { return put(TrainingProperty.LEARNING_RATE, v); }
         public Builder momentum(double v) { return put(TrainingProperty.MOMENTUM, v); }
         public Builder weightDecay(double v) { return put(TrainingProperty.WEIGHT_DECAY, v); }
+        /** Unset: build() takes the optimizer's default ({@link Optimizer#defaultWeightDecay()}). */
+        public Builder defaultWeightDecay() { return put(TrainingProperty.WEIGHT_DECAY, null); }
         public Builder schedule(Schedule v) { return put(TrainingProperty.SCHEDULE, v); }
         public Builder stepSize(int v) { return put(TrainingProperty.STEP_SIZE, v); }
         public Builder milestones(List<Integer> v) { return put(TrainingProperty.MILESTONES, v); }
@@ -232,8 +234,10 @@ public record TrainingConfig(
             Object[] args = new Object[components.length];
             for (int i = 0; i < components.length; i++) {
                 TrainingProperty p = TrainingProperty.of(components[i].getName());
-                args[i] = p == TrainingProperty.LEARNING_RATE
-                        ? ((LearningRate) values.get(p)).resolve((Optimizer) values.get(TrainingProperty.OPTIMIZER), preset())
+                Optimizer optimizer = (Optimizer) values.get(TrainingProperty.OPTIMIZER);
+                args[i] = p == TrainingProperty.LEARNING_RATE ? ((LearningRate) values.get(p)).resolve(optimizer, preset())
+                        : p == TrainingProperty.WEIGHT_DECAY && values.get(p) == null
+                        ? (optimizer == null ? Optimizer.ADAM : optimizer).defaultWeightDecay()
                         : values.get(p);
             }
             try {

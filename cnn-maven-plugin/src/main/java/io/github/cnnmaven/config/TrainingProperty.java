@@ -53,7 +53,7 @@ public enum TrainingProperty {
             c -> c.momentum() >= 0 && c.momentum() < 1 ? null : "use a value from 0 to below 1, such as 0.9",
             c -> c.optimizer() == null || !c.optimizer().usesMomentum(c.momentum()) ? null
                     : c.schedule() == Schedule.ONECYCLE ? "cycled 0.95 → 0.85" : number(c.momentum())),
-    WEIGHT_DECAY("0.0005", Parse.DOUBLE, "L2, or decoupled weight decay for adamw",
+    WEIGHT_DECAY(null, Parse.OPTIONAL_DOUBLE, "L2, or decoupled weight decay for adamw; unset: 0.0005, and 0.05 for adamw",
             c -> c.weightDecay() >= 0 ? null : "use 0 or a small positive number such as 0.0005",
             c -> c.optimizer() == null ? null : c.weightDecay() == 0 ? "off" : number(c.weightDecay())
                     + (c.optimizer().decouplesWeightDecay() ? " (decoupled)" : " (L2)")),
@@ -317,6 +317,8 @@ public enum TrainingProperty {
         static final Parser INT = (v, where) -> Integer.parseInt(v.trim());
         static final Parser LONG = (v, where) -> Long.parseLong(v.trim());
         static final Parser DOUBLE = (v, where) -> Double.parseDouble(v.trim());
+        /** Unset (null or blank) is a value of its own: the optimizer's default, resolved by the builder. */
+        static final Parser OPTIONAL_DOUBLE = (v, where) -> v == null || v.isBlank() ? null : Double.parseDouble(v.trim());
         static final Parser OPTIONAL_INT = (v, where) -> v == null || v.isBlank() ? null : Integer.parseInt(v.trim());
         static final Parser DROPOUT = (v, where) -> v == null || v.isBlank() || v.trim().equalsIgnoreCase("default")
                 ? null : Double.parseDouble(v.trim());

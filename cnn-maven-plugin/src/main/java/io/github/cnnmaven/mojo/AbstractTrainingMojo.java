@@ -69,7 +69,7 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     @Parameter(property = "cnn.momentum")
     protected Double momentum;
 
-    /** L2 for sgd, nesterov, adam and rmsprop; decoupled weight decay for adamw. */
+    /** L2 for sgd, nesterov, adam and rmsprop (unset: 0.0005); decoupled weight decay for adamw (unset: 0.05). */
     @Parameter(property = "cnn.weightDecay")
     protected Double weightDecay;
 

@@ -154,6 +154,13 @@ public final class StudyPlan {
         if (rate instanceof LearningRate.OptimizerDefault && !settings.containsKey("learningRate")) {
             builder.learningRate(rate); // resolved again by build(), for the variant's optimizer
         }
+        // a base at its optimizer's weight decay takes the variant's optimizer's: adamw's decoupled 0.05 as an L2
+        // penalty for sgd would be a hundred times sgd's own (a base that set it to that number explicitly gets the
+        // same, which is what it would want)
+        if (settings.containsKey("optimizer") && !settings.containsKey("weightDecay")
+                && base.weightDecay() == base.optimizer().defaultWeightDecay()) {
+            builder.defaultWeightDecay();
+        }
         for (Map.Entry<String, String> s : settings.entrySet()) {
             if (s.getKey().equals("learningRate") && s.getValue().trim().equalsIgnoreCase("auto")) {
                 throw InvalidConfigurationException.of(StudySpec.AXES_ELEMENT + "<learningRate>", s.getValue().trim(),

@@ -118,6 +118,20 @@ class TrainingConfigTest {
                 .build().learningRate(), "resolved for the optimizer when built");
     }
 
+    @Test
+    void anUnsetWeightDecayIsTheOptimizersAndDecoupledDecayIsLarger() throws Exception {
+        for (Optimizer o : Optimizer.values()) {
+            assertEquals(o.decouplesWeightDecay() ? 0.05 : 0.0005, TrainingConfig.builder().optimizer(o).build().weightDecay(), o.id());
+            assertEquals(0.001, TrainingConfig.builder().optimizer(o).weightDecay(0.001).build().weightDecay(), o.id() + ": set wins");
+            assertEquals(0.0, TrainingConfig.builder().optimizer(o).set("weightDecay", "0", "cnn.weightDecay").build().weightDecay(),
+                    o.id() + ": 0 is off, not unset");
+        }
+        TrainingConfig adamw = TrainingConfig.builder().optimizer(Optimizer.ADAMW).build();
+        assertEquals(0.05, adamw.toBuilder().build().weightDecay(), "a copy keeps the resolved decay");
+        assertEquals(0.05, adamw.toBuilder().optimizer(Optimizer.SGD).build().weightDecay(), "whatever optimizer it is given");
+        assertEquals("0.05 (decoupled)", TrainingProperty.WEIGHT_DECAY.shown(adamw));
+    }
+
     /** Issue 31: at Adam's 0.001 alexnet diverged and resnet34 stayed at chance on a small 64-pixel folder. */
     @Test
     void alexnetAndResnet34TakeATenthOfTheOptimizersRateUnlessItIsSet() {

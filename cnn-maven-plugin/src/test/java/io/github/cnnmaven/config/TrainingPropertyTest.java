@@ -31,11 +31,12 @@ class TrainingPropertyTest {
         assertEquals(20, defaults.epochs());
         assertEquals("alexnet-cifar", defaults.network());
         for (TrainingProperty p : TrainingProperty.values()) {
-            if (p != TrainingProperty.LEARNING_RATE) { // the record holds the resolved rate, asserted below
+            if (p != TrainingProperty.LEARNING_RATE && p != TrainingProperty.WEIGHT_DECAY) { // resolved, asserted below
                 assertEquals(p.defaultValue(), p.value(defaults), p.property());
             }
         }
         assertEquals(Optimizer.ADAM.defaultLearningRate(), defaults.learningRate(), "unset: the optimizer's rate");
+        assertEquals(Optimizer.ADAM.defaultWeightDecay(), defaults.weightDecay(), "unset: the optimizer's decay");
     }
 
     @Test

@@ -83,6 +83,26 @@ class StudyPlanTest {
     }
 
     @Test
+    void anOptimizerVariantOfABaseAtItsOptimizersWeightDecayTakesTheVariantOptimizers() throws Exception {
+        TrainingConfig defaulted = BASE.toBuilder().defaultWeightDecay().build();
+        assertEquals(0.0005, defaulted.weightDecay(), "adam's L2");
+        List<StudyVariant> variants = StudyPlan.expand(defaulted, StudySpec.parse(null, axes("optimizer", "sgd,adamw")),
+                "data", GIVEN);
+        assertEquals(List.of(0.0005, 0.0005, 0.05), variants.stream().map(v -> v.config().weightDecay()).toList(),
+                "the base, sgd, and adamw, whose decoupled decay is multiplied by the rate: its own default");
+        TrainingConfig adamw = BASE.toBuilder().optimizer(Optimizer.ADAMW).defaultWeightDecay().build();
+        assertEquals(0.05, adamw.weightDecay());
+        assertEquals(List.of(0.05, 0.0005), StudyPlan.expand(adamw, StudySpec.parse(null, axes("optimizer", "sgd")), "data",
+                GIVEN).stream().map(v -> v.config().weightDecay()).toList(), "not adamw's 0.05 as an L2 penalty for sgd");
+        TrainingConfig given = BASE.toBuilder().weightDecay(0.01).build();
+        assertEquals(List.of(0.01, 0.01, 0.01), StudyPlan.expand(given, StudySpec.parse(null, axes("optimizer", "sgd,adamw")),
+                "data", GIVEN).stream().map(v -> v.config().weightDecay()).toList(), "a decay the POM gave stays");
+        assertEquals(List.of(0.001), StudyPlan.expand(adamw, StudySpec.parse("grid", axes("optimizer", "sgd",
+                "weightDecay", "0.001")), "data", GIVEN).stream().map(v -> v.config().weightDecay()).toList(),
+                "a decay on an axis wins");
+    }
+
+    @Test
     void fineTuningRefusesTheAxesThatReshapeTheNetwork() throws Exception {
         for (String axis : List.of("network", "kernelSize", "batchNorm")) {
             InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,

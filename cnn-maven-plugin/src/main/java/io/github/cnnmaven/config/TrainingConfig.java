@@ -232,9 +232,9 @@ public record TrainingConfig(
         public TrainingConfig build() {
             RecordComponent[] components = TrainingConfig.class.getRecordComponents();
             Object[] args = new Object[components.length];
+            Optimizer optimizer = (Optimizer) values.get(TrainingProperty.OPTIMIZER);
             for (int i = 0; i < components.length; i++) {
                 TrainingProperty p = TrainingProperty.of(components[i].getName());
-                Optimizer optimizer = (Optimizer) values.get(TrainingProperty.OPTIMIZER);
                 args[i] = p == TrainingProperty.LEARNING_RATE ? ((LearningRate) values.get(p)).resolve(optimizer, preset())
                         : p == TrainingProperty.WEIGHT_DECAY && values.get(p) == null
                         ? (optimizer == null ? Optimizer.ADAM : optimizer).defaultWeightDecay()

@@ -442,9 +442,12 @@ public final class Trainer {
     }
 
     private void logEpoch(EpochRecord r, int epochs, double secondsPerEpoch) {
-        console.info(String.format(Locale.ROOT, "Epoch %d/%d  train loss %.4f acc %.4f  val loss %.4f acc %.4f  lr %.3g"
+        // without a validation split (cnn.validationSplit=0) there is nothing to print rather than NaN
+        String validation = Double.isNaN(r.validationAccuracy()) ? ""
+                : String.format(Locale.ROOT, "  val loss %.4f acc %.4f", r.validationLoss(), r.validationAccuracy());
+        console.info(String.format(Locale.ROOT, "Epoch %d/%d  train loss %.4f acc %.4f%s  lr %.3g"
                         + "  %.1f s  %.0f img/s  ETA %s", r.epoch(), epochs, r.trainLoss(), r.trainAccuracy(),
-                r.validationLoss(), r.validationAccuracy(), r.learningRate(), r.seconds(), r.imagesPerSecond(),
+                validation, r.learningRate(), r.seconds(), r.imagesPerSecond(),
                 duration(secondsPerEpoch * (epochs - r.epoch()))));
     }
 

@@ -185,6 +185,10 @@ class TrainerTest {
         assertEquals(1.0, result.history().get(result.history().size() - 1).trainAccuracy(), 1e-9);
         assertTrue(log.stream().anyMatch(l -> l.startsWith("Sanity check passed")), log.toString());
         assertFalse(Files.exists(request.modelFile()), "the sanity check never replaces the real model");
+        // no validation split: the epoch lines leave the validation out rather than print NaN
+        assertTrue(log.stream().anyMatch(l -> l.startsWith("Epoch 30/30  train loss ") && l.contains("  lr ")), log.toString());
+        assertTrue(log.stream().filter(l -> l.startsWith("Epoch ")).noneMatch(l -> l.contains("val") || l.contains("NaN")),
+                log.toString());
     }
 
     @Test

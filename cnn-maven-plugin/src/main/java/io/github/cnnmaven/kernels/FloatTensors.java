@@ -13,9 +13,14 @@ final class FloatTensors {
 
     /** The array itself when its values are one C-ordered run from its buffer's start, else such a copy. */
     static INDArray contiguous(INDArray x) {
+        return isContiguous(x) ? x : x.dup('c');
+    }
+
+    /** Whether the array's values are one C-ordered run from its buffer's start. */
+    static boolean isContiguous(INDArray x) {
         // The strides, not only the flags: a permuted array (what DL4J's convolution returns without
         // oneDNN) can be flagged C-ordered and not a view while its memory runs in another order.
-        return x.ordering() == 'c' && !x.isView() && x.offset() == 0 && Shape.hasDefaultStridesForShape(x) ? x : x.dup('c');
+        return x.ordering() == 'c' && !x.isView() && x.offset() == 0 && Shape.hasDefaultStridesForShape(x);
     }
 
     /** The values of a {@link #contiguous} array, read and written in place. */

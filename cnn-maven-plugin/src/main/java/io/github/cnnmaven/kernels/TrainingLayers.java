@@ -17,7 +17,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The plugin's faster layer objects for a network about to train on the CPU: the fused batch norm
  * ({@link BatchNormFusion}), convolutions without a second forward pass in their backward pass
- * ({@link ConvolutionBackprop}) and one-pass ReLU layers ({@link SinglePassReluLayer}). Training,
+ * ({@link ConvolutionBackprop}), one-pass ReLU layers ({@link SinglePassReluLayer}) and max pooling with
+ * its backward pass in Java ({@link MaxPoolLayer}). Training,
  * the learning-rate finder and the benchmarks all install exactly this, so they measure the same
  * arithmetic. Only the running network's layer objects change: the configuration, the parameters
  * and what is saved are DL4J's own, and a model loaded elsewhere runs unchanged.
@@ -29,6 +30,8 @@ public final class TrainingLayers {
         FUSED_BATCH_NORM("cnn.fusedBatchNorm"),
         CONVOLUTION_BACKPROP("cnn.convolutionBackprop"),
         SINGLE_PASS_RELU("cnn.singlePassRelu"),
+        /** The backward pass of max pooling over windows that do not overlap in {@link MaxPoolLayer}. */
+        JAVA_MAX_POOL("cnn.javaMaxPool"),
         /** Convolutions that call oneDNN themselves ({@link OneDnnConvolution}); the fork resolves its native jar. */
         ONEDNN_CONVOLUTION("cnn.oneDnnConvolution");
 
@@ -56,12 +59,13 @@ public final class TrainingLayers {
     }
 
     /** What was installed, for the training log. */
-    public record Installed(BatchNormFusion.Installed batchNorm, int convolutions, int relu, int oneDnn) {
+    public record Installed(BatchNormFusion.Installed batchNorm, int convolutions, int relu, int maxPool, int oneDnn) {
         public String describe() {
             return "fused batch norm " + batchNorm.describe()
                     + ", convolution backward pass " + (convolutions > 0 ? "without recomputing the output on " + convolutions + " layers"
                     : "as DL4J's" + Switch.CONVOLUTION_BACKPROP.offNote())
                     + ", ReLU " + (relu > 0 ? "in one pass on " + relu + " layers" : "as DL4J's" + Switch.SINGLE_PASS_RELU.offNote())
+                    + ", max pooling " + (maxPool > 0 ? "backward pass in Java on " + maxPool + " layers" : "as DL4J's" + Switch.JAVA_MAX_POOL.offNote())
                     + OneDnnConvolution.describe(oneDnn);
         }
     }
@@ -73,7 +77,27 @@ public final class TrainingLayers {
         // the batch norm first: the ReLU layers it absorbs are no longer plain ReLU layers after it
         BatchNormFusion.Installed batchNorm = BatchNormFusion.install(graph);
         int convolutions = ConvolutionBackprop.install(graph);
-        return new Installed(batchNorm, convolutions, installRelu(graph), OneDnnConvolution.install(graph));
+        int relu = installRelu(graph) + (int) java.util.Arrays.stream(graph.getLayers())
+                .filter(l -> l instanceof ReluConvolutionLayer c && c.kernelRelu() || l instanceof ReluDenseLayer d && d.kernelRelu())
+                .count();
+        return new Installed(batchNorm, convolutions, relu, installMaxPool(graph), OneDnnConvolution.install(graph));
+    }
+
+    /** Every max pooling layer {@link MaxPoolLayer} covers computes in it; the count. */
+    static int installMaxPool(ComputationGraph graph) {
+        if (!Switch.JAVA_MAX_POOL.on() || !cpuFloat(graph)) {
+            return 0;
+        }
+        int replaced = 0;
+        for (GraphVertex vertex : graph.getVertices()) {
+            if (vertex instanceof LayerVertex lv && lv.getLayerPreProcessor() == null
+                    && lv.getLayer() instanceof org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer pool
+                    && MaxPoolLayer.covers(pool)) {
+                replace(graph, lv, new MaxPoolLayer(pool));
+                replaced++;
+            }
+        }
+        return replaced;
     }
 
     /** Every plain ReLU layer that is left computes in one pass each way; the count. */
@@ -94,8 +118,12 @@ public final class TrainingLayers {
 
     /** Whether the network trains in float on the CPU, the only case the plugin's Java kernels take. */
     static boolean cpuFloat(ComputationGraph graph) {
-        return "CPU".equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"))
-                && graph.getConfiguration().getDataType() == DataType.FLOAT;
+        return cpu() && graph.getConfiguration().getDataType() == DataType.FLOAT;
+    }
+
+    /** Whether ND4J runs on the CPU, whose arrays the plugin's Java kernels read in place. */
+    static boolean cpu() {
+        return "CPU".equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
     }
 
     /** The vertex if it is DL4J's ReLU layer with nothing else to do (no dropout, no preprocessor). */

@@ -141,9 +141,15 @@ class ConvolutionBackpropTest {
         } finally {
             System.clearProperty(TrainingLayers.Switch.CONVOLUTION_BACKPROP.property());
         }
-        TrainingLayers.Installed installed = TrainingLayers.install(convBatchNormReluConvRelu());
-        assertEquals("fused batch norm on 1 layers (1 with their ReLU), convolution backward pass without recomputing the output on 2 layers, ReLU as DL4J's"
-                + ", convolutions calling oneDNN directly on 2 layers", installed.describe());
+        ComputationGraph graph = convBatchNormReluConvRelu();
+        TrainingLayers.Installed installed = TrainingLayers.install(graph);
+        assertEquals("fused batch norm on 1 layers (1 with their ReLU), convolution backward pass without recomputing the output on 2 layers,"
+                + " ReLU in one pass on 1 layers, max pooling as DL4J's, convolutions calling oneDNN directly on 2 layers", installed.describe());
+        // the second convolution's ReLU runs in the plugin's kernels; its configuration in the network stays DL4J's
+        ReluConvolutionLayer conv2 = (ReluConvolutionLayer) graph.getLayer("conv2");
+        assertTrue(conv2.kernelRelu());
+        assertTrue(conv2.layerConf().getActivationFn() instanceof KernelRelu);
+        assertTrue(TrainingLayers.plainRelu(((org.deeplearning4j.nn.conf.layers.ConvolutionLayer) conv2.conf().getLayer()).getActivationFn()));
     }
 
     private static ComputationGraph convBatchNormReluConvRelu() {

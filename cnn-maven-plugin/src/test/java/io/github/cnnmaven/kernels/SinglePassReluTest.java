@@ -122,6 +122,11 @@ class SinglePassReluTest {
             assertEquals(0, installed.relu());
             assertEquals(0, Arrays.stream(graph.getLayers()).filter(l -> l instanceof SinglePassReluLayer).count());
             assertTrue(installed.describe().contains(", ReLU as DL4J's (cnn.singlePassRelu=false)"), installed.describe());
+            // nor do the ReLUs of convolution and dense layers run in the plugin's kernels
+            ComputationGraph alexnet = BatchNormFusionTest.network("alexnet-cifar", 32, false);
+            assertEquals(0, TrainingLayers.install(alexnet).relu());
+            assertTrue(Arrays.stream(alexnet.getLayers()).filter(l -> l instanceof ReluConvolutionLayer)
+                    .noneMatch(l -> ((ReluConvolutionLayer) l).kernelRelu()));
         } finally {
             System.clearProperty(property);
         }

@@ -234,6 +234,22 @@ class BatchNormFusionTest {
         return copy;
     }
 
+    /**
+     * The saved model is DL4J's own: {@code lean} saved, reloaded and given the plugin's layers again by {@code install}
+     * (which must report {@code installed} of them) takes the next step exactly as {@code stock} does.
+     */
+    static void assertResumesExactly(ComputationGraph stock, ComputationGraph lean, int side,
+                                     java.util.function.ToIntFunction<ComputationGraph> install, int installed, String what)
+            throws Exception {
+        ComputationGraph resumed = reload(lean);
+        assertEquals(installed, install.applyAsInt(resumed));
+        MultiDataSet next = batch(side, 20);
+        stock.fit(next);
+        resumed.fit(next);
+        assertArrayEquals(floats(stock.params()), floats(resumed.params()),
+                what + " parameters after the resume");
+    }
+
     static ComputationGraph reload(ComputationGraph graph) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ModelSerializer.writeModel(graph, bytes, true);

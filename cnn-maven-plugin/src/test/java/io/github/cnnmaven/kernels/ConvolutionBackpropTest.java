@@ -62,13 +62,8 @@ class ConvolutionBackpropTest {
         BatchNormFusionTest.threeSteps(side, stock, lean);
         assertArrayEquals(BatchNormFusionTest.floats(stock.params()), BatchNormFusionTest.floats(lean.params()), preset + " parameters after 3 steps");
 
-        // resume: the saved model is DL4J's own; reloaded and installed again, it trains on alike
-        ComputationGraph resumed = BatchNormFusionTest.reload(lean);
-        assertEquals(identity + reluConvolutions + reluDense, ConvolutionBackprop.install(resumed));
-        MultiDataSet next = BatchNormFusionTest.batch(side, 20);
-        stock.fit(next);
-        resumed.fit(next);
-        assertArrayEquals(BatchNormFusionTest.floats(stock.params()), BatchNormFusionTest.floats(resumed.params()), preset + " parameters after the resume");
+        BatchNormFusionTest.assertResumesExactly(stock, lean, side, ConvolutionBackprop::install,
+                identity + reluConvolutions + reluDense, preset);
     }
 
     /**

@@ -38,13 +38,7 @@ class MaxPoolLayerTest {
         assertEquals(stock.getConfiguration().toJson(), lean.getConfiguration().toJson(), "the network's description is untouched");
         assertSameTraining(stock, lean, side, preset);
 
-        // resume: the saved model is DL4J's own; reloaded and installed again, it trains on alike
-        ComputationGraph resumed = BatchNormFusionTest.reload(lean);
-        assertEquals(pools, TrainingLayers.installMaxPool(resumed));
-        MultiDataSet next = BatchNormFusionTest.batch(side, 20);
-        stock.fit(next);
-        resumed.fit(next);
-        assertArrayEquals(BatchNormFusionTest.floats(stock.params()), BatchNormFusionTest.floats(resumed.params()), preset + " after the resume");
+        BatchNormFusionTest.assertResumesExactly(stock, lean, side, TrainingLayers::installMaxPool, pools, preset);
     }
 
     /**

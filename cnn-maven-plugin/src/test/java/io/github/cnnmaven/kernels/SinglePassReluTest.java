@@ -53,13 +53,7 @@ class SinglePassReluTest {
         MultiDataSet test = BatchNormFusionTest.batch(side, 30);
         assertArrayEquals(BatchNormFusionTest.floats(stock.outputSingle(test.getFeatures(0))), BatchNormFusionTest.floats(lean.outputSingle(test.getFeatures(0))), preset + " inference");
 
-        // resume: the saved model is DL4J's own; reloaded and installed again, it trains on alike
-        ComputationGraph resumed = BatchNormFusionTest.reload(lean);
-        assertEquals(relus, TrainingLayers.installRelu(resumed));
-        MultiDataSet next = BatchNormFusionTest.batch(side, 20);
-        stock.fit(next);
-        resumed.fit(next);
-        assertArrayEquals(BatchNormFusionTest.floats(stock.params()), BatchNormFusionTest.floats(resumed.params()), preset + " parameters after the resume");
+        BatchNormFusionTest.assertResumesExactly(stock, lean, side, TrainingLayers::installRelu, relus, preset);
     }
 
     /** Lengths below one block, of whole blocks, and with a ragged end, so that every split between the cores is covered. */

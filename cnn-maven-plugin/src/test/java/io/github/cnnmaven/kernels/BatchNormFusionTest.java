@@ -234,6 +234,17 @@ class BatchNormFusionTest {
         return copy;
     }
 
+    /** The same gradients on one batch, parameters after three steps and inference outputs, float for float. */
+    static void assertTrainsExactly(ComputationGraph stock, ComputationGraph lean, int side, String what) {
+        computeGradients(batch(side, 1), stock, lean);
+        assertSameGradients(stock, lean, what);
+        threeSteps(side, stock, lean);
+        assertArrayEquals(floats(stock.params()), floats(lean.params()), what + " parameters after 3 steps");
+        MultiDataSet test = batch(side, 30);
+        assertArrayEquals(floats(stock.outputSingle(test.getFeatures(0))), floats(lean.outputSingle(test.getFeatures(0))),
+                what + " inference");
+    }
+
     /**
      * The saved model is DL4J's own: {@code lean} saved, reloaded and given the plugin's layers again by {@code install}
      * (which must report {@code installed} of them) takes the next step exactly as {@code stock} does.

@@ -44,15 +44,19 @@ public final class SplitBatchStep implements AutoCloseable {
     private final ComputationGraph graph;
     private final List<ComputationGraph> helpers = new ArrayList<>();
     private final List<ExecutorService> threads = new ArrayList<>();
+    /** The workspace of the updater's scratch arrays, on the network's own thread. */
+    static final String UPDATER_WORKSPACE = "CNN_SPLIT_BATCH_UPDATER";
     /**
      * The updater's scratch arrays in a workspace, as in DL4J's own fit: outside one, every step's would be
-     * freed only when the garbage collector ran, and the main job's training JVM grew to 4 GB.
+     * freed only when the garbage collector ran. The workspace first: {@code defaultNoWorkspace()} scopes out
+     * every array type not configured yet, and a later {@code with} does not undo that.
      */
-    private static final LayerWorkspaceMgr UPDATER_MEMORY = LayerWorkspaceMgr.builder().defaultNoWorkspace()
-            .with(ArrayType.UPDATER_WORKING_MEM, "CNN_SPLIT_BATCH_UPDATER", WorkspaceConfiguration.builder()
+    private static final LayerWorkspaceMgr UPDATER_MEMORY = LayerWorkspaceMgr.builder()
+            .with(ArrayType.UPDATER_WORKING_MEM, UPDATER_WORKSPACE, WorkspaceConfiguration.builder()
                     .initialSize(0).overallocationLimit(0.05).policyLearning(LearningPolicy.FIRST_LOOP)
                     .policyReset(ResetPolicy.BLOCK_LEFT).policySpill(SpillPolicy.REALLOCATE)
                     .policyAllocation(AllocationPolicy.OVERALLOCATE).build())
+            .defaultNoWorkspace()
             .build();
     /** This step's copies of the batch's rows, closed after it. */
     private final List<INDArray> copies = new ArrayList<>();

@@ -14,12 +14,14 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -136,6 +138,33 @@ class SplitBatchStepTest {
             runs[run] = graph.params().toFloatVector();
         }
         assertArrayEquals(runs[0], runs[1], "dropout on every worker seeded, shares summed in order");
+    }
+
+    /**
+     * The updater's scratch arrays live in a workspace that every step enters, as in DL4J's own fit: outside one,
+     * each step's would wait for the garbage collector. (It was once configured and never entered: DL4J's builder
+     * had scoped the type out before it was named.)
+     */
+    @Test
+    void everyStepRunsTheUpdaterInItsWorkspace() throws Exception {
+        ComputationGraph graph = network(true, 0.3, Optimizer.NESTEROV);
+        String id = SplitBatchStep.UPDATER_WORKSPACE;
+        long[] generations = new long[4];
+        long[] sizes = new long[generations.length];
+        try (SplitBatchStep step = new SplitBatchStep(graph, 2)) {
+            for (int i = 0; i < generations.length; i++) {
+                step.fit(batch(12, 40 + i));
+                assertTrue(Nd4j.getWorkspaceManager().checkIfWorkspaceExists(id),
+                        "the updater ran in " + id + ", not only " + Nd4j.getWorkspaceManager().getAllWorkspacesIdsForCurrentThread());
+                MemoryWorkspace workspace = Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(id);
+                generations[i] = workspace.getGenerationId();
+                sizes[i] = workspace.getCurrentSize();
+            }
+        }
+        for (int i = 1; i < generations.length; i++) {
+            assertTrue(generations[i] > generations[i - 1], "entered at each step: " + Arrays.toString(generations));
+            assertEquals(sizes[1], sizes[i], "reused, not grown: " + Arrays.toString(sizes));
+        }
     }
 
     /** In a JVM of one native thread, as the fork runner starts a training of batch 64 on two threads. */

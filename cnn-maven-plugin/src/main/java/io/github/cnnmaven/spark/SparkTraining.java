@@ -4,6 +4,7 @@ import io.github.cnnmaven.common.CnnException;
 import io.github.cnnmaven.common.Console;
 import io.github.cnnmaven.common.InvalidConfigurationException;
 import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.fork.Backend;
 import io.github.cnnmaven.fork.SparkSettings;
 import io.github.cnnmaven.output.ClusterRun;
 import io.github.cnnmaven.training.ClusterTraining;
@@ -43,6 +44,7 @@ import java.util.stream.IntStream;
 final class SparkTraining implements ClusterTraining {
 
     private static final String EXECUTOR_OPTIONS = "spark.executor.extraJavaOptions";
+    private static final String EXECUTOR_ENV = "spark.executorEnv.";
     /** The backend's options of the training JVM (Backend.jvmOptions) that its executors need too. */
     private static final List<String> BACKEND_PROPERTIES = List.of("org.bytedeco.javacpp.platform.extension",
             "org.eclipse.deeplearning4j.helpers.disable");
@@ -92,7 +94,7 @@ final class SparkTraining implements ClusterTraining {
         console.info("Spark: the training images are shards in " + manifest.substring(0, manifest.lastIndexOf('/'))
                 + " (cnn.spark.dataDir), verified in "
                 + seconds(started) + " s");
-        JavaSparkContext spark = new JavaSparkContext(sparkConf(settings, config));
+        JavaSparkContext spark = new JavaSparkContext(sparkConf(settings, config, System.getenv()));
         try {
             int workers = settings.workers() != null ? settings.workers() : spark.defaultParallelism();
             int batch = settings.batchPerWorker(config.batchSize(), workers);
@@ -125,7 +127,8 @@ final class SparkTraining implements ClusterTraining {
         }
     }
 
-    private static SparkConf sparkConf(SparkSettings settings, TrainingConfig config) {
+    /** Spark's settings for this training; {@code environment} is this JVM's, which the executors' OpenBLAS follows. */
+    static SparkConf sparkConf(SparkSettings settings, TrainingConfig config, Map<String, String> environment) {
         SparkConf conf = new SparkConf().setMaster(settings.master()).setAppName("cnn-maven-plugin " + config.networkName());
         if (settings.isLocal()) {
             conf.set("spark.ui.enabled", "false"); // nothing to watch that the build log does not show
@@ -141,6 +144,12 @@ final class SparkTraining implements ClusterTraining {
             String backend = BACKEND_PROPERTIES.stream().filter(key -> System.getProperty(key) != null)
                     .map(key -> "-D" + key + "=" + System.getProperty(key)).collect(java.util.stream.Collectors.joining(" "));
             conf.set(EXECUTOR_OPTIONS, (conf.get(EXECUTOR_OPTIONS, "") + " " + backend).trim());
+            // and OpenBLAS's kernels as here (Backend.OPENBLAS_CORETYPE: its own choice on newer CPUs is SSE3's),
+            // unless cnn.spark.conf names them for the executors' own CPUs
+            String core = environment.get(Backend.OPENBLAS_CORETYPE);
+            if (core != null && !conf.contains(EXECUTOR_ENV + Backend.OPENBLAS_CORETYPE)) {
+                conf.setExecutorEnv(Backend.OPENBLAS_CORETYPE, core);
+            }
         }
         return conf;
     }

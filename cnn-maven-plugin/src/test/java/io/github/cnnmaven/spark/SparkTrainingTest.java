@@ -176,6 +176,22 @@ class SparkTrainingTest {
     }
 
     @Test
+    void executorsOnAClusterGetTheDriversBackendAndOpenBlasKernelsUnlessTheConfNamesThem() {
+        TrainingConfig config = TrainingConfig.builder().network("lenet5").epochs(1).build();
+        Map<String, String> driver = Map.of("OPENBLAS_CORETYPE", "SkylakeX");
+        String key = "spark.executorEnv.OPENBLAS_CORETYPE";
+        SparkSettings cluster = new SparkSettings("spark://10.0.0.5:7077", 2, null, 5, temp.toString(), Map.of());
+        assertEquals("SkylakeX", SparkTraining.sparkConf(cluster, config, driver).get(key));
+        assertEquals(false, SparkTraining.sparkConf(cluster, config, Map.of()).contains(key), "nothing to pass on");
+
+        SparkSettings named = new SparkSettings("spark://10.0.0.5:7077", 2, null, 5, temp.toString(), Map.of(key, "Haswell"));
+        assertEquals("Haswell", SparkTraining.sparkConf(named, config, driver).get(key), "cnn.spark.conf wins");
+
+        SparkSettings local = new SparkSettings("local[2]", 2, null, 5, temp.toString(), Map.of());
+        assertEquals(false, SparkTraining.sparkConf(local, config, driver).contains(key), "local executors are this JVM");
+    }
+
+    @Test
     void settingsAreCheckedBeforeAnyWorkNamingTheProperty() throws Exception {
         String temp = this.temp.toString();
         assertEquals(null, SparkSettings.of(null, null, null, null, temp, null));

@@ -55,7 +55,7 @@ final class MaxPoolLayer extends SubsamplingLayer {
     private int[] outputSize(INDArray x) {
         long h = x.size(2);
         long w = x.size(3);
-        if (x.rank() != 4 || x.dataType() != DataType.FLOAT || h < kernelH || w < kernelW
+        if (x.dataType() != DataType.FLOAT || h < kernelH || w < kernelW
                 || convolutionMode == ConvolutionMode.Same && (h % kernelH != 0 || w % kernelW != 0)) {
             return null;
         }

@@ -112,6 +112,49 @@ class OneDnnConvolutionTest {
         assertClose(direct.params(), resumed.params(), List.of(direct.params()), preset + " parameters after the resume", TOLERANCE);
     }
 
+    /**
+     * Against the arithmetic both float paths approximate: the same network in float64 (DL4J's own layers, its
+     * parameters the float ones widened). Each gradient and the output of the path that calls oneDNN are as close to
+     * it as DL4J's own float path is, or within 3 times as far: a check that does not lean on DL4J's float path being
+     * right.
+     */
+    @ParameterizedTest(name = "{0}, batch norm {1}")
+    @CsvSource({"lenet5,false", "lenet5,true", "alexnet-cifar,true", "resnet20,true", "vgg11,true"})
+    void isAsCloseToAFloat64ReferenceAsDl4jsOwnFloats(String preset, boolean batchNorm) throws Exception {
+        int side = 32;
+        ComputationGraph stock = BatchNormFusionTest.network(preset, side, batchNorm);
+        ComputationGraph exact = stock.convertDataType(DataType.DOUBLE);
+        ComputationGraph own = BatchNormFusionTest.copy(stock);
+        ConvolutionBackprop.install(own);
+        ComputationGraph direct = BatchNormFusionTest.copy(stock);
+        ConvolutionBackprop.install(direct);
+        assertTrue(OneDnnConvolution.installOn(direct) > 0, preset);
+
+        MultiDataSet data = BatchNormFusionTest.batch(side, 1);
+        BatchNormFusionTest.computeGradients(data, own, direct);
+        exact.setInputs(data.getFeatures(0).castTo(DataType.DOUBLE));
+        exact.setLabels(data.getLabels(0).castTo(DataType.DOUBLE));
+        exact.computeGradientAndScore();
+
+        Map<String, INDArray> reference = exact.gradient().gradientForVariable();
+        for (Map.Entry<String, INDArray> g : reference.entrySet()) {
+            assertAsClose(g.getValue(), own.gradient().gradientForVariable().get(g.getKey()),
+                    direct.gradient().gradientForVariable().get(g.getKey()), preset + " gradient of " + g.getKey());
+        }
+        INDArray image = data.getFeatures(0);
+        assertAsClose(exact.outputSingle(image.castTo(DataType.DOUBLE)), own.outputSingle(image), direct.outputSingle(image),
+                preset + " output");
+    }
+
+    /** {@code direct} no further from the float64 {@code exact} than 3 × DL4J's float path is, or within 1e-5 of the largest value. */
+    private static void assertAsClose(INDArray exact, INDArray own, INDArray direct, String what) {
+        double scale = exact.amaxNumber().doubleValue();
+        double ownError = distance(exact, own);
+        double directError = distance(exact, direct);
+        assertTrue(Double.isFinite(directError) && directError <= Math.max(NOISE_FACTOR * ownError, 1e-5 * Math.max(scale, 1e-3)),
+                what + ": " + directError + " from float64 (largest value " + scale + "), DL4J's float path " + ownError);
+    }
+
     private static MultiDataSet nudge(MultiDataSet data) {
         return new MultiDataSet(data.getFeatures(0).add(NUDGE), data.getLabels(0));
     }

@@ -17,6 +17,11 @@ public enum Augment implements Choice {
     /** One square of a quarter of the side set to the mean. */
     CUTOUT,
     /**
+     * Random erasing (Zhong et al.), as torchvision's {@code RandomErasing} with its defaults: half the images get
+     * a rectangle of 2-33 % of the area, aspect ratio 0.3-3.3, set to the mean.
+     */
+    ERASE,
+    /**
      * Images are resized to {@code cnn.resizeTo} and cropped to the input size at a random place
      * (the centre at validation and evaluation). Image folders only.
      */

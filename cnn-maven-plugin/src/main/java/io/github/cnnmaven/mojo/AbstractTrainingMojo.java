@@ -124,7 +124,7 @@ public abstract class AbstractTrainingMojo extends AbstractForkingMojo {
     @Parameter(property = "cnn.swa")
     protected Integer swa;
 
-    /** A comma list of crop4, flip, jitter, cutout, resizecrop, randomresizedcrop; or none. */
+    /** A comma list of crop4, flip, jitter, cutout, erase, resizecrop, randomresizedcrop; or none. */
     @Parameter(property = "cnn.augment")
     protected String augment;
 

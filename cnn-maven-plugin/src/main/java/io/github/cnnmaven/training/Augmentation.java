@@ -8,17 +8,25 @@ import java.util.Random;
 /**
  * The augmentations of {@code cnn.augment}, applied to one normalised C×H×W image in place:
  * pad-4 random crop ({@code crop4}), horizontal flip ({@code flip}), brightness/contrast jitter
- * ({@code jitter}) and cutout ({@code cutout}, one square of side/4 set to the mean). Training data
- * only; validation and test images are never augmented.
+ * ({@code jitter}), cutout ({@code cutout}, one square of side/4 set to the mean) and random erasing
+ * ({@code erase}). Training data only; validation and test images are never augmented.
  */
 public final class Augmentation {
 
     private static final int PAD = 4;
+    /** torchvision's RandomErasing defaults: probability, area fraction range, aspect ratio range, tries to fit. */
+    private static final float ERASE_PROBABILITY = 0.5f;
+    private static final double ERASE_MIN_AREA = 0.02;
+    private static final double ERASE_MAX_AREA = 0.33;
+    private static final double ERASE_LOG_MIN_RATIO = Math.log(0.3);
+    private static final double ERASE_LOG_MAX_RATIO = Math.log(3.3);
+    private static final int ERASE_TRIES = 10;
 
     private final boolean crop;
     private final boolean flip;
     private final boolean jitter;
     private final boolean cutout;
+    private final boolean erase;
     private float[] scratch = new float[0];
 
     public Augmentation(List<Augment> augments) {
@@ -26,10 +34,11 @@ public final class Augmentation {
         flip = augments.contains(Augment.FLIP);
         jitter = augments.contains(Augment.JITTER);
         cutout = augments.contains(Augment.CUTOUT);
+        erase = augments.contains(Augment.ERASE);
     }
 
     public boolean isNone() {
-        return !crop && !flip && !jitter && !cutout;
+        return !crop && !flip && !jitter && !cutout && !erase;
     }
 
     /** Augments {@code image[offset … offset+c*h*w)}, padding crops with zeros (the channel means after normalisation). */
@@ -75,6 +84,30 @@ public final class Augmentation {
                         image[offset + (ch * h + y) * w + x] = 0;
                     }
                 }
+            }
+        }
+        if (erase && random.nextFloat() < ERASE_PROBABILITY) {
+            erase(image, offset, c, h, w, random);
+        }
+    }
+
+    /** A rectangle of random area and aspect ratio set to zero (the mean after normalisation), when one fits in ten tries. */
+    private static void erase(float[] image, int offset, int c, int h, int w, Random random) {
+        for (int attempt = 0; attempt < ERASE_TRIES; attempt++) {
+            double area = h * w * (ERASE_MIN_AREA + (ERASE_MAX_AREA - ERASE_MIN_AREA) * random.nextDouble());
+            double ratio = Math.exp(ERASE_LOG_MIN_RATIO + (ERASE_LOG_MAX_RATIO - ERASE_LOG_MIN_RATIO) * random.nextDouble());
+            int eh = (int) Math.round(Math.sqrt(area * ratio));
+            int ew = (int) Math.round(Math.sqrt(area / ratio));
+            if (eh >= 1 && ew >= 1 && eh < h && ew < w) {
+                int top = random.nextInt(h - eh + 1);
+                int left = random.nextInt(w - ew + 1);
+                for (int ch = 0; ch < c; ch++) {
+                    for (int y = top; y < top + eh; y++) {
+                        int row = offset + (ch * h + y) * w;
+                        java.util.Arrays.fill(image, row + left, row + left + ew, 0f);
+                    }
+                }
+                return;
             }
         }
     }

@@ -37,7 +37,7 @@ class TrainingConfigTest {
         InvalidConfigurationException e = assertThrows(InvalidConfigurationException.class,
                 () -> Augment.parseList("crop4, rotate"));
         assertEquals("Invalid value 'rotate' for cnn.augment: use a comma list of crop4, flip, jitter, cutout,"
-                + " resizecrop, randomresizedcrop (or none)", e.getMessage());
+                + " erase, resizecrop, randomresizedcrop (or none)", e.getMessage());
     }
 
     @Test

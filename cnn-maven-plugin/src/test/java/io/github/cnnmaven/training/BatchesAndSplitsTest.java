@@ -70,6 +70,45 @@ class BatchesAndSplitsTest {
         assertArrayEquals(new float[] {5, 6, 0, 8, 9, 0, 0, 0, 0, 14, 15, 0, 17, 18, 0, 0, 0, 0}, cropped);
     }
 
+    /** torchvision's RandomErasing: half the images, one rectangle of 2-33 % of the area on every channel, set to the mean (0). */
+    @Test
+    void eraseSetsOneRectangleOnHalfTheImages() {
+        Augmentation erase = new Augmentation(List.of(Augment.ERASE));
+        Random random = new Random(7);
+        int images = 2000;
+        int erased = 0;
+        int smallest = Integer.MAX_VALUE;
+        int largest = 0;
+        for (int i = 0; i < images; i++) {
+            float[] image = new float[2 * 28 * 28];
+            Arrays.fill(image, 1f);
+            erase.apply(image, 0, 2, 28, 28, random);
+            int top = 28, bottom = -1, left = 28, right = -1, zeros = 0;
+            for (int y = 0; y < 28; y++) {
+                for (int x = 0; x < 28; x++) {
+                    assertEquals(image[y * 28 + x], image[784 + y * 28 + x], "both channels alike at " + y + "," + x);
+                    if (image[y * 28 + x] == 0) {
+                        zeros++;
+                        top = Math.min(top, y);
+                        bottom = Math.max(bottom, y);
+                        left = Math.min(left, x);
+                        right = Math.max(right, x);
+                    }
+                }
+            }
+            if (zeros > 0) {
+                erased++;
+                assertEquals((bottom - top + 1) * (right - left + 1), zeros, "one filled rectangle in image " + i);
+                smallest = Math.min(smallest, zeros);
+                largest = Math.max(largest, zeros);
+            }
+        }
+        assertTrue(erased > 0.45 * images && erased < 0.55 * images, erased + " of " + images + " erased");
+        assertTrue(smallest >= 0.015 * 784 && smallest < 0.05 * 784, "the smallest rectangle: " + smallest + " pixels");
+        assertTrue(largest <= 0.36 * 784 && largest > 0.25 * 784, "the largest rectangle: " + largest + " pixels");
+        assertTrue(!erase.isNone());
+    }
+
     @Test
     void cropsPadTrainingImagesWithBlackNotTheMean() {
         int[] all = IntStream.range(0, set.size()).toArray();

@@ -2,7 +2,7 @@
 # Parity with PyTorch: the main job's recipe (sample-project/classifier, profile fashion-mnist-local)
 # trained for EPOCHS epochs (default 5, no time budget) by the plugin and by PyTorch
 # (scripts/parity/fashion_mnist_torch.py: the same data, split, normaliser, layers, initialisation,
-# AdamW, 1cycle, flips, label smoothing, the moving average of the weights, batch and best-epoch
+# AdamW, 1cycle, flips and erasing as the POM says, label smoothing, the moving average of the weights, batch and best-epoch
 # choice). Prints both test accuracies and their
 # difference; exits 1 when they differ by more than 0.5 points. Installs Debian's python3-torch
 # (1.13, CPU) when it is missing. Linux x86-64; about 2 x EPOCHS x 1.3 minutes on 2 cores.
@@ -38,8 +38,15 @@ mvn -B -f "$WORK/pom.xml" -Pfashion-mnist-local verify > "$WORK/build.log" 2>&1 
 grep -E "Epoch [0-9]+/|Kept the best epoch|Test accuracy" "$WORK/build.log" | sed 's/^\[INFO\] /  /'
 PLUGIN=$(sed -n 's/.*Test accuracy \([0-9.]*\),.*/\1/p' "$WORK/build.log")
 
-echo "== PyTorch $("$PY" -c 'import torch; print(torch.__version__)') ($EPOCHS epochs)"
-"$PY" scripts/parity/fashion_mnist_torch.py --epochs "$EPOCHS" | tee "$WORK/torch.log" | sed 's/^/  /'
+# the PyTorch network and augmentation as the profile's: one or two convolutions before each of its two pools, erasing
+PROFILE=$(sed -n '/<id>fashion-mnist-local<\/id>/,/<\/profile>/p' "$WORK/pom.xml")
+CONVS=$(grep -o '<type>conv</type>' <<< "$PROFILE" | wc -l)
+POOLS=$(grep -o '<type>maxpool</type>' <<< "$PROFILE" | wc -l)
+[ "$POOLS" = 2 ] && [ $((CONVS % 2)) = 0 ] || { echo "the profile's layers are not two blocks of convolutions and a pool"; exit 1; }
+TORCH_ARGS=(--epochs "$EPOCHS" --convolutions-per-block $((CONVS / 2)))
+grep -q '<augment>[^<]*erase' <<< "$PROFILE" && TORCH_ARGS+=(--erase)
+echo "== PyTorch $("$PY" -c 'import torch; print(torch.__version__)') ($EPOCHS epochs, ${TORCH_ARGS[*]:2})"
+"$PY" scripts/parity/fashion_mnist_torch.py "${TORCH_ARGS[@]}" | tee "$WORK/torch.log" | sed 's/^/  /'
 TORCH=$(sed -n 's/^PyTorch test accuracy \([0-9.]*\)/\1/p' "$WORK/torch.log")
 
 "$PY" - "$PLUGIN" "$TORCH" <<'PY'

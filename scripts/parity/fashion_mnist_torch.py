@@ -1,11 +1,11 @@
 """The main job's recipe in PyTorch, for scripts/parity-pytorch.sh.
 
 The same data (Debian's Fashion-MNIST), split (10 % validation, seeded), normaliser (the training
-split's mean and standard deviation), network (the sample's <layers>: conv-ReLU-BN-maxpool twice,
-dropout, dense 256, dropout, softmax), initialisation (He normal, Xavier for the classifier, zero
+split's mean and standard deviation), network (the sample's <layers>: one or two conv-ReLU-BN then a maxpool,
+twice; dropout, dense 256, dropout, softmax), initialisation (He normal, Xavier for the classifier, zero
 biases), optimiser (AdamW 0.003 with decoupled weight decay 0.05 on weights only, beta1 0.9 as in
 DL4J), schedule (OneCycleLR with PyTorch's defaults, stepped every batch), augmentation (horizontal
-flips), label smoothing (0.1), the moving average of the weights (cnn.ema 0.998 with TensorFlow's
+flips, and random erasing with --erase), label smoothing (0.1), the moving average of the weights (cnn.ema 0.998 with TensorFlow's
 warm-up, min(decay, (1+n)/(10+n)) after n updates, over the parameters and the batch-norm statistics,
 as the plugin averages DL4J's flattened parameters, which hold them; validation, the best-epoch choice
 and the test use the average), batch size (128) and model choice (the epoch with the best validation
@@ -36,12 +36,38 @@ def load():
     return train_x, train_y, test_x, test_y
 
 
+def block(channels_in, channels_out, convolutions):
+    """convolutions x (3x3 conv, ReLU, batch norm), then a 2x2 max pool: one of the sample's blocks."""
+    layers = []
+    for i in range(convolutions):
+        layers += [nn.Conv2d(channels_in if i == 0 else channels_out, channels_out, 3, padding=1), nn.ReLU(),
+                   nn.BatchNorm2d(channels_out, momentum=0.1, eps=1e-5)]
+    return layers + [nn.MaxPool2d(2)]
+
+
+def erase(x, generator):
+    """torchvision's RandomErasing with its defaults, as the plugin's cnn.augment=erase: half the images get one
+    rectangle of 2-33 % of the area, aspect ratio 0.3-3.3, set to 0 (the mean after normalisation)."""
+    h, w = x.shape[2], x.shape[3]
+    for i in range(len(x)):
+        if generator.random() >= 0.5:
+            continue
+        for _ in range(10):
+            area = h * w * generator.uniform(0.02, 0.33)
+            ratio = np.exp(generator.uniform(np.log(0.3), np.log(3.3)))
+            eh, ew = int(round(np.sqrt(area * ratio))), int(round(np.sqrt(area / ratio)))
+            if 1 <= eh < h and 1 <= ew < w:
+                top, left = generator.integers(0, h - eh + 1), generator.integers(0, w - ew + 1)
+                x[i, :, top:top + eh, left:left + ew] = 0
+                break
+    return x
+
+
 class Net(nn.Module):
-    def __init__(self):
+    def __init__(self, convolutions_per_block=1):
         super().__init__()
         self.features = nn.Sequential(
-            nn.Conv2d(1, 32, 3, padding=1), nn.ReLU(), nn.BatchNorm2d(32, momentum=0.1, eps=1e-5), nn.MaxPool2d(2),
-            nn.Conv2d(32, 64, 3, padding=1), nn.ReLU(), nn.BatchNorm2d(64, momentum=0.1, eps=1e-5), nn.MaxPool2d(2),
+            *block(1, 32, convolutions_per_block), *block(32, 64, convolutions_per_block),
             nn.Dropout(0.3), nn.Flatten(),
             nn.Linear(64 * 7 * 7, 256), nn.ReLU(), nn.Dropout(0.3))
         self.classifier = nn.Linear(256, 10)
@@ -72,6 +98,8 @@ def main():
     parser.add_argument("--ema", type=float, default=0.998, help="0: no moving average")
     parser.add_argument("--label-smoothing", type=float, default=0.1)
     parser.add_argument("--weight-decay", type=float, default=0.05, help="AdamW's, decoupled, on weights only")
+    parser.add_argument("--convolutions-per-block", type=int, default=1, help="before each of the two max pools")
+    parser.add_argument("--erase", action="store_true", help="random erasing besides the flips")
     args = parser.parse_args()
     torch.manual_seed(args.seed)
     torch.set_num_threads(args.threads)
@@ -91,7 +119,7 @@ def main():
     val_x, val_y = prepare(train_x[val_idx]), torch.from_numpy(train_y[val_idx])
     tst_x, tst_y = prepare(test_x), torch.from_numpy(test_y)
 
-    model = Net()
+    model = Net(args.convolutions_per_block)
     decay = [p for n, p in model.named_parameters() if n.endswith("weight") and p.dim() > 1]
     no_decay = [p for n, p in model.named_parameters() if not (n.endswith("weight") and p.dim() > 1)]
     optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": args.weight_decay}, {"params": no_decay, "weight_decay": 0}],
@@ -135,6 +163,8 @@ def main():
             x = fit_x[idx_batch]
             flip = torch.rand(len(x)) < 0.5
             x = torch.where(flip[:, None, None, None], x.flip(3), x)
+            if args.erase:
+                x = erase(x.clone(), rng)
             optimizer.zero_grad(set_to_none=True)
             loss = loss_fn(model(x), fit_y[idx_batch])
             loss.backward()

@@ -2,6 +2,7 @@ package io.github.cnnmaven.training;
 
 import io.github.cnnmaven.config.Augment;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -78,13 +79,10 @@ public final class Augmentation {
             int size = Math.max(1, h / 4);
             int cy = random.nextInt(h);
             int cx = random.nextInt(w);
-            for (int ch = 0; ch < c; ch++) {
-                for (int y = Math.max(0, cy - size / 2); y < Math.min(h, cy + size / 2 + 1); y++) {
-                    for (int x = Math.max(0, cx - size / 2); x < Math.min(w, cx + size / 2 + 1); x++) {
-                        image[offset + (ch * h + y) * w + x] = 0;
-                    }
-                }
-            }
+            int top = Math.max(0, cy - size / 2);
+            int left = Math.max(0, cx - size / 2);
+            zeroRectangle(image, offset, c, h, w, top, left,
+                    Math.min(h, cy + size / 2 + 1) - top, Math.min(w, cx + size / 2 + 1) - left);
         }
         if (erase && random.nextFloat() < ERASE_PROBABILITY) {
             erase(image, offset, c, h, w, random);
@@ -101,13 +99,19 @@ public final class Augmentation {
             if (eh >= 1 && ew >= 1 && eh < h && ew < w) {
                 int top = random.nextInt(h - eh + 1);
                 int left = random.nextInt(w - ew + 1);
-                for (int ch = 0; ch < c; ch++) {
-                    for (int y = top; y < top + eh; y++) {
-                        int row = offset + (ch * h + y) * w;
-                        java.util.Arrays.fill(image, row + left, row + left + ew, 0f);
-                    }
-                }
+                zeroRectangle(image, offset, c, h, w, top, left, eh, ew);
                 return;
+            }
+        }
+    }
+
+    /** Sets the same rectangle of every channel to zero, the mean after normalisation. */
+    private static void zeroRectangle(float[] image, int offset, int c, int h, int w,
+                                      int top, int left, int height, int width) {
+        for (int ch = 0; ch < c; ch++) {
+            for (int y = top; y < top + height; y++) {
+                int row = offset + (ch * h + y) * w + left;
+                Arrays.fill(image, row, row + width, 0f);
             }
         }
     }
@@ -124,7 +128,7 @@ public final class Augmentation {
                 int sy = y + dy;
                 int row = offset + (ch * h + y) * w;
                 if (sy < 0 || sy >= h) {
-                    java.util.Arrays.fill(image, row, row + w, padding[ch]);
+                    Arrays.fill(image, row, row + w, padding[ch]);
                     continue;
                 }
                 int srcRow = (ch * h + sy) * w;

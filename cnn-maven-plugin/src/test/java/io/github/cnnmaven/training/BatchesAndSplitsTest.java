@@ -109,6 +109,50 @@ class BatchesAndSplitsTest {
         assertTrue(!erase.isNone());
     }
 
+    /** Cutout: a square of side h/4 (7×7 on 28×28) centred anywhere, clipped at the borders, on every channel. */
+    @Test
+    void cutoutZeroesOneSquareClippedAtTheBorders() {
+        float[] middle = cutOut(13, 20);
+        assertEquals(49, zeros(middle, 0), "a whole 7x7 square");
+        for (int y = 10; y <= 16; y++) {
+            for (int x = 17; x <= 23; x++) {
+                assertEquals(0f, middle[y * 28 + x], "inside at " + y + "," + x);
+            }
+        }
+        float[] corner = cutOut(0, 27);
+        assertEquals(16, zeros(corner, 0), "a 4x4 corner: rows 0-3, columns 24-27");
+        assertEquals(0f, corner[3 * 28 + 24]);
+        for (float[] image : List.of(middle, corner)) {
+            assertEquals(zeros(image, 0), zeros(image, 784), "both channels alike");
+            for (int i = 0; i < 784; i++) {
+                assertEquals(image[i], image[784 + i], "both channels alike at " + i);
+            }
+        }
+    }
+
+    private static float[] cutOut(int centreY, int centreX) {
+        float[] image = new float[2 * 28 * 28];
+        Arrays.fill(image, 1f);
+        int[] centre = {centreY, centreX};
+        new Augmentation(List.of(Augment.CUTOUT)).apply(image, 0, 2, 28, 28, new Random(0) {
+            private int draws;
+
+            @Override
+            public int nextInt(int bound) {
+                return centre[draws++];
+            }
+        });
+        return image;
+    }
+
+    private static int zeros(float[] image, int offset) {
+        int zeros = 0;
+        for (int i = offset; i < offset + 784; i++) {
+            zeros += image[i] == 0 ? 1 : 0;
+        }
+        return zeros;
+    }
+
     @Test
     void cropsPadTrainingImagesWithBlackNotTheMean() {
         int[] all = IntStream.range(0, set.size()).toArray();

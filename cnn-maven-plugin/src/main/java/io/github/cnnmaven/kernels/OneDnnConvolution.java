@@ -30,8 +30,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.Collections;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
@@ -57,8 +58,12 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
  */
 final class OneDnnConvolution implements ConvolutionHelper {
 
-    /** Shapes of primitives kept per layer: training batches, the last short batch, evaluation batches. */
-    private static final int KEPT_SHAPES = 4;
+    /**
+     * Shapes of primitives kept per layer. The network's own thread sees five in an epoch: its share of a training
+     * batch and of the last short one, and evaluation's full batch and the short last batches of the validation split
+     * and of the training sample. With room for four, every epoch dropped and rebuilt some of them.
+     */
+    static final int KEPT_SHAPES = 6;
     private static final String UNAVAILABLE = availability();
     private static final ThreadLocal<Device> DEVICE = ThreadLocal.withInitial(Device::new);
 
@@ -68,9 +73,16 @@ final class OneDnnConvolution implements ConvolutionHelper {
     private final Map<Geometry, Primitives> primitives = new LinkedHashMap<>(8, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Geometry, Primitives> eldest) {
-            return size() > KEPT_SHAPES;
+            if (size() > KEPT_SHAPES) {
+                eldest.getValue().free();
+                return true;
+            }
+            return false;
         }
     };
+
+    /** What {@link #primitives} hold in blocked tensors, in bytes (one element: updated by the layer's one thread). */
+    private final long[] heldBytes = {0};
 
     OneDnnConvolution(boolean inputGradient) {
         this.inputGradient = inputGradient;
@@ -149,11 +161,33 @@ final class OneDnnConvolution implements ConvolutionHelper {
         }
     }
 
-    /** The engine and stream of the calling thread (dl4j-spark's local workers train on threads of their own). */
+    /**
+     * The engine and stream of the calling thread (dl4j-spark's local workers train on threads of their own), and its
+     * scratch tensors: the blocked tensors that live only through one call (an output before it is converted to
+     * NCHW, the gradients of the backward pass) share these, whichever layer and batch shape, since a thread runs
+     * one call at a time. Only the forward pass's converted input, which its backward pass reads, stays with its shape.
+     */
     private static final class Device {
         final engine cpu = new engine(engine.kind.cpu, 0);
         final stream stream = new stream(cpu);
+        private final memory[] scratch = new memory[Scratch.values().length];
+
+        /** The address of slot {@code slot}'s scratch tensor, grown to at least {@code bytes}. */
+        Pointer scratch(Scratch slot, long bytes) {
+            memory m = scratch[slot.ordinal()];
+            if (m == null || m.get_desc().get_size() < bytes) {
+                if (m != null) {
+                    m.deallocate();
+                }
+                m = new memory(new memory.desc(new long[] {bytes}, memory.data_type.u8, memory.format_tag.x), cpu);
+                scratch[slot.ordinal()] = m;
+            }
+            return m.get_data_handle();
+        }
     }
+
+    /** The one-call tensors that are alive at once, each with its own scratch slot. */
+    private enum Scratch { OUTPUT, INPUT_GRADIENT, INPUT_AGAIN, OUTPUT_GRADIENT_AGAIN }
 
     /**
      * A convolution's shapes, as oneDNN takes them (dilation 0 is none; padding on both sides). {@code h × w} is the
@@ -185,25 +219,43 @@ final class OneDnnConvolution implements ConvolutionHelper {
      */
     private static final class Conversion {
         final memory user;
-        final memory internal;
+        private final memory internal;
         final reorder reorder;
         final boolean toInternal;
+        /** Where {@link #internal} lies when it lives only through one call; null when this shape keeps its own. */
+        private final Scratch scratch;
+        private final long bytes;
         /** The array {@link #internal} holds since the forward pass converted it, until the backward pass takes it. */
         private INDArray converted;
 
-        Conversion(Device d, memory.desc plain, memory.desc chosen, boolean toInternal) {
-            this.user = new memory(plain, d.cpu, new FloatPointer((Pointer) null));
-            this.internal = new memory(chosen, d.cpu);
+        Conversion(Primitives owner, memory.desc plain, memory.desc chosen, boolean toInternal, Scratch scratch) {
+            this.user = owner.keep(new memory(plain, owner.device.cpu, new FloatPointer((Pointer) null)));
+            this.internal = owner.keep(scratch == null ? new memory(chosen, owner.device.cpu)
+                    : new memory(chosen, owner.device.cpu, new FloatPointer((Pointer) null)));
             this.toInternal = toInternal;
-            this.reorder = toInternal ? new reorder(user, internal) : new reorder(internal, user);
+            this.reorder = owner.keep(toInternal ? new reorder(user, internal) : new reorder(internal, user));
+            this.scratch = scratch;
+            this.bytes = chosen.get_size();
+            if (scratch == null) {
+                owner.held(bytes);
+            }
+        }
+
+        /** The tensor in the chosen layout, on the calling thread's scratch when it lives through one call only. */
+        memory internal(Device d) {
+            if (scratch != null) {
+                internal.set_data_handle(d.scratch(scratch, bytes));
+            }
+            return internal;
         }
 
         /** Converts {@code owned} (which the caller keeps reachable) into the chosen layout. */
         memory in(Device d, INDArray owned) {
             user.set_data_handle(pointer(owned));
-            reorder.execute(d.stream, user, internal);
-            converted = owned;
-            return internal;
+            memory converted = internal(d);
+            reorder.execute(d.stream, user, converted);
+            this.converted = owned;
+            return converted;
         }
 
         /**
@@ -214,7 +266,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
         memory in(Device d, INDArray owned, Conversion forward) {
             if (forward != null && forward.converted == owned) {
                 forward.converted = null;
-                return forward.internal;
+                return forward.internal(d);
             }
             return in(d, owned);
         }
@@ -222,13 +274,23 @@ final class OneDnnConvolution implements ConvolutionHelper {
         /** Converts the chosen layout's result into {@code owned}. */
         void out(Device d, INDArray owned) {
             user.set_data_handle(pointer(owned));
-            reorder.execute(d.stream, internal, user);
+            reorder.execute(d.stream, internal, user); // internal(d) bound it for the primitive that wrote it
         }
     }
 
     /** One shape's primitives, the blocked tensors between them and their conversions, made once. */
     private static final class Primitives {
         final Device device = DEVICE.get();
+        /**
+         * Everything native this shape made, freed when it leaves the cache. Left to the garbage collector, a shape
+         * that had lived through an epoch was in the old generation, and its blocked tensors (up to 13 MB each for the
+         * main job) stayed resident until an old-generation collection: the main job's training JVM grew by about
+         * 130 MB an epoch, to 2.8-3.6 GB.
+         */
+        private final List<Pointer> natives = new ArrayList<>();
+        /** The bytes of blocked tensors this layer's kept shapes hold, this shape's share in {@link #bytes}. */
+        private final long[] layerBytes;
+        private long bytes;
         final convolution_forward.primitive_desc fwdPd;
         final convolution_forward fwd;
         final Conversion src;
@@ -249,18 +311,38 @@ final class OneDnnConvolution implements ConvolutionHelper {
         boolean sameDiffDst;
         memory diffBias;
 
-        Primitives(Geometry g) {
+        Primitives(Geometry g, long[] layerBytes) {
+            this.layerBytes = layerBytes;
             memory.desc any = desc(g.src(), memory.format_tag.any);
             memory.desc anyW = desc(g.weights(), memory.format_tag.any);
             memory.desc anyDst = desc(g.dst(), memory.format_tag.any);
             memory.desc biasDesc = g.bias() ? desc(new long[] {g.k()}, memory.format_tag.x) : new memory.desc();
             fwdPd = new convolution_forward.primitive_desc(new convolution_forward.desc(prop_kind_training(),
                     direct(), any, anyW, biasDesc, anyDst, g.strides(), g.dilates(), g.padL(), g.padR()), device.cpu);
-            fwd = new convolution_forward(fwdPd);
-            src = new Conversion(device, g.plainSrc(), fwdPd.src_desc(), true);
-            weights = new Conversion(device, desc(g.weights(), memory.format_tag.oihw), fwdPd.weights_desc(), true);
-            dst = new Conversion(device, desc(g.dst(), memory.format_tag.nchw), fwdPd.dst_desc(), false);
-            bias = g.bias() ? new memory(biasDesc, device.cpu, new FloatPointer((Pointer) null)) : null;
+            fwd = keep(new convolution_forward(fwdPd));
+            keep(fwdPd);
+            src = new Conversion(this, g.plainSrc(), fwdPd.src_desc(), true, null); // the backward pass reads it
+            weights = new Conversion(this, desc(g.weights(), memory.format_tag.oihw), fwdPd.weights_desc(), true, null);
+            dst = new Conversion(this, desc(g.dst(), memory.format_tag.nchw), fwdPd.dst_desc(), false, Scratch.OUTPUT);
+            bias = g.bias() ? keep(new memory(biasDesc, device.cpu, new FloatPointer((Pointer) null))) : null;
+        }
+
+        private <T extends Pointer> T keep(T pointer) {
+            natives.add(pointer);
+            return pointer;
+        }
+
+        private void held(long tensorBytes) {
+            bytes += tensorBytes;
+            layerBytes[0] += tensorBytes;
+        }
+
+        /** Frees the primitives and tensors now; this shape is not used after it. */
+        void free() {
+            natives.forEach(Pointer::deallocate);
+            natives.clear();
+            layerBytes[0] -= bytes;
+            bytes = 0;
         }
 
         /** The backward primitives, made at the first backward pass of this shape. */
@@ -278,21 +360,24 @@ final class OneDnnConvolution implements ConvolutionHelper {
             convolution_backward_weights.primitive_desc weightsPd = new convolution_backward_weights.primitive_desc(
                     new convolution_backward_weights.desc(direct(), any, anyW, biasDesc, anyDst, g.strides(), g.dilates(),
                             g.padL(), g.padR()), device.cpu, fwdPd);
-            bwdData = new convolution_backward_data(dataPd);
-            bwdWeights = new convolution_backward_weights(weightsPd);
+            bwdData = keep(new convolution_backward_data(dataPd));
+            bwdWeights = keep(new convolution_backward_weights(weightsPd));
+            keep(dataPd);
+            keep(weightsPd);
             memory.desc plainDst = desc(g.dst(), memory.format_tag.nchw);
             memory.desc plainWeights = desc(g.weights(), memory.format_tag.oihw);
-            diffDst = new Conversion(device, plainDst, dataPd.diff_dst_desc(), true);
-            diffSrc = new Conversion(device, g.plainSrc(), dataPd.diff_src_desc(), false);
-            bwdWeightsIn = new Conversion(device, plainWeights, dataPd.weights_desc(), true);
-            diffWeights = new Conversion(device, plainWeights, weightsPd.diff_weights_desc(), false);
-            bwdSrc = new Conversion(device, g.plainSrc(), weightsPd.src_desc(), true);
+            diffDst = new Conversion(this, plainDst, dataPd.diff_dst_desc(), true, Scratch.OUTPUT);
+            diffSrc = new Conversion(this, g.plainSrc(), dataPd.diff_src_desc(), false, Scratch.INPUT_GRADIENT);
+            bwdWeightsIn = new Conversion(this, plainWeights, dataPd.weights_desc(), true, null);
+            diffWeights = new Conversion(this, plainWeights, weightsPd.diff_weights_desc(), false, null);
+            bwdSrc = new Conversion(this, g.plainSrc(), weightsPd.src_desc(), true, Scratch.INPUT_AGAIN);
             forwardWeights = dataPd.weights_desc().equals(fwdPd.weights_desc()) ? weights : null;
             forwardSrc = weightsPd.src_desc().equals(fwdPd.src_desc()) ? src : null;
             // both backward passes usually want the output's gradient in the same layout: convert it once then
             sameDiffDst = weightsPd.diff_dst_desc().equals(dataPd.diff_dst_desc());
-            bwdDiffDst = sameDiffDst ? diffDst : new Conversion(device, plainDst, weightsPd.diff_dst_desc(), true);
-            diffBias = g.bias() ? new memory(biasDesc, device.cpu, new FloatPointer((Pointer) null)) : null;
+            bwdDiffDst = sameDiffDst ? diffDst : new Conversion(this, plainDst, weightsPd.diff_dst_desc(), true,
+                    Scratch.OUTPUT_GRADIENT_AGAIN);
+            diffBias = g.bias() ? keep(new memory(biasDesc, device.cpu, new FloatPointer((Pointer) null))) : null;
         }
     }
 
@@ -333,7 +418,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
         INDArray b = g.bias() ? owned(bias) : null;
         INDArray y = writable(out);
         IntMemoryMap args = new IntMemoryMap().put(DNNL_ARG_SRC, p.src.in(d, x)).put(DNNL_ARG_WEIGHTS, p.weights.in(d, w))
-                .put(DNNL_ARG_DST, p.dst.internal);
+                .put(DNNL_ARG_DST, p.dst.internal(d));
         p.fwd.execute(d.stream, withArray(args, DNNL_ARG_BIAS, p.bias, b));
         p.dst.out(d, y);
         d.stream._wait();
@@ -372,12 +457,12 @@ final class OneDnnConvolution implements ConvolutionHelper {
                     : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, g.input());
             dx = writable(epsOut);
             p.bwdData.execute(d.stream, new IntMemoryMap().put(DNNL_ARG_DIFF_DST, p.diffDst.in(d, dy))
-                    .put(DNNL_ARG_WEIGHTS, p.bwdWeightsIn.in(d, w, p.forwardWeights)).put(DNNL_ARG_DIFF_SRC, p.diffSrc.internal));
+                    .put(DNNL_ARG_WEIGHTS, p.bwdWeightsIn.in(d, w, p.forwardWeights)).put(DNNL_ARG_DIFF_SRC, p.diffSrc.internal(d)));
             p.diffSrc.out(d, dx);
         }
         IntMemoryMap args = new IntMemoryMap().put(DNNL_ARG_SRC, p.bwdSrc.in(d, x, p.forwardSrc))
-                .put(DNNL_ARG_DIFF_DST, p.sameDiffDst && inputGradient ? p.diffDst.internal : p.bwdDiffDst.in(d, dy))
-                .put(DNNL_ARG_DIFF_WEIGHTS, p.diffWeights.internal);
+                .put(DNNL_ARG_DIFF_DST, p.sameDiffDst && inputGradient ? p.diffDst.internal(d) : p.bwdDiffDst.in(d, dy))
+                .put(DNNL_ARG_DIFF_WEIGHTS, p.diffWeights.internal(d));
         p.bwdWeights.execute(d.stream, withArray(args, DNNL_ARG_DIFF_BIAS, p.diffBias, db));
         p.diffWeights.out(d, dw);
         d.stream._wait();
@@ -407,13 +492,16 @@ final class OneDnnConvolution implements ConvolutionHelper {
 
     @Override
     public Map<String, Long> helperMemoryUse() {
-        return Collections.emptyMap();
+        return Map.of("oneDNN blocked tensors", heldBytes[0]);
     }
 
     private Primitives primitives(Geometry g) {
         Primitives p = primitives.get(g);
         if (p == null || p.device != DEVICE.get()) {
-            p = new Primitives(g);
+            if (p != null) {
+                p.free(); // another thread's: this layer runs on one thread at a time
+            }
+            p = new Primitives(g, heldBytes);
             primitives.put(g, p);
         }
         return p;

@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.common.primitives.Pair;
@@ -14,7 +15,9 @@ import org.nd4j.linalg.api.ops.DynamicCustomOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 
 /**
@@ -75,6 +78,44 @@ class OneDnnGeometryTest {
         assertNull(first.getSecond(), "no gradient of the input for the first layer");
         BatchNormFusionTest.assertClose(gradW, wView, "first layer: gradient of the weights");
         BatchNormFusionTest.assertClose(gradB.reshape(1, k), bView, "first layer: gradient of the bias");
+    }
+
+    /**
+     * A layer keeps the primitives and blocked tensors of its last {@code KEPT_SHAPES} batch shapes and frees an older
+     * shape's when it drops it (left to the garbage collector, they grew the main job's JVM by 130 MB an epoch); a
+     * dropped shape that comes back is built again and computes the same.
+     */
+    @Test
+    void keepsTheLastShapesTensorsAndFreesTheDroppedOnes() {
+        Nd4j.getRandom().setSeed(5);
+        INDArray w = Nd4j.rand(DataType.FLOAT, 16, 8, 3, 3).subi(0.5);
+        OneDnnConvolution every = new OneDnnConvolution();
+        OneDnnConvolution lastOnly = new OneDnnConvolution();
+        int shapes = OneDnnConvolution.KEPT_SHAPES + 4;
+        for (int n = 1; n <= shapes; n++) {
+            step(every, n, w);
+            if (n > shapes - OneDnnConvolution.KEPT_SHAPES) {
+                step(lastOnly, n, w);
+            }
+        }
+        long held = every.helperMemoryUse().get("oneDNN blocked tensors");
+        assertTrue(held > 0, "the kept shapes hold their tensors");
+        assertEquals(lastOnly.helperMemoryUse().get("oneDNN blocked tensors"), held,
+                "bytes held after " + shapes + " shapes: only the last " + OneDnnConvolution.KEPT_SHAPES + "'s");
+        BatchNormFusionTest.assertClose(step(new OneDnnConvolution(), 1, w), step(every, 1, w), "a dropped shape, rebuilt");
+    }
+
+    /** A forward and a backward pass of batch {@code n} through {@code convolution}; returns the input's gradient. */
+    private static INDArray step(OneDnnConvolution convolution, int n, INDArray w) {
+        Nd4j.getRandom().setSeed(n);
+        INDArray x = Nd4j.rand(DataType.FLOAT, n, 8, 12, 12).subi(0.5);
+        int[] three = {3, 3};
+        int[] one = {1, 1};
+        INDArray y = convolution.preOutput(x, w, null, three, one, one, null, null, ConvolutionMode.Truncate, one,
+                CNN2DFormat.NCHW, LayerWorkspaceMgr.noWorkspaces());
+        INDArray wGrad = Nd4j.create(DataType.FLOAT, 16, 8, 3, 3);
+        return convolution.backpropGradient(x, w, null, y.mul(0.5), three, one, one, null, wGrad, new ActivationIdentity(),
+                null, null, null, ConvolutionMode.Truncate, one, CNN2DFormat.NCHW, LayerWorkspaceMgr.noWorkspaces()).getSecond();
     }
 
     private static int[] ints(long[] values) {

@@ -270,6 +270,7 @@ public final class Trainer {
                 averaging.epochTrained(epoch, planned, graph);
             }
             double[][] metrics = averaging == null ? measure(graph) : averaging.withAveraged(graph, this::measure);
+            nativeMemory.collectAndTrim(); // what evaluation left, before the next epoch allocates again
             double[] trainEval = metrics[0];
             double[] valEval = metrics[1];
             return new EpochRecord(epoch, trainLoss, trainEval[1], valEval[0], valEval[1], graph.getLearningRate(firstLayer),

@@ -4,6 +4,7 @@ import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import org.junit.jupiter.api.Test;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -50,6 +51,18 @@ class NativeMemoryTest {
                 }
             }
         }
+    }
+
+    /** At an epoch's end the trimmer collects what is unreachable, so ND4J frees those arrays' native memory. */
+    @Test
+    void anEpochsEndCollectsTheGarbageBeforeTrimming() {
+        NativeMemory trimmer = NativeMemory.every(2);
+        assumeTrue(trimmer.active(), "needs glibc (Linux)");
+        Object garbage = new byte[1024];
+        WeakReference<Object> reference = new WeakReference<>(garbage);
+        garbage = null;
+        trimmer.collectAndTrim();
+        assertTrue(reference.get() == null, "the unreachable array was not collected");
     }
 
     @Test

@@ -284,8 +284,8 @@ final class OneDnnConvolution implements ConvolutionHelper {
         /**
          * Everything native this shape made, freed when it leaves the cache. Left to the garbage collector, a shape
          * that had lived through an epoch was in the old generation, and its blocked tensors (up to 13 MB each for the
-         * main job) stayed resident until an old-generation collection: the main job's training JVM grew by about
-         * 130 MB an epoch, to 2.8-3.6 GB.
+         * main job) stayed resident until an old-generation collection; with evaluation's arrays (see
+         * NativeMemory#collectAndTrim) that grew the main job's training JVM by about 130 MB an epoch.
          */
         private final List<Pointer> natives = new ArrayList<>();
         /** The bytes of blocked tensors this layer's kept shapes hold, this shape's share in {@link #bytes}. */

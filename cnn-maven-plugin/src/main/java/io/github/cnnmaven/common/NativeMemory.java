@@ -87,8 +87,8 @@ public final class NativeMemory {
     /**
      * At an epoch's end: one garbage collection, then a trim. ND4J frees an array's native memory when the collector
      * finds the array unreachable; arrays that lived a while (evaluation's batches and outputs) reach the old
-     * generation, which a small heap seldom collects, so their native memory stayed resident: three epochs of the main
-     * job's training JVM peaked at 1,018-1,265 MB without this and at 917 MB with it, for about 0.1 s an epoch.
+     * generation, which a small heap seldom collects, so their native memory stayed resident and the main job's
+     * training JVM grew at every epoch's end (docs/benchmarks.md). It costs about 0.1 s an epoch.
      */
     public void collectAndTrim() {
         if (active()) {

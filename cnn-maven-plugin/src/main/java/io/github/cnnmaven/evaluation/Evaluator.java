@@ -61,6 +61,9 @@ public final class Evaluator {
             if (folded.batchNorms() > 0) {
                 console.info("Inference graph: " + folded.batchNorms() + " batch-norm layer(s) folded into the preceding convolution");
             }
+            if (folded.residualRelus() > 0) {
+                console.info("Inference graph: " + folded.residualRelus() + " residual addition(s) computed with the ReLU after them");
+            }
             if (folded.channelsLast()) {
                 console.info("Inference graph: channels-last (NHWC), for oneDNN's direct convolution kernels");
             }

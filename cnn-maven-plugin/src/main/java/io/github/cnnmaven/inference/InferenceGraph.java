@@ -1,8 +1,12 @@
 package io.github.cnnmaven.inference;
 
+import io.github.cnnmaven.kernels.InferenceLayers;
+import io.github.cnnmaven.kernels.ReluSumVertex;
+
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
@@ -12,6 +16,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.params.BatchNormalizationParamInitializer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -31,8 +36,10 @@ import java.util.Map;
  * activation layer makes before it applies ReLU (what that saves: docs/benchmarks.md, inference).
  * Outputs equal the original graph's to float precision.
  *
- * <p>Where oneDNN runs the layers, the rewritten graph also runs channels-last ({@link ChannelsLast}),
- * which spares every convolution two layout reorders; {@link Folded#output} takes NCHW batches either way.
+ * <p>Each residual addition whose only reader is a ReLU layer becomes one {@link ReluSumVertex}, which
+ * computes both in one pass. Where oneDNN runs the layers, the rewritten graph also runs channels-last
+ * ({@link ChannelsLast}), which spares every convolution two layout reorders, with convolutions that hand
+ * oneDNN their input as it is ({@link InferenceLayers}); {@link Folded#output} takes NCHW batches either way.
  *
  * <p>The original graph is not touched; the rewritten one is for {@code output} only (it has no
  * batch-norm layers left to train).
@@ -46,7 +53,7 @@ public final class InferenceGraph {
      * The rewritten graph, what was folded, and whether the graph takes its input channels-last
      * (then {@link #input} permutes the NCHW batches the datasets produce).
      */
-    public record Folded(ComputationGraph graph, int batchNorms, int activations, boolean channelsLast) {
+    public record Folded(ComputationGraph graph, int batchNorms, int activations, int residualRelus, boolean channelsLast) {
 
         /** The class probabilities of an NCHW batch. */
         public INDArray output(INDArray nchw) {
@@ -74,7 +81,10 @@ public final class InferenceGraph {
             return folded;
         }
         return ChannelsLast.convert(folded.graph())
-                .map(nhwc -> new Folded(nhwc, folded.batchNorms(), folded.activations(), true))
+                .map(nhwc -> {
+                    InferenceLayers.install(nhwc);
+                    return new Folded(nhwc, folded.batchNorms(), folded.activations(), folded.residualRelus(), true);
+                })
                 .orElse(folded);
     }
 
@@ -108,8 +118,9 @@ public final class InferenceGraph {
             }
             folds.add(new String[] {conv, bn, activation});
         }
-        if (folds.isEmpty()) {
-            return new Folded(trained, 0, 0, false);
+        int residualRelus = InferenceLayers.on() ? fuseResidualRelus(conf) : 0;
+        if (folds.isEmpty() && residualRelus == 0) {
+            return new Folded(trained, 0, 0, 0, false);
         }
         ComputationGraph folded = rebuilt(conf, trained, (layer, key, value) -> value);
         int activations = 0;
@@ -117,8 +128,33 @@ public final class InferenceGraph {
             foldInto(folded.getLayer(f[0]), trained.getLayer(f[1]));
             activations += f[2] != null ? 1 : 0;
         }
-        return new Folded(folded, folds.size(), activations, false);
+        return new Folded(folded, folds.size(), activations, residualRelus, false);
     }
+
+    /** Makes each residual addition whose one reader is a plain ReLU layer a {@link ReluSumVertex}; the count. */
+    private static int fuseResidualRelus(ComputationGraphConfiguration conf) {
+        Map<String, GraphVertex> vertices = conf.getVertices();
+        int fused = 0;
+        for (String add : new ArrayList<>(vertices.keySet())) {
+            if (!(vertices.get(add) instanceof ElementWiseVertex sum) || sum.getClass() != ElementWiseVertex.class
+                    || sum.getOp() != ElementWiseVertex.Op.Add || conf.getNetworkOutputs().contains(add)) {
+                continue;
+            }
+            List<String> next = consumers(conf, add);
+            if (next.size() == 1 && !conf.getNetworkOutputs().contains(next.get(0))
+                    && vertices.get(next.get(0)) instanceof LayerVertex lv && lv.getPreProcessor() == null
+                    && layerOf(lv) instanceof ActivationLayer relu && relu.getClass() == ActivationLayer.class
+                    && PLAIN_RELU.equals(relu.getActivationFn()) && relu.getIDropout() == null) {
+                vertices.put(add, new ReluSumVertex());
+                remove(conf, next.get(0), add);
+                fused++;
+            }
+        }
+        return fused;
+    }
+
+    /** ReLU without a threshold, cap or slope: what {@link ReluSumVertex} computes. */
+    private static final ActivationReLU PLAIN_RELU = new ActivationReLU();
 
     /** A parameter as the rewritten graph takes it, given its layer, its key and the source's value. */
     interface ParameterMapping {

@@ -31,6 +31,23 @@ final class ReluKernels {
         });
     }
 
+    /** {@code y = max(a + b, 0)}: a residual addition and its ReLU ({@link ReluSumVertex}). */
+    static void sumForward(FloatBuffer a, FloatBuffer b, FloatBuffer y, int length) {
+        forEachBlock(length, (from, to) -> {
+            float[] u = new float[BLOCK];
+            float[] v = new float[BLOCK];
+            for (int at = from; at < to; at += BLOCK) {
+                int n = Math.min(BLOCK, to - at);
+                a.get(at, u, 0, n);
+                b.get(at, v, 0, n);
+                for (int i = 0; i < n; i++) {
+                    u[i] = Math.max(u[i] + v[i], 0f);
+                }
+                y.put(at, u, 0, n);
+            }
+        });
+    }
+
     /** {@code dx = dy} where {@code x > 0}, else 0: the gradient of {@link #forward}. */
     static void backward(FloatBuffer x, FloatBuffer dy, FloatBuffer dx, int length) {
         forEachBlock(length, (from, to) -> {

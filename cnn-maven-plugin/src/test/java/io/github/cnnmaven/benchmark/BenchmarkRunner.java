@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The training-throughput benchmark ({@code scripts/benchmark-training.sh}): runs
@@ -52,12 +53,12 @@ public final class BenchmarkRunner {
                 .findFirst().orElseThrow();
         Path tunedJar = jar(repository, nativeCoordinate);
 
-        // ONEDNN=true|false in the script: the plugin side's convolutions call oneDNN themselves, or go through libnd4j
-        String oneDnn = System.getProperty("cnn.oneDnnConvolution");
+        // ONEDNN=false in the script: the plugin side's convolutions go through libnd4j instead of calling oneDNN
+        // themselves; INFERENCE_LAYERS=false: its inference graph keeps DL4J's layer objects
+        List<String> switched = Stream.of("cnn.oneDnnConvolution", "cnn.inferenceLayers")
+                .filter(p -> System.getProperty(p) != null).map(p -> "-D" + p + "=" + System.getProperty(p)).toList();
         List<String> pluginOptions = new ArrayList<>(tuned.jvmOptions());
-        if (oneDnn != null) {
-            pluginOptions.add("-Dcnn.oneDnnConvolution=" + oneDnn);
-        }
+        pluginOptions.addAll(switched);
         // SPLIT_BATCH=false in the script: every training operation on all the threads instead of the batch split among them
         int cores = Runtime.getRuntime().availableProcessors();
         int batchWorkers = BatchSplit.SWITCH.on() ? cores : 1;
@@ -67,7 +68,7 @@ public final class BenchmarkRunner {
                 + (batchWorkers > 1 ? "each training batch split among " + batchWorkers + " one-threaded workers, " : "")
                 + pluginEnvironment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + ", ").collect(Collectors.joining())
                 + "batch norm folded and channels-last for inference"
-                + (oneDnn != null ? ", -Dcnn.oneDnnConvolution=" + oneDnn : "") + ")",
+                + switched.stream().map(o -> ", " + o).collect(Collectors.joining()) + ")",
                 plus(base, tunedJar.toString()), pluginOptions, pluginEnvironment,
                 List.of(TrainingBenchmark.class.getName(), "plugin"), batchWorkers);
         Side peerSide = args.length > 1 ? new Side("peer (DJL 0.35.1 + PyTorch 2.7.1 CPU, the same networks, batch, data,"

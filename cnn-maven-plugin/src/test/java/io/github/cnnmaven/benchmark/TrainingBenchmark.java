@@ -95,7 +95,7 @@ public final class TrainingBenchmark {
             return;
         }
         // as evaluate runs it: NCHW batches in (permuted when the folded graph runs channels-last)
-        InferenceGraph.Folded inference = plugin ? InferenceGraph.fold(graph) : new InferenceGraph.Folded(graph, 0, 0, false);
+        InferenceGraph.Folded inference = plugin ? InferenceGraph.fold(graph) : new InferenceGraph.Folded(graph, 0, 0, 0, false);
         result(network + ".infer", SteadyWindow.INFERENCE.imagesPerSecond(batch, () -> inference.output(x)));
         result("peakRssMb", peakRssMb());
     }

@@ -3,6 +3,8 @@ package io.github.cnnmaven.inference;
 import io.github.cnnmaven.network.NetworkBuilder;
 import io.github.cnnmaven.network.InputShape;
 import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.kernels.ReluSumVertex;
+
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -58,8 +60,9 @@ public class InferenceGraphTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"alexnet-cifar,4,4", "resnet20,21,10", "lenet5,2,2"})
-    void foldedGraphHasNoBatchNormAndTheSameOutputs(String preset, int batchNorms, int activations) throws Exception {
+    @CsvSource({"alexnet-cifar,4,4,0", "resnet20,21,10,9", "lenet5,2,2,0"})
+    void foldedGraphHasNoBatchNormAndTheSameOutputs(String preset, int batchNorms, int activations, int residualRelus)
+            throws Exception {
         ComputationGraph trained = network(preset, true);
         randomiseBatchNorms(trained);
         INDArray x = Nd4j.rand(DataType.FLOAT, 6, 3, 32, 32).muli(4).subi(2);
@@ -70,9 +73,12 @@ public class InferenceGraphTest {
 
         assertEquals(batchNorms, folded.batchNorms(), "batch-norm layers folded");
         assertEquals(activations, folded.activations(), "activation layers made the convolution's own");
+        assertEquals(residualRelus, folded.residualRelus(), "ReLU layers computed by the residual addition before them");
+        assertEquals(residualRelus, Arrays.stream(folded.graph().getVertices()).filter(v -> v.getClass().getName()
+                .startsWith(ReluSumVertex.class.getName())).count());
         assertTrue(Arrays.stream(folded.graph().getLayers()).noneMatch(l -> l instanceof BatchNormalization),
                 "no batch-norm layer is left");
-        assertEquals(layersBefore - batchNorms - activations, folded.graph().getLayers().length);
+        assertEquals(layersBefore - batchNorms - activations - residualRelus, folded.graph().getLayers().length);
         assertEquals(trained.numParams() - 4L * bnChannels(trained), folded.graph().numParams(), "parameters left");
         INDArray after = folded.graph().outputSingle(false, x);
         assertTrue(before.sub(after).amaxNumber().doubleValue() <= 1e-4, "class probabilities differ");
@@ -125,5 +131,35 @@ public class InferenceGraphTest {
         assertSame(plain, folded.graph());
         assertEquals(0, folded.batchNorms());
         assertTrue(Arrays.stream(plain.getLayers()).noneMatch(l -> l instanceof ActivationLayer));
+    }
+
+    /** {@code -Dcnn.inferenceLayers=false} keeps DL4J's residual additions and the ReLU layers after them. */
+    @Test
+    void theSwitchKeepsDl4jsResidualAdditions() throws Exception {
+        ComputationGraph trained = network("resnet20", true);
+        randomiseBatchNorms(trained);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 3, 3, 32, 32).muli(4).subi(2);
+        InferenceGraph.Folded fused = InferenceGraph.fold(trained, false);
+        String before = System.getProperty("cnn.inferenceLayers");
+        try {
+            System.setProperty("cnn.inferenceLayers", "false");
+
+            InferenceGraph.Folded kept = InferenceGraph.fold(trained, false);
+
+            assertEquals(0, kept.residualRelus());
+            assertEquals(fused.batchNorms(), kept.batchNorms(), "batch norm is folded either way");
+            assertEquals(fused.graph().getLayers().length + fused.residualRelus(), kept.graph().getLayers().length,
+                    "the ReLU layers after the additions are kept");
+            assertTrue(Arrays.stream(kept.graph().getVertices()).noneMatch(v -> v.getClass().getName()
+                    .startsWith(ReluSumVertex.class.getName())));
+            assertEquals(0, kept.graph().outputSingle(false, x).sub(fused.graph().outputSingle(false, x))
+                    .amaxNumber().doubleValue(), 1e-6, "the same outputs");
+        } finally {
+            if (before == null) {
+                System.clearProperty("cnn.inferenceLayers");
+            } else {
+                System.setProperty("cnn.inferenceLayers", before);
+            }
+        }
     }
 }

@@ -81,8 +81,11 @@ final class OneDnnConvolution implements ConvolutionHelper {
         }
     };
 
-    /** What {@link #primitives} hold in blocked tensors, in bytes (one element: updated by the layer's one thread). */
-    private final long[] heldBytes = {0};
+    /**
+     * What this layer's shapes hold in blocked tensors, in bytes: each shape adds what it allocates and takes it back
+     * when it is freed, so a dropped shape left unfreed shows here (updated by the layer's one thread).
+     */
+    private long heldBytes;
 
     OneDnnConvolution(boolean inputGradient) {
         this.inputGradient = inputGradient;
@@ -171,18 +174,20 @@ final class OneDnnConvolution implements ConvolutionHelper {
         final engine cpu = new engine(engine.kind.cpu, 0);
         final stream stream = new stream(cpu);
         private final memory[] scratch = new memory[Scratch.values().length];
+        /** Each slot's size, kept here: asking oneDNN for it makes native objects on every call. */
+        private final long[] scratchBytes = new long[Scratch.values().length];
 
         /** The address of slot {@code slot}'s scratch tensor, grown to at least {@code bytes}. */
         Pointer scratch(Scratch slot, long bytes) {
-            memory m = scratch[slot.ordinal()];
-            if (m == null || m.get_desc().get_size() < bytes) {
-                if (m != null) {
-                    m.deallocate();
+            int i = slot.ordinal();
+            if (scratchBytes[i] < bytes) {
+                if (scratch[i] != null) {
+                    scratch[i].deallocate();
                 }
-                m = new memory(new memory.desc(new long[] {bytes}, memory.data_type.u8, memory.format_tag.x), cpu);
-                scratch[slot.ordinal()] = m;
+                scratch[i] = new memory(new memory.desc(new long[] {bytes}, memory.data_type.u8, memory.format_tag.x), cpu);
+                scratchBytes[i] = bytes;
             }
-            return m.get_data_handle();
+            return scratch[i].get_data_handle();
         }
     }
 
@@ -288,8 +293,8 @@ final class OneDnnConvolution implements ConvolutionHelper {
          * NativeMemory#collectAndTrim) that grew the main job's training JVM by about 130 MB an epoch.
          */
         private final List<Pointer> natives = new ArrayList<>();
-        /** The bytes of blocked tensors this layer's kept shapes hold, this shape's share in {@link #bytes}. */
-        private final long[] layerBytes;
+        /** The layer whose {@link OneDnnConvolution#heldBytes} counts this shape's {@link #bytes}. */
+        private final OneDnnConvolution layer;
         private long bytes;
         final convolution_forward.primitive_desc fwdPd;
         final convolution_forward fwd;
@@ -311,8 +316,8 @@ final class OneDnnConvolution implements ConvolutionHelper {
         boolean sameDiffDst;
         memory diffBias;
 
-        Primitives(Geometry g, long[] layerBytes) {
-            this.layerBytes = layerBytes;
+        Primitives(Geometry g, OneDnnConvolution layer) {
+            this.layer = layer;
             memory.desc any = desc(g.src(), memory.format_tag.any);
             memory.desc anyW = desc(g.weights(), memory.format_tag.any);
             memory.desc anyDst = desc(g.dst(), memory.format_tag.any);
@@ -334,14 +339,14 @@ final class OneDnnConvolution implements ConvolutionHelper {
 
         private void held(long tensorBytes) {
             bytes += tensorBytes;
-            layerBytes[0] += tensorBytes;
+            layer.heldBytes += tensorBytes;
         }
 
         /** Frees the primitives and tensors now; this shape is not used after it. */
         void free() {
             natives.forEach(Pointer::deallocate);
             natives.clear();
-            layerBytes[0] -= bytes;
+            layer.heldBytes -= bytes;
             bytes = 0;
         }
 
@@ -492,7 +497,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
 
     @Override
     public Map<String, Long> helperMemoryUse() {
-        return Map.of("oneDNN blocked tensors", heldBytes[0]);
+        return Map.of("oneDNN blocked tensors", heldBytes);
     }
 
     private Primitives primitives(Geometry g) {
@@ -501,7 +506,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
             if (p != null) {
                 p.free(); // another thread's: this layer runs on one thread at a time
             }
-            p = new Primitives(g, heldBytes);
+            p = new Primitives(g, this);
             primitives.put(g, p);
         }
         return p;

@@ -24,14 +24,11 @@ public final class InferenceLayers {
         return SWITCH.on();
     }
 
-    /** What was installed, for the log. */
-    public record Installed(int channelsLastConvolutions) {
-    }
-
-    public static Installed install(ComputationGraph graph) {
+    /** Installs them in {@code graph} (switched on); returns how many convolutions were replaced. */
+    public static int install(ComputationGraph graph) {
         int convolutions = 0;
         if (!on()) {
-            return new Installed(0);
+            return 0;
         }
         for (GraphVertex vertex : graph.getVertices()) {
             if (vertex instanceof LayerVertex lv && ChannelsLastConvolutionLayer.covers(lv.getLayer())) {
@@ -39,6 +36,6 @@ public final class InferenceLayers {
                 convolutions++;
             }
         }
-        return new Installed(convolutions);
+        return convolutions;
     }
 }

@@ -1,10 +1,12 @@
 package io.github.cnnmaven.kernels;
 
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -63,6 +65,12 @@ public final class ReluSumVertex extends ElementWiseVertex {
             INDArray y = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, a.shape(), 'c');
             ReluKernels.sumForward(FloatTensors.buffer(a), FloatTensors.buffer(b), FloatTensors.buffer(y), (int) a.length());
             return y;
+        }
+
+        /** Its backward pass would be DL4J's addition's, without the ReLU's mask: an inference graph is never trained. */
+        @Override
+        public Pair<Gradient, INDArray[]> doBackward(boolean tbptt, LayerWorkspaceMgr workspaceMgr) {
+            throw new UnsupportedOperationException(getVertexName() + " is an inference graph's vertex: train the original graph");
         }
 
         @Override

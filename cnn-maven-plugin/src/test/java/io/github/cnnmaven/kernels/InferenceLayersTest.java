@@ -130,6 +130,9 @@ class InferenceLayersTest {
         assertEquals(0f, actual.getFloat(0, 0));
         assertTrue(actual.minNumber().floatValue() >= 0);
         assertEquals(new ReluSumVertex(), conf.getVertices().get("sum").clone());
+        UnsupportedOperationException training = org.junit.jupiter.api.Assertions.assertThrows(
+                UnsupportedOperationException.class, () -> graph.getVertex("sum").doBackward(false, LayerWorkspaceMgr.noWorkspaces()));
+        assertTrue(training.getMessage().contains("train the original graph"), training.getMessage());
         assertTrue(!new ReluSumVertex().equals(new ElementWiseVertex(ElementWiseVertex.Op.Add)),
                 "not DL4J's addition, whose result has no ReLU");
     }

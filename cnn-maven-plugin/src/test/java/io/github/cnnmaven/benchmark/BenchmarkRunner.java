@@ -3,6 +3,7 @@ package io.github.cnnmaven.benchmark;
 import io.github.cnnmaven.fork.Backend;
 import io.github.cnnmaven.fork.BatchSplit;
 import io.github.cnnmaven.fork.BackendChoice;
+import io.github.cnnmaven.fork.ForkConfiguration;
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -62,8 +64,9 @@ public final class BenchmarkRunner {
         // SPLIT_BATCH=false in the script: every training operation on all the threads instead of the batch split among them
         int cores = Runtime.getRuntime().availableProcessors();
         int batchWorkers = BatchSplit.SWITCH.on() ? cores : 1;
-        // the fork's environment: OpenBLAS told its kernels when the CPU has AVX2 or AVX-512 (Backend.OPENBLAS_CORETYPE)
-        Map<String, String> pluginEnvironment = tuned.environment();
+        // the fork's environment: OpenBLAS told its kernels when the CPU has AVX2 or AVX-512 (Backend.OPENBLAS_CORETYPE),
+        // glibc's mmap threshold, all the threads (training JVMs get one each, below)
+        Map<String, String> pluginEnvironment = new TreeMap<>(ForkConfiguration.environment(tuned, cores));
         Side pluginSide = new Side("plugin (" + tunedJar.getFileName() + ", helpers on, "
                 + (batchWorkers > 1 ? "each training batch split among " + batchWorkers + " one-threaded workers, " : "")
                 + pluginEnvironment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + ", ").collect(Collectors.joining())

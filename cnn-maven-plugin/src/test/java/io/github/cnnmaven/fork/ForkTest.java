@@ -43,7 +43,7 @@ class ForkTest {
         Backend cpu = Backend.select(BackendChoice.CPU, "Linux", "amd64", false, "avx2");
         ForkConfiguration plain = ForkConfiguration.of(List.of(), cpu, null, 2, "Main", "train");
         assertTrue(plain.jvmOptions().contains("-Xmx2g"), plain.jvmOptions().toString());
-        assertEquals(Map.of("OMP_NUM_THREADS", "2"), plain.environment());
+        assertEquals("2", plain.environment().get("OMP_NUM_THREADS"));
         assertTrue(plain.jvmOptions().contains("-Djava.util.concurrent.ForkJoinPool.common.parallelism=1"),
                 "the Java kernels: the caller and one worker: " + plain.jvmOptions());
         assertTrue(ForkConfiguration.of(List.of(), cpu, null, 1, "Main", "train").jvmOptions()
@@ -61,6 +61,16 @@ class ForkTest {
         assertEquals("2", fork.environment().get("OMP_NUM_THREADS"));
         // the user's own OPENBLAS_CORETYPE, inherited by the fork, is left alone
         assertEquals(System.getenv("OPENBLAS_CORETYPE") == null ? "SkylakeX" : null, fork.environment().get("OPENBLAS_CORETYPE"));
+    }
+
+    /** glibc maps blocks of 1 MB and more on their own, so that freeing them returns them (ForkConfiguration.MMAP_THRESHOLD). */
+    @Test
+    void theForkMapsLargeBlocksOnTheirOwnUnlessMavensEnvironmentSaysOtherwise() throws Exception {
+        Backend cpu = Backend.select(BackendChoice.CPU, "Linux", "amd64", false, "avx2");
+        Map<String, String> environment = ForkConfiguration.of(List.of(), cpu, null, 1, "Main", "evaluate").environment();
+        assertEquals(System.getenv("MALLOC_MMAP_THRESHOLD_") == null ? "1048576" : null,
+                environment.get("MALLOC_MMAP_THRESHOLD_"), environment.toString());
+        assertEquals("1", environment.get("OMP_NUM_THREADS"));
     }
 
     @Test

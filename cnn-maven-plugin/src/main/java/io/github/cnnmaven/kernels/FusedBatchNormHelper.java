@@ -129,8 +129,8 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
         }
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
         BatchNormKernels.inputGradient(buffer(x), buffer(dy), buffer(dx), dims, scale, shift, relu, a, b, k);
-        dGammaView.assign(Nd4j.createFromArray(dGamma).reshape(dGammaView.shape()));
-        dBetaView.assign(Nd4j.createFromArray(dBeta).reshape(dBetaView.shape()));
+        write(dGamma, dGammaView);
+        write(dBeta, dBetaView);
         Gradient gradient = new DefaultGradient();
         gradient.setGradientFor(BatchNormalizationParamInitializer.GAMMA, dGammaView);
         gradient.setGradientFor(BatchNormalizationParamInitializer.BETA, dBetaView);
@@ -182,8 +182,23 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
         return new Dims(Math.toIntExact(x.size(0)), Math.toIntExact(x.size(1)), Math.toIntExact(x.size(2) * x.size(3)));
     }
 
+    /**
+     * A parameter vector's values, read one by one: a reshaped view and a copy would be two more arrays a call, each
+     * tracked by ND4J until the collector reaches it (see training.SplitBatchStep.NetworksOwn).
+     */
     private static double[] vector(INDArray v) {
-        return v.reshape(v.length()).toDoubleVector();
+        double[] values = new double[Math.toIntExact(v.length())];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = v.getDouble(i);
+        }
+        return values;
+    }
+
+    /** Writes {@code values} into a gradient view one by one, for the same reason. */
+    private static void write(float[] values, INDArray view) {
+        for (int i = 0; i < values.length; i++) {
+            view.putScalar(i, values[i]);
+        }
     }
 
     private static float[] toFloats(double[] v) {

@@ -19,6 +19,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -146,7 +147,8 @@ public final class SplitBatchStep implements AutoCloseable {
         }
         double penalty = graph.calcRegularizationScore(true); // of the parameters scored, before the update
         // what DL4J's StochasticGradientDescent does after computing a gradient: the updater, the step, the count
-        graph.getUpdater().update(gradient, graph.getIterationCount(), graph.getEpochCount(), n, UPDATER_MEMORY);
+        graph.getUpdater().update(new NetworksOwn(gradient, sum), graph.getIterationCount(), graph.getEpochCount(), n,
+                UPDATER_MEMORY);
         params.subi(sum.reshape(params.shape()));
         graph.getConfiguration().setIterationCount(graph.getIterationCount() + 1);
         copies.forEach(INDArray::close); // their memory now, not when the collector gets to them
@@ -156,6 +158,57 @@ public final class SplitBatchStep implements AutoCloseable {
             loss += (scores[w] - penalty) * (bounds[w + 1] - bounds[w]);
         }
         return loss / n;
+    }
+
+    /**
+     * The network's gradient, handing the updater the network's own flattened array. DL4J 1.0.0-M2.1's
+     * {@code DefaultGradient.gradient()} returns a new reshaped view at every call, so the updater never recognises
+     * the network's array and takes its path for a gradient from another network: the same arithmetic on the same
+     * memory, through views it creates anew for every parameter, twice a step, where the other path has kept them
+     * since it was built. For resnet20 that was a third of the arrays a step creates (about 1,300), each tracked by
+     * ND4J until the collector reached it; together they made every young collection copy 20-40 MB
+     * (docs/benchmarks.md).
+     */
+    record NetworksOwn(Gradient of, INDArray flattened) implements Gradient {
+        @Override
+        public Map<String, INDArray> gradientForVariable() {
+            return of.gradientForVariable();
+        }
+
+        @Override
+        public INDArray gradient(List<String> order) {
+            return of.gradient(order);
+        }
+
+        @Override
+        public INDArray gradient() {
+            return flattened;
+        }
+
+        @Override
+        public void clear() {
+            of.clear();
+        }
+
+        @Override
+        public INDArray getGradientFor(String variable) {
+            return of.getGradientFor(variable);
+        }
+
+        @Override
+        public INDArray setGradientFor(String variable, INDArray gradient) {
+            return of.setGradientFor(variable, gradient);
+        }
+
+        @Override
+        public INDArray setGradientFor(String variable, INDArray gradient, Character flatteningOrder) {
+            return of.setGradientFor(variable, gradient, flatteningOrder);
+        }
+
+        @Override
+        public Character flatteningOrderForVariable(String variable) {
+            return of.flatteningOrderForVariable(variable);
+        }
     }
 
     /** A worker's rows of the batch, as an array of its own (a network reads its input from offset 0). */

@@ -27,6 +27,8 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A batch split among one-threaded workers (fork.BatchSplit): the step of the whole batch, computed in shares. */
@@ -138,6 +140,20 @@ class SplitBatchStepTest {
             runs[run] = graph.params().toFloatVector();
         }
         assertArrayEquals(runs[0], runs[1], "dropout on every worker seeded, shares summed in order");
+    }
+
+    /**
+     * DL4J's updater takes its path for another network's gradient unless it is handed the network's own flattened
+     * array, which DL4J's own gradient never returns (a new view at every call): that path builds views of every
+     * parameter twice a step. The step hands it the array itself.
+     */
+    @Test
+    void theUpdaterIsHandedTheNetworksOwnGradientArray() throws Exception {
+        ComputationGraph graph = network(true, 0, Optimizer.NESTEROV);
+        Trainer.fitBatch(graph, batch(6, 1)); // the gradient exists
+        INDArray own = graph.getUpdater().getFlattenedGradientsView();
+        assertNotSame(own, graph.gradient().gradient(), "DL4J's gradient now returns the array itself: drop NetworksOwn");
+        assertSame(own, new SplitBatchStep.NetworksOwn(graph.gradient(), graph.getFlattenedGradients()).gradient());
     }
 
     /**

@@ -66,12 +66,23 @@ public record ForkConfiguration(List<Path> classpath, List<String> jvmOptions, M
     static final String MMAP_THRESHOLD_BYTES = String.valueOf(1 << 20);
 
     /**
-     * The forked JVM's environment: the backend's variables, glibc's {@link #MMAP_THRESHOLD}, and the numeric
-     * backend's thread count. A variable the user set in Maven's environment wins (the fork inherits it).
+     * OpenMP's variable for what its idle threads do: PASSIVE makes them sleep at once instead of spinning for a while
+     * after each parallel loop of libnd4j's. Spinning, they held the other core while the plugin's Java kernels and
+     * DL4J's Java code between two native operations ran: alexnet-cifar's inference ran at 3,127-3,400 images/s
+     * against 3,787-4,209 passive, alternating; resnet20's inference and training on all the threads moved by
+     * less than the noise (docs/benchmarks.md). A training whose batch is split among one-threaded workers has no
+     * idle OpenMP threads to begin with.
+     */
+    static final String OMP_WAIT_POLICY = "OMP_WAIT_POLICY";
+
+    /**
+     * The forked JVM's environment: the backend's variables, glibc's {@link #MMAP_THRESHOLD}, OpenMP's
+     * {@link #OMP_WAIT_POLICY}, and the numeric backend's thread count. A variable the user set in Maven's environment wins (the fork inherits it).
      */
     public static Map<String, String> environment(Backend backend, int threads) {
         Map<String, String> environment = new HashMap<>(backend.environment());
         environment.put(MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES);
+        environment.put(OMP_WAIT_POLICY, "PASSIVE");
         environment.keySet().removeIf(name -> System.getenv(name) != null);
         environment.put("OMP_NUM_THREADS", String.valueOf(threads));
         return environment;

@@ -63,13 +63,17 @@ class ForkTest {
         assertEquals(System.getenv("OPENBLAS_CORETYPE") == null ? "SkylakeX" : null, fork.environment().get("OPENBLAS_CORETYPE"));
     }
 
-    /** glibc maps blocks of 1 MB and more on their own, so that freeing them returns them (ForkConfiguration.MMAP_THRESHOLD). */
+    /**
+     * glibc maps blocks of 1 MB and more on their own, so that freeing them returns them, and OpenMP's idle threads
+     * sleep instead of spinning (ForkConfiguration.MMAP_THRESHOLD, OMP_WAIT_POLICY); Maven's environment wins.
+     */
     @Test
-    void theForkMapsLargeBlocksOnTheirOwnUnlessMavensEnvironmentSaysOtherwise() throws Exception {
+    void theForkGetsTheAllocatorAndOpenMpVariablesUnlessMavensEnvironmentSaysOtherwise() throws Exception {
         Backend cpu = Backend.select(BackendChoice.CPU, "Linux", "amd64", false, "avx2");
         Map<String, String> environment = ForkConfiguration.of(List.of(), cpu, null, 1, "Main", "evaluate").environment();
         assertEquals(System.getenv("MALLOC_MMAP_THRESHOLD_") == null ? "1048576" : null,
                 environment.get("MALLOC_MMAP_THRESHOLD_"), environment.toString());
+        assertEquals(System.getenv("OMP_WAIT_POLICY") == null ? "PASSIVE" : null, environment.get("OMP_WAIT_POLICY"));
         assertEquals("1", environment.get("OMP_NUM_THREADS"));
     }
 

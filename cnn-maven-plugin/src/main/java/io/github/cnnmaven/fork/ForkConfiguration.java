@@ -58,9 +58,8 @@ public record ForkConfiguration(List<Path> classpath, List<String> jvmOptions, M
      * starts at 128 KB and raises it to the size of each large block freed, up to 32 MB, so later blocks of that size
      * come from its heaps and stay resident after {@code free} until a trim. DL4J's first steps allocate every array
      * outside the workspaces while those learn their sizes, then allocate the workspaces: resnet20's training JVM
-     * peaked at 1.1-1.7 GB in those seconds against 0.8 GB after them. With 1 MB its peak was 0.94-1.07 GB at the
-     * same throughput; every block from 128 KB up mapped cost 30 % of it (docs/benchmarks.md). Ignored where the C
-     * library is not glibc.
+     * peaked at 1.1-1.7 GB in those seconds against 0.8 GB after them. With 1 MB its peak was 0.94-1.07 GB, and the
+     * throughput moved by less than the noise (docs/benchmarks.md). Ignored where the C library is not glibc.
      */
     static final String MMAP_THRESHOLD = "MALLOC_MMAP_THRESHOLD_";
     static final String MMAP_THRESHOLD_BYTES = String.valueOf(1 << 20);
@@ -77,7 +76,8 @@ public record ForkConfiguration(List<Path> classpath, List<String> jvmOptions, M
 
     /**
      * The forked JVM's environment: the backend's variables, glibc's {@link #MMAP_THRESHOLD}, OpenMP's
-     * {@link #OMP_WAIT_POLICY}, and the numeric backend's thread count. A variable the user set in Maven's environment wins (the fork inherits it).
+     * {@link #OMP_WAIT_POLICY}, and the numeric backend's thread count. A variable the user set in Maven's
+     * environment wins (the fork inherits it).
      */
     public static Map<String, String> environment(Backend backend, int threads) {
         Map<String, String> environment = new HashMap<>(backend.environment());

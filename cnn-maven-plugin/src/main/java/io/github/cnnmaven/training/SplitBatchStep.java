@@ -165,9 +165,8 @@ public final class SplitBatchStep implements AutoCloseable {
      * {@code DefaultGradient.gradient()} returns a new reshaped view at every call, so the updater never recognises
      * the network's array and takes its path for a gradient from another network: the same arithmetic on the same
      * memory, through views it creates anew for every parameter, twice a step, where the other path has kept them
-     * since it was built. For resnet20 that was a third of the arrays a step creates (about 1,300), each tracked by
-     * ND4J until the collector reached it; together they made every young collection copy 20-40 MB
-     * (docs/benchmarks.md).
+     * since it was built. For resnet20 that was a quarter of the arrays a step creates, each tracked by ND4J until
+     * the collector reached it; together they made every young collection copy 20-40 MB (docs/benchmarks.md).
      */
     record NetworksOwn(Gradient of, INDArray flattened) implements Gradient {
         @Override

@@ -168,7 +168,7 @@ public final class SplitBatchStep implements AutoCloseable {
      * since it was built. For resnet20 that was a quarter of the arrays a step creates, each tracked by ND4J until
      * the collector reached it; together they made every young collection copy 20-40 MB (docs/benchmarks.md).
      */
-    record NetworksOwn(Gradient of, INDArray flattened) implements Gradient {
+    private record NetworksOwn(Gradient of, INDArray flattened) implements Gradient {
         @Override
         public Map<String, INDArray> gradientForVariable() {
             return of.gradientForVariable();

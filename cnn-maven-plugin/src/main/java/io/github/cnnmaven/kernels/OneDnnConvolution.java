@@ -3,14 +3,10 @@ package io.github.cnnmaven.kernels;
 import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
-import org.bytedeco.dnnl.engine;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.memory;
-import org.bytedeco.dnnl.reorder;
-import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
-import org.bytedeco.javacpp.Loader;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -27,14 +23,14 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
-import org.nd4j.linalg.factory.Nd4j;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
+import static io.github.cnnmaven.kernels.OneDnnConversion.copyBack;
+import static io.github.cnnmaven.kernels.OneDnnConversion.owned;
+import static io.github.cnnmaven.kernels.OneDnnConversion.pointer;
+import static io.github.cnnmaven.kernels.OneDnnConversion.writable;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
@@ -64,28 +60,17 @@ final class OneDnnConvolution implements ConvolutionHelper {
      * and of the training sample. With room for four, every epoch dropped and rebuilt some of them.
      */
     static final int KEPT_SHAPES = 6;
-    private static final String UNAVAILABLE = availability();
-    private static final ThreadLocal<Device> DEVICE = ThreadLocal.withInitial(Device::new);
 
     /** False for a network's first layer: nothing reads the gradient of the images. */
     private final boolean inputGradient;
 
-    private final Map<Geometry, Primitives> primitives = new LinkedHashMap<>(8, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Geometry, Primitives> eldest) {
-            if (size() > KEPT_SHAPES) {
-                eldest.getValue().free();
-                return true;
-            }
-            return false;
-        }
-    };
+    private final OneDnnShape.Cache<Geometry, Primitives> primitives = new OneDnnShape.Cache<>(KEPT_SHAPES);
 
     /**
      * What this layer's shapes hold in blocked tensors, in bytes: each shape adds what it allocates and takes it back
      * when it is freed, so a dropped shape left unfreed shows here (updated by the layer's one thread).
      */
-    private long heldBytes;
+    private final AtomicLong heldBytes = new AtomicLong();
 
     OneDnnConvolution(boolean inputGradient) {
         this.inputGradient = inputGradient;
@@ -101,7 +86,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
      * load (DL4J's path runs, and {@link #describe} says why).
      */
     static int install(org.deeplearning4j.nn.graph.ComputationGraph graph) {
-        return TrainingLayers.Switch.ONEDNN_CONVOLUTION.on() && UNAVAILABLE == null ? installOn(graph) : 0;
+        return TrainingLayers.Switch.ONEDNN_CONVOLUTION.on() && OneDnnDevice.unavailable() == null ? installOn(graph) : 0;
     }
 
     /** The same, whatever the switch says (the tests compare both paths). */
@@ -147,52 +132,8 @@ final class OneDnnConvolution implements ConvolutionHelper {
             return ", convolutions through libnd4j" + TrainingLayers.Switch.ONEDNN_CONVOLUTION.offNote();
         }
         return installed > 0 ? ", convolutions calling oneDNN directly on " + installed + " layers"
-                : ", convolutions through libnd4j (" + (UNAVAILABLE != null ? UNAVAILABLE : "no plain convolution to replace") + ")";
+                : ", convolutions through libnd4j (" + (OneDnnDevice.unavailable() != null ? OneDnnDevice.unavailable() : "no plain convolution to replace") + ")";
     }
-
-    /** Null when oneDNN's preset loads here; otherwise why not (the log says it, and DL4J's path runs). */
-    static String unavailable() {
-        return UNAVAILABLE;
-    }
-
-    private static String availability() {
-        try {
-            Loader.load(org.bytedeco.dnnl.global.dnnl.class);
-            return null;
-        } catch (Throwable e) { // no preset jar, no native library for this platform, or it would not link
-            return "oneDNN's preset does not load: " + e;
-        }
-    }
-
-    /**
-     * The engine and stream of the calling thread (dl4j-spark's local workers train on threads of their own), and its
-     * scratch tensors: the blocked tensors that live only through one call (an output before it is converted to
-     * NCHW, the gradients of the backward pass) share these, whichever layer and batch shape, since a thread runs
-     * one call at a time. Only the forward pass's converted input, which its backward pass reads, stays with its shape.
-     */
-    private static final class Device {
-        final engine cpu = new engine(engine.kind.cpu, 0);
-        final stream stream = new stream(cpu);
-        private final memory[] scratch = new memory[Scratch.values().length];
-        /** Each slot's size, kept here: asking oneDNN for it makes native objects on every call. */
-        private final long[] scratchBytes = new long[Scratch.values().length];
-
-        /** The address of slot {@code slot}'s scratch tensor, grown to at least {@code bytes}. */
-        Pointer scratch(Scratch slot, long bytes) {
-            int i = slot.ordinal();
-            if (scratchBytes[i] < bytes) {
-                if (scratch[i] != null) {
-                    scratch[i].deallocate();
-                }
-                scratch[i] = new memory(new memory.desc(new long[] {bytes}, memory.data_type.u8, memory.format_tag.x), cpu);
-                scratchBytes[i] = bytes;
-            }
-            return scratch[i].get_data_handle();
-        }
-    }
-
-    /** The one-call tensors that are alive at once, each with its own scratch slot. */
-    private enum Scratch { OUTPUT, INPUT_GRADIENT, INPUT_AGAIN, OUTPUT_GRADIENT_AGAIN }
 
     /**
      * A convolution's shapes, as oneDNN takes them (dilation 0 is none; padding on both sides). {@code h × w} is the
@@ -218,106 +159,30 @@ final class OneDnnConvolution implements ConvolutionHelper {
         long[] padR() { return new long[] {bottom, right}; }
     }
 
-    /**
-     * An ND4J array's plain layout beside the layout a primitive chose, and the reorder between them, made once;
-     * each call only points the plain memory at that call's array.
-     */
-    private static final class Conversion {
-        final memory user;
-        private final memory internal;
-        final reorder reorder;
-        final boolean toInternal;
-        /** Where {@link #internal} lies when it lives only through one call; null when this shape keeps its own. */
-        private final Scratch scratch;
-        private final long bytes;
-        /** The array {@link #internal} holds since the forward pass converted it, until the backward pass takes it. */
-        private INDArray converted;
-
-        Conversion(Primitives owner, memory.desc plain, memory.desc chosen, boolean toInternal, Scratch scratch) {
-            this.user = owner.keep(new memory(plain, owner.device.cpu, new FloatPointer((Pointer) null)));
-            this.internal = owner.keep(scratch == null ? new memory(chosen, owner.device.cpu)
-                    : new memory(chosen, owner.device.cpu, new FloatPointer((Pointer) null)));
-            this.toInternal = toInternal;
-            this.reorder = owner.keep(toInternal ? new reorder(user, internal) : new reorder(internal, user));
-            this.scratch = scratch;
-            this.bytes = chosen.get_size();
-            if (scratch == null) {
-                owner.held(bytes);
-            }
-        }
-
-        /** The tensor in the chosen layout, on the calling thread's scratch when it lives through one call only. */
-        memory internal(Device d) {
-            if (scratch != null) {
-                internal.set_data_handle(d.scratch(scratch, bytes));
-            }
-            return internal;
-        }
-
-        /** Converts {@code owned} (which the caller keeps reachable) into the chosen layout. */
-        memory in(Device d, INDArray owned) {
-            user.set_data_handle(pointer(owned));
-            memory converted = internal(d);
-            reorder.execute(d.stream, user, converted);
-            this.converted = owned;
-            return converted;
-        }
-
-        /**
-         * For the backward pass: what the forward pass converted, when it converted this same array into this same
-         * layout (DL4J changes neither a layer's input nor its weights between the two), otherwise a conversion of its
-         * own. Taken once, so a second backward pass without a forward pass converts again.
-         */
-        memory in(Device d, INDArray owned, Conversion forward) {
-            if (forward != null && forward.converted == owned) {
-                forward.converted = null;
-                return forward.internal(d);
-            }
-            return in(d, owned);
-        }
-
-        /** Converts the chosen layout's result into {@code owned}. */
-        void out(Device d, INDArray owned) {
-            user.set_data_handle(pointer(owned));
-            reorder.execute(d.stream, internal, user); // internal(d) bound it for the primitive that wrote it
-        }
-    }
-
     /** One shape's primitives, the blocked tensors between them and their conversions, made once. */
-    private static final class Primitives {
-        final Device device = DEVICE.get();
-        /**
-         * Everything native this shape made, freed when it leaves the cache. Left to the garbage collector, a shape
-         * that had lived through an epoch was in the old generation, and its blocked tensors (up to 13 MB each for the
-         * main job) stayed resident until an old-generation collection; with evaluation's arrays (see
-         * NativeMemory#collectAndTrim) that grew the main job's training JVM by about 130 MB an epoch.
-         */
-        private final List<Pointer> natives = new ArrayList<>();
-        /** The layer whose {@link OneDnnConvolution#heldBytes} counts this shape's {@link #bytes}. */
-        private final OneDnnConvolution layer;
-        private long bytes;
+    private static final class Primitives extends OneDnnShape {
         final convolution_forward.primitive_desc fwdPd;
         final convolution_forward fwd;
-        final Conversion src;
-        final Conversion weights;
-        final Conversion dst;
+        final OneDnnConversion src;
+        final OneDnnConversion weights;
+        final OneDnnConversion dst;
         final memory bias;
         convolution_backward_data bwdData;
         convolution_backward_weights bwdWeights;
-        Conversion diffDst;
-        Conversion diffSrc;
-        Conversion bwdWeightsIn;
+        OneDnnConversion diffDst;
+        OneDnnConversion diffSrc;
+        OneDnnConversion bwdWeightsIn;
         /** The forward pass's conversions when the backward passes want the same layouts, else null. */
-        Conversion forwardWeights;
-        Conversion forwardSrc;
-        Conversion diffWeights;
-        Conversion bwdSrc;
-        Conversion bwdDiffDst;
+        OneDnnConversion forwardWeights;
+        OneDnnConversion forwardSrc;
+        OneDnnConversion diffWeights;
+        OneDnnConversion bwdSrc;
+        OneDnnConversion bwdDiffDst;
         boolean sameDiffDst;
         memory diffBias;
 
-        Primitives(Geometry g, OneDnnConvolution layer) {
-            this.layer = layer;
+        Primitives(Geometry g, AtomicLong layerBytes) {
+            super(layerBytes);
             memory.desc any = desc(g.src(), memory.format_tag.any);
             memory.desc anyW = desc(g.weights(), memory.format_tag.any);
             memory.desc anyDst = desc(g.dst(), memory.format_tag.any);
@@ -326,28 +191,10 @@ final class OneDnnConvolution implements ConvolutionHelper {
                     direct(), any, anyW, biasDesc, anyDst, g.strides(), g.dilates(), g.padL(), g.padR()), device.cpu);
             fwd = keep(new convolution_forward(fwdPd));
             keep(fwdPd);
-            src = new Conversion(this, g.plainSrc(), fwdPd.src_desc(), true, null); // the backward pass reads it
-            weights = new Conversion(this, desc(g.weights(), memory.format_tag.oihw), fwdPd.weights_desc(), true, null);
-            dst = new Conversion(this, desc(g.dst(), memory.format_tag.nchw), fwdPd.dst_desc(), false, Scratch.OUTPUT);
+            src = new OneDnnConversion(this, g.plainSrc(), fwdPd.src_desc(), true, null); // the backward pass reads it
+            weights = new OneDnnConversion(this, desc(g.weights(), memory.format_tag.oihw), fwdPd.weights_desc(), true, null);
+            dst = new OneDnnConversion(this, desc(g.dst(), memory.format_tag.nchw), fwdPd.dst_desc(), false, OneDnnDevice.Scratch.OUTPUT);
             bias = g.bias() ? keep(new memory(biasDesc, device.cpu, new FloatPointer((Pointer) null))) : null;
-        }
-
-        private <T extends Pointer> T keep(T pointer) {
-            natives.add(pointer);
-            return pointer;
-        }
-
-        private void held(long tensorBytes) {
-            bytes += tensorBytes;
-            layer.heldBytes += tensorBytes;
-        }
-
-        /** Frees the primitives and tensors now; this shape is not used after it. */
-        void free() {
-            natives.forEach(Pointer::deallocate);
-            natives.clear();
-            layer.heldBytes -= bytes;
-            bytes = 0;
         }
 
         /** The backward primitives, made at the first backward pass of this shape. */
@@ -371,17 +218,17 @@ final class OneDnnConvolution implements ConvolutionHelper {
             keep(weightsPd);
             memory.desc plainDst = desc(g.dst(), memory.format_tag.nchw);
             memory.desc plainWeights = desc(g.weights(), memory.format_tag.oihw);
-            diffDst = new Conversion(this, plainDst, dataPd.diff_dst_desc(), true, Scratch.OUTPUT);
-            diffSrc = new Conversion(this, g.plainSrc(), dataPd.diff_src_desc(), false, Scratch.INPUT_GRADIENT);
-            bwdWeightsIn = new Conversion(this, plainWeights, dataPd.weights_desc(), true, null);
-            diffWeights = new Conversion(this, plainWeights, weightsPd.diff_weights_desc(), false, null);
-            bwdSrc = new Conversion(this, g.plainSrc(), weightsPd.src_desc(), true, Scratch.INPUT_AGAIN);
+            diffDst = new OneDnnConversion(this, plainDst, dataPd.diff_dst_desc(), true, OneDnnDevice.Scratch.OUTPUT);
+            diffSrc = new OneDnnConversion(this, g.plainSrc(), dataPd.diff_src_desc(), false, OneDnnDevice.Scratch.INPUT_GRADIENT);
+            bwdWeightsIn = new OneDnnConversion(this, plainWeights, dataPd.weights_desc(), true, null);
+            diffWeights = new OneDnnConversion(this, plainWeights, weightsPd.diff_weights_desc(), false, null);
+            bwdSrc = new OneDnnConversion(this, g.plainSrc(), weightsPd.src_desc(), true, OneDnnDevice.Scratch.INPUT_AGAIN);
             forwardWeights = dataPd.weights_desc().equals(fwdPd.weights_desc()) ? weights : null;
             forwardSrc = weightsPd.src_desc().equals(fwdPd.src_desc()) ? src : null;
             // both backward passes usually want the output's gradient in the same layout: convert it once then
             sameDiffDst = weightsPd.diff_dst_desc().equals(dataPd.diff_dst_desc());
-            bwdDiffDst = sameDiffDst ? diffDst : new Conversion(this, plainDst, weightsPd.diff_dst_desc(), true,
-                    Scratch.OUTPUT_GRADIENT_AGAIN);
+            bwdDiffDst = sameDiffDst ? diffDst : new OneDnnConversion(this, plainDst, weightsPd.diff_dst_desc(), true,
+                    OneDnnDevice.Scratch.OUTPUT_GRADIENT_AGAIN);
             diffBias = g.bias() ? keep(new memory(biasDesc, device.cpu, new FloatPointer((Pointer) null))) : null;
         }
     }
@@ -404,7 +251,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
 
     @Override
     public boolean checkSupported() {
-        return UNAVAILABLE == null;
+        return OneDnnDevice.unavailable() == null;
     }
 
     @Override
@@ -416,7 +263,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
             return null; // DL4J's own path
         }
         Primitives p = primitives(g);
-        Device d = p.device;
+        OneDnnDevice d = p.device;
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, g.dst());
         INDArray x = owned(input);
         INDArray w = owned(weights);
@@ -448,7 +295,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
         }
         Primitives p = primitives(g);
         p.backward(g);
-        Device d = p.device;
+        OneDnnDevice d = p.device;
         INDArray epsOut = null;
         INDArray dx = null;
         INDArray dy = owned(delta);
@@ -497,19 +344,11 @@ final class OneDnnConvolution implements ConvolutionHelper {
 
     @Override
     public Map<String, Long> helperMemoryUse() {
-        return Map.of("oneDNN blocked tensors", heldBytes);
+        return Map.of("oneDNN blocked tensors", heldBytes.get());
     }
 
     private Primitives primitives(Geometry g) {
-        Primitives p = primitives.get(g);
-        if (p == null || p.device != DEVICE.get()) {
-            if (p != null) {
-                p.free(); // another thread's: this layer runs on one thread at a time
-            }
-            p = new Primitives(g, this);
-            primitives.put(g, p);
-        }
-        return p;
+        return primitives.get(g, key -> new Primitives(key, heldBytes));
     }
 
     /** The shapes in oneDNN's terms; null for what this does not cover (DL4J's path runs instead). */
@@ -545,40 +384,4 @@ final class OneDnnConvolution implements ConvolutionHelper {
         }
         return args;
     }
-
-    private static boolean contiguous(INDArray a) {
-        return a != null && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) && a.dataType() == DataType.FLOAT;
-    }
-
-    /** The array itself when its elements lie in C order without gaps, otherwise such a copy. */
-    private static INDArray owned(INDArray a) {
-        return isOwned(a) ? a : a.dup('c');
-    }
-
-    /**
-     * The address of the array's first element. A view's buffer (the weights are views into the network's
-     * parameters) already starts at the buffer's own offset, so only the rest of the array's offset is added:
-     * adding all of it counted the offset twice (OneDnnGeometryTest checks views).
-     */
-    private static FloatPointer pointer(INDArray a) {
-        return new FloatPointer(a.data().addressPointer()).position(a.offset() - a.data().offset());
-    }
-
-
-    /** Where a result for {@code target} is written: the array itself, or a C-order array to copy it back from. */
-    private static INDArray writable(INDArray target) {
-        return isOwned(target) ? target : Nd4j.createUninitialized(DataType.FLOAT, target.shape(), 'c');
-    }
-
-    private static void copyBack(INDArray written, INDArray target) {
-        if (written != target) {
-            target.assign(written);
-        }
-    }
-
-    private static boolean isOwned(INDArray a) {
-        return contiguous(a);
-    }
-
-
 }

@@ -57,7 +57,7 @@ class OneDnnConvolutionTest {
             "resnet34,32,true,36,true", "resnet50,16,true,53,false", "googlenet,16,true,55,false"})
     void trainsAsDl4jsOwnConvolutionsDo(String preset, int side, boolean batchNorm, int convolutions, boolean eachGradient)
             throws Exception {
-        assertNull(OneDnnConvolution.unavailable(), "the preset loads on the machines the tests run on");
+        assertNull(OneDnnDevice.unavailable(), "the preset loads on the machines the tests run on");
         ComputationGraph stock = BatchNormFusionTest.network(preset, side, batchNorm);
         ComputationGraph direct = BatchNormFusionTest.copy(stock);
         ConvolutionBackprop.install(direct);

@@ -7,6 +7,8 @@
 # plugin), with each figure's ratio to the peer's and both sides' parameter counts. Each network runs in a
 # JVM of its own, as the plugin trains one per JVM; with the peer, in the order plugin, peer, peer, plugin.
 # ONEDNN=false: the plugin's convolutions go through libnd4j instead of calling oneDNN themselves (-Dcnn.oneDnnConvolution).
+# ONEDNN_BATCH_NORM=false: the plugin's batch norm runs its Java kernels instead of oneDNN's (-Dcnn.oneDnnBatchNorm).
+# BLOCKED=false: NCHW between the plugin's convolutions and batch norms, not oneDNN's blocked layout (-Dcnn.blockedActivations).
 # INFERENCE_LAYERS=false: the plugin's inference graph keeps DL4J's layer objects (-Dcnn.inferenceLayers).
 # SPLIT_BATCH=false: the plugin trains with every operation on all the threads instead of each batch split among
 # one-threaded workers (-Dcnn.splitBatch); it measures inference in a JVM of all the threads either way.
@@ -24,5 +26,5 @@ if [ "${PEER:-1}" = 1 ]; then
   PEER_CP=("benchmarks/djl-peer/target/classes:$(mvn -B -q -f benchmarks/djl-peer/pom.xml dependency:build-classpath \
       -Dmdep.includeScope=runtime -Dmdep.outputFile=/dev/stdout | sed 's/\x1b\[[0-9;]*m//g')")
 fi
-java ${ONEDNN:+-Dcnn.oneDnnConvolution=$ONEDNN} ${INFERENCE_LAYERS:+-Dcnn.inferenceLayers=$INFERENCE_LAYERS} ${SPLIT_BATCH:+-Dcnn.splitBatch=$SPLIT_BATCH} -cp "cnn-maven-plugin/target/test-classes:cnn-maven-plugin/target/classes:$CP" \
+java ${ONEDNN:+-Dcnn.oneDnnConvolution=$ONEDNN} ${ONEDNN_BATCH_NORM:+-Dcnn.oneDnnBatchNorm=$ONEDNN_BATCH_NORM} ${BLOCKED:+-Dcnn.blockedActivations=$BLOCKED} ${INFERENCE_LAYERS:+-Dcnn.inferenceLayers=$INFERENCE_LAYERS} ${SPLIT_BATCH:+-Dcnn.splitBatch=$SPLIT_BATCH} -cp "cnn-maven-plugin/target/test-classes:cnn-maven-plugin/target/classes:$CP" \
     io.github.cnnmaven.benchmark.BenchmarkRunner "$REPO" "${PEER_CP[@]}"

@@ -29,11 +29,17 @@ import static io.github.cnnmaven.kernels.FloatTensors.contiguous;
  * kernels are the slow reference ones (a third of an alexnet-cifar training step), and the separate
  * ReLU layer copies the activations once forward and twice backward. Here the forward pass is two
  * sweeps (statistics; normalise, scale, shift and ReLU) and the backward pass two (the reductions
- * for dγ and dβ with the ReLU mask folded in; dx), see {@link BatchNormKernels}.
+ * for dγ and dβ with the ReLU mask folded in; dx), see {@link BatchNormKernels}. Training passes run
+ * through oneDNN's primitive in its blocked layout where it loads and has a JIT kernel for the shape
+ * ({@link OneDnnBatchNorm}, several times faster); inference, and the rest, run the Java kernels.
  */
 public final class FusedBatchNormHelper implements BatchNormalizationHelper {
 
     private final boolean relu;
+    /** Null where the training passes run the Java kernels. */
+    private final OneDnnBatchNorm oneDnn;
+    /** Whether the last training forward pass ran through {@link #oneDnn}; its backward pass must too. */
+    private boolean forwardThroughOneDnn;
     /** The last training batch's statistics, outside any workspace: DL4J reads them after backprop. */
     private INDArray meanCache;
     private INDArray varCache;
@@ -46,6 +52,7 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
     /** @param relu whether the ReLU of the next layer is applied here (that layer then passes values through) */
     public FusedBatchNormHelper(boolean relu) {
         this.relu = relu;
+        this.oneDnn = OneDnnBatchNorm.ifAvailable(relu);
     }
 
     /** Whether this helper applies the following layer's ReLU. */
@@ -53,20 +60,51 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
         return relu;
     }
 
+    /** The oneDNN batch norm, or null where the Java kernels run every pass. */
+    OneDnnBatchNorm oneDnn() {
+        return oneDnn;
+    }
+
+    /** Whether the last training passes ran through oneDNN rather than the Java kernels. */
+    boolean trainedThroughOneDnn() {
+        return forwardThroughOneDnn;
+    }
+
     @Override
     public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta, INDArray globalMean,
                               INDArray globalVariance, double decay, double eps, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
         requireSupported(x, format);
-        INDArray in = contiguous(x);
+        INDArray in = wholeInput(x, oneDnn);
         Dims dims = dims(in);
         int c = dims.channels();
+        if (training) {
+            forwardThroughOneDnn = false;
+        }
+        if (training && oneDnn != null) {
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, in.shape(), 'c');
+            float[] mu = new float[c];
+            float[] variance = new float[c];
+            if (oneDnn.forward(in, (float) eps, floats(gamma), floats(beta), out, mu, variance)) {
+                cacheStatistics(mu, variance);
+                forwardThroughOneDnn = true;
+                return out;
+            }
+        }
+        if (oneDnn != null && oneDnn.readsInputBlocked()) {
+            if (training) {
+                throw new IllegalStateException("oneDNN has no batch norm for a blocked input of " + java.util.Arrays.toString(in.shape()));
+            }
+            INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, in.shape(), 'c');
+            oneDnn.infer(in, (float) eps, floats(gamma), floats(beta), floats(globalMean), floats(globalVariance), out);
+            return out;
+        }
         double[] mu;
         double[] variance;
         if (training) {
             mu = new double[c];
             variance = new double[c];
             BatchNormKernels.statistics(buffer(in), dims, mu, variance);
-            cacheStatistics(mu, variance);
+            cacheStatistics(toFloats(mu), toFloats(variance));
         } else {
             mu = vector(globalMean);
             variance = vector(globalVariance);
@@ -99,13 +137,22 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
                                                      INDArray dGammaView, INDArray dBetaView, double eps, CNN2DFormat format,
                                                      LayerWorkspaceMgr workspaceMgr) {
         requireSupported(input, format);
-        if (scale == null) {
-            throw new IllegalStateException("Batch norm backward pass without a training forward pass");
-        }
-        INDArray x = contiguous(input);
+        INDArray x = wholeInput(input, oneDnn);
         INDArray dy = contiguous(epsilon);
         Dims dims = dims(x);
         int c = dims.channels();
+        if (forwardThroughOneDnn) {
+            INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
+            float[] dGamma = new float[c];
+            float[] dBeta = new float[c];
+            if (!oneDnn.backward(x, (float) eps, dy, dx, dGamma, dBeta)) {
+                throw new IllegalStateException("Batch norm backward pass of another shape than its forward pass");
+            }
+            return gradient(dGamma, dGammaView, dBeta, dBetaView, dx);
+        }
+        if (scale == null) {
+            throw new IllegalStateException("Batch norm backward pass without a training forward pass");
+        }
         double[] sumG = new double[c];
         double[] sumGxc = new double[c];
         BatchNormKernels.reduce(buffer(x), buffer(dy), dims, scale, shift, mean, relu, sumG, sumGxc);
@@ -129,6 +176,11 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
         }
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
         BatchNormKernels.inputGradient(buffer(x), buffer(dy), buffer(dx), dims, scale, shift, relu, a, b, k);
+        return gradient(dGamma, dGammaView, dBeta, dBetaView, dx);
+    }
+
+    private static Pair<Gradient, INDArray> gradient(float[] dGamma, INDArray dGammaView, float[] dBeta, INDArray dBetaView,
+                                                     INDArray dx) {
         write(dGamma, dGammaView);
         write(dBeta, dBetaView);
         Gradient gradient = new DefaultGradient();
@@ -159,13 +211,13 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
 
     @Override
     public Map<String, Long> helperMemoryUse() {
-        return Map.of();
+        return oneDnn == null ? Map.of() : Map.of("oneDNN batch norm", oneDnn.heldBytes());
     }
 
-    private void cacheStatistics(double[] mu, double[] variance) {
+    private void cacheStatistics(float[] mu, float[] variance) {
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            meanCache = Nd4j.createFromArray(toFloats(mu));
-            varCache = Nd4j.createFromArray(toFloats(variance));
+            meanCache = Nd4j.createFromArray(mu);
+            varCache = Nd4j.createFromArray(variance);
         }
     }
 
@@ -176,6 +228,14 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
             throw new IllegalStateException("The fused batch norm takes NCHW float activations, not " + format + " "
                     + x.dataType() + " of rank " + x.rank());
         }
+    }
+
+    /** The input as one C-ordered run; a blocked one must already be (a copy in NCHW order would scramble it). */
+    private static INDArray wholeInput(INDArray x, OneDnnBatchNorm oneDnn) {
+        if (oneDnn != null && oneDnn.readsInputBlocked() && !FloatTensors.isContiguous(x)) {
+            throw new IllegalStateException("A blocked batch-norm input must be a whole array of its own, not " + x.shapeInfoToString());
+        }
+        return contiguous(x);
     }
 
     private static Dims dims(INDArray x) {
@@ -190,6 +250,14 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
         double[] values = new double[Math.toIntExact(v.length())];
         for (int i = 0; i < values.length; i++) {
             values[i] = v.getDouble(i);
+        }
+        return values;
+    }
+
+    private static float[] floats(INDArray v) {
+        float[] values = new float[Math.toIntExact(v.length())];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = v.getFloat(i);
         }
         return values;
     }

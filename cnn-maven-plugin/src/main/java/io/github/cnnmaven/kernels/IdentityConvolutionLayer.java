@@ -22,6 +22,8 @@ final class IdentityConvolutionLayer extends ConvolutionLayer {
 
     /** The gradient of the running backward pass: stands in for the output the identity ignores. */
     private INDArray incomingGradient;
+    /** The batch norm this layer hands its output to in a blocked layout ({@link BlockedActivations}); else null. */
+    private org.deeplearning4j.nn.layers.normalization.BatchNormalization blockedReader;
 
     IdentityConvolutionLayer(ConvolutionLayer replaced) {
         super(replaced.conf(), replaced.getDataType());
@@ -30,9 +32,12 @@ final class IdentityConvolutionLayer extends ConvolutionLayer {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        requireOwnPath(); // the batch norm's passes since this layer's forward pass
         incomingGradient = epsilon;
         try {
-            return super.backpropGradient(epsilon, workspaceMgr);
+            Pair<Gradient, INDArray> gradients = super.backpropGradient(epsilon, workspaceMgr);
+            requireOwnPath(); // before the updater takes these gradients
+            return gradients;
         } finally {
             incomingGradient = null;
         }
@@ -43,7 +48,30 @@ final class IdentityConvolutionLayer extends ConvolutionLayer {
         if (forBackprop && incomingGradient != null) {
             return new Pair<>(incomingGradient, null);
         }
+        requireOwnPath();
         return super.preOutput4d(training, forBackprop, workspaceMgr);
+    }
+
+    /**
+     * From now on this layer and {@code reader} exchange the output and its gradient in a blocked layout, which
+     * neither DL4J's convolution nor its batch norm can read: once either has fallen back to it after an error,
+     * training stops rather than going on with misread values.
+     */
+    void requireOwnPaths(org.deeplearning4j.nn.layers.normalization.BatchNormalization reader) {
+        blockedReader = reader;
+    }
+
+    private void requireOwnPath() {
+        if (blockedReader != null && (helperCountFail > 0 || BlockedActivations.failures(blockedReader) > 0)) {
+            throw new IllegalStateException("Layer " + layerConf().getLayerName() + " or the batch norm after it fell back to"
+                    + " DL4J's own code after an error, which cannot read the blocked layout the two exchange; train with"
+                    + " -Dcnn.oneDnnBatchNorm=false in cnn.argLine to keep them in NCHW");
+        }
+    }
+
+    /** The convolution it computes with. */
+    org.deeplearning4j.nn.layers.convolution.ConvolutionHelper convolution() {
+        return helper;
     }
 
     /** Computes the convolution with {@code convolution} (oneDNN called directly) in place of DL4J's helper. */

@@ -63,6 +63,11 @@ final class OneDnnConvolution implements ConvolutionHelper {
 
     /** False for a network's first layer: nothing reads the gradient of the images. */
     private final boolean inputGradient;
+    /**
+     * Null when the output leaves in NCHW; otherwise the blocked layout the output and its gradient keep inside DL4J's
+     * arrays, because the batch norm after it reads them so ({@link BlockedActivations}).
+     */
+    private memory.format_tag blockedOutput;
 
     private final OneDnnShape.Cache<Geometry, Primitives> primitives = new OneDnnShape.Cache<>(KEPT_SHAPES);
 
@@ -165,7 +170,9 @@ final class OneDnnConvolution implements ConvolutionHelper {
         final convolution_forward fwd;
         final OneDnnConversion src;
         final OneDnnConversion weights;
+        /** NCHW output: converted from the layout oneDNN chose; null when {@link #blockedDst} is written in place. */
         final OneDnnConversion dst;
+        final memory blockedDst;
         final memory bias;
         convolution_backward_data bwdData;
         convolution_backward_weights bwdWeights;
@@ -179,13 +186,18 @@ final class OneDnnConvolution implements ConvolutionHelper {
         OneDnnConversion bwdSrc;
         OneDnnConversion bwdDiffDst;
         boolean sameDiffDst;
+        /** The output's gradient read in place in its blocked layout; null when it arrives in NCHW. */
+        memory blockedDiffDst;
         memory diffBias;
+        /** The layout the output is kept in, or null for NCHW. */
+        private final memory.format_tag outputLayout;
 
-        Primitives(Geometry g, AtomicLong layerBytes) {
+        Primitives(Geometry g, AtomicLong layerBytes, memory.format_tag outputLayout) {
             super(layerBytes);
+            this.outputLayout = outputLayout;
             memory.desc any = desc(g.src(), memory.format_tag.any);
             memory.desc anyW = desc(g.weights(), memory.format_tag.any);
-            memory.desc anyDst = desc(g.dst(), memory.format_tag.any);
+            memory.desc anyDst = desc(g.dst(), outputLayout != null ? outputLayout : memory.format_tag.any);
             memory.desc biasDesc = g.bias() ? desc(new long[] {g.k()}, memory.format_tag.x) : new memory.desc();
             fwdPd = new convolution_forward.primitive_desc(new convolution_forward.desc(prop_kind_training(),
                     direct(), any, anyW, biasDesc, anyDst, g.strides(), g.dilates(), g.padL(), g.padR()), device.cpu);
@@ -193,7 +205,9 @@ final class OneDnnConvolution implements ConvolutionHelper {
             keep(fwdPd);
             src = new OneDnnConversion(this, g.plainSrc(), fwdPd.src_desc(), true, null); // the backward pass reads it
             weights = new OneDnnConversion(this, desc(g.weights(), memory.format_tag.oihw), fwdPd.weights_desc(), true, null);
-            dst = new OneDnnConversion(this, desc(g.dst(), memory.format_tag.nchw), fwdPd.dst_desc(), false, OneDnnDevice.Scratch.OUTPUT);
+            dst = outputLayout != null ? null
+                    : new OneDnnConversion(this, desc(g.dst(), memory.format_tag.nchw), fwdPd.dst_desc(), false, OneDnnDevice.Scratch.OUTPUT);
+            blockedDst = outputLayout != null ? keep(new memory(fwdPd.dst_desc(), device.cpu, new FloatPointer((Pointer) null))) : null;
             bias = g.bias() ? keep(new memory(biasDesc, device.cpu, new FloatPointer((Pointer) null))) : null;
         }
 
@@ -204,7 +218,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
             }
             memory.desc any = desc(g.src(), memory.format_tag.any);
             memory.desc anyW = desc(g.weights(), memory.format_tag.any);
-            memory.desc anyDst = desc(g.dst(), memory.format_tag.any);
+            memory.desc anyDst = desc(g.dst(), outputLayout != null ? outputLayout : memory.format_tag.any);
             memory.desc biasDesc = g.bias() ? desc(new long[] {g.k()}, memory.format_tag.x) : new memory.desc();
             convolution_backward_data.primitive_desc dataPd = new convolution_backward_data.primitive_desc(
                     new convolution_backward_data.desc(direct(), any, anyW, anyDst, g.strides(), g.dilates(), g.padL(),
@@ -230,6 +244,10 @@ final class OneDnnConvolution implements ConvolutionHelper {
             bwdDiffDst = sameDiffDst ? diffDst : new OneDnnConversion(this, plainDst, weightsPd.diff_dst_desc(), true,
                     OneDnnDevice.Scratch.OUTPUT_GRADIENT_AGAIN);
             diffBias = g.bias() ? keep(new memory(biasDesc, device.cpu, new FloatPointer((Pointer) null))) : null;
+            if (outputLayout != null) {
+                blockedDiffDst = keep(new memory(dataPd.diff_dst_desc(), device.cpu, new FloatPointer((Pointer) null)));
+                sameDiffDst = true;
+            }
         }
     }
 
@@ -270,9 +288,11 @@ final class OneDnnConvolution implements ConvolutionHelper {
         INDArray b = g.bias() ? owned(bias) : null;
         INDArray y = writable(out);
         IntMemoryMap args = new IntMemoryMap().put(DNNL_ARG_SRC, p.src.in(d, x)).put(DNNL_ARG_WEIGHTS, p.weights.in(d, w))
-                .put(DNNL_ARG_DST, p.dst.internal(d));
+                .put(DNNL_ARG_DST, p.dst != null ? p.dst.internal(d) : inPlace(p.blockedDst, y));
         p.fwd.execute(d.stream, withArray(args, DNNL_ARG_BIAS, p.bias, b));
-        p.dst.out(d, y);
+        if (p.dst != null) {
+            p.dst.out(d, y);
+        }
         d.stream._wait();
         copyBack(y, out);
         // the copies' native memory must outlive the primitives that read it
@@ -308,12 +328,14 @@ final class OneDnnConvolution implements ConvolutionHelper {
             epsOut = g.truncated() ? workspaceMgr.create(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, g.input())
                     : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, g.input());
             dx = writable(epsOut);
-            p.bwdData.execute(d.stream, new IntMemoryMap().put(DNNL_ARG_DIFF_DST, p.diffDst.in(d, dy))
+            p.bwdData.execute(d.stream, new IntMemoryMap()
+                    .put(DNNL_ARG_DIFF_DST, p.blockedDiffDst != null ? inPlace(p.blockedDiffDst, dy) : p.diffDst.in(d, dy))
                     .put(DNNL_ARG_WEIGHTS, p.bwdWeightsIn.in(d, w, p.forwardWeights)).put(DNNL_ARG_DIFF_SRC, p.diffSrc.internal(d)));
             p.diffSrc.out(d, dx);
         }
         IntMemoryMap args = new IntMemoryMap().put(DNNL_ARG_SRC, p.bwdSrc.in(d, x, p.forwardSrc))
-                .put(DNNL_ARG_DIFF_DST, p.sameDiffDst && inputGradient ? p.diffDst.internal(d) : p.bwdDiffDst.in(d, dy))
+                .put(DNNL_ARG_DIFF_DST, p.blockedDiffDst != null ? inPlace(p.blockedDiffDst, dy)
+                        : p.sameDiffDst && inputGradient ? p.diffDst.internal(d) : p.bwdDiffDst.in(d, dy))
                 .put(DNNL_ARG_DIFF_WEIGHTS, p.diffWeights.internal(d));
         p.bwdWeights.execute(d.stream, withArray(args, DNNL_ARG_DIFF_BIAS, p.diffBias, db));
         p.diffWeights.out(d, dw);
@@ -348,7 +370,17 @@ final class OneDnnConvolution implements ConvolutionHelper {
     }
 
     private Primitives primitives(Geometry g) {
-        return primitives.get(g, key -> new Primitives(key, heldBytes));
+        return primitives.get(g, key -> new Primitives(key, heldBytes, blockedOutput));
+    }
+
+    /** Writes the output, and reads its gradient, in {@code layout} from now on (see {@link BlockedActivations}). */
+    void keepOutputBlocked(memory.format_tag layout) {
+        blockedOutput = layout;
+    }
+
+    /** Whether the output and its gradient stay in a blocked layout. */
+    boolean keepsOutputBlocked() {
+        return blockedOutput != null;
     }
 
     /** The shapes in oneDNN's terms; null for what this does not cover (DL4J's path runs instead). */
@@ -374,6 +406,12 @@ final class OneDnnConvolution implements ConvolutionHelper {
         return new Geometry(input.size(0), input.size(1), h, w, readH, readW, weights.size(0), kernel[0], kernel[1], strides[0], strides[1],
                 dilation[0] - 1L, dilation[1] - 1L, topLeft[0], topLeft[1], Math.max(0, bottom), Math.max(0, right), out[0], out[1],
                 bias != null);
+    }
+
+    /** {@code blocked} pointed at {@code array}, whose buffer holds (or will hold) a tensor in that blocked layout. */
+    private static memory inPlace(memory blocked, INDArray array) {
+        blocked.set_data_handle(pointer(array));
+        return blocked;
     }
 
     /** {@code args} with {@code plain} pointed at {@code array} as argument {@code arg}; unchanged without an array. */

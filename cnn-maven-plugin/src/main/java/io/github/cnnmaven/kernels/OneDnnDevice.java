@@ -39,6 +39,16 @@ final class OneDnnDevice {
         return UNAVAILABLE;
     }
 
+    /** How many channels a block of {@link #blockedLayout()} holds: 16 with AVX-512's registers, 8 below them. */
+    static int blockedChannels() {
+        return org.bytedeco.dnnl.global.dnnl.get_effective_cpu_isa().toString().contains("avx512") ? 16 : 8;
+    }
+
+    /** The blocked layout oneDNN's JIT kernels for convolution and batch norm work in on this CPU. */
+    static memory.format_tag blockedLayout() {
+        return blockedChannels() == 16 ? memory.format_tag.nChw16c : memory.format_tag.nChw8c;
+    }
+
     /** The address of slot {@code slot}'s scratch tensor, grown to at least {@code bytes}. */
     Pointer scratch(Scratch slot, long bytes) {
         int i = slot.ordinal();

@@ -33,7 +33,11 @@ public final class TrainingLayers {
         /** The backward pass of max pooling over windows that do not overlap in {@link MaxPoolLayer}. */
         JAVA_MAX_POOL("cnn.javaMaxPool"),
         /** Convolutions that call oneDNN themselves ({@link OneDnnConvolution}); the fork resolves its native jar. */
-        ONEDNN_CONVOLUTION("cnn.oneDnnConvolution");
+        ONEDNN_CONVOLUTION("cnn.oneDnnConvolution"),
+        /** The fused batch norm's training passes through oneDNN ({@link OneDnnBatchNorm}) rather than the Java kernels. */
+        ONEDNN_BATCH_NORM("cnn.oneDnnBatchNorm"),
+        /** Convolution → batch norm pairs that exchange oneDNN's blocked layout ({@link BlockedActivations}). */
+        BLOCKED_ACTIVATIONS("cnn.blockedActivations");
 
         private final PropertySwitch property;
 
@@ -59,14 +63,16 @@ public final class TrainingLayers {
     }
 
     /** What was installed, for the training log. */
-    public record Installed(BatchNormFusion.Installed batchNorm, int convolutions, int relu, int maxPool, int oneDnn) {
+    public record Installed(BatchNormFusion.Installed batchNorm, int convolutions, int relu, int maxPool, int oneDnn, int blocked) {
         public String describe() {
             return "fused batch norm " + batchNorm.describe()
                     + ", convolution backward pass " + (convolutions > 0 ? "without recomputing the output on " + convolutions + " layers"
                     : "as DL4J's" + Switch.CONVOLUTION_BACKPROP.offNote())
                     + ", ReLU " + (relu > 0 ? "in one pass on " + relu + " layers" : "as DL4J's" + Switch.SINGLE_PASS_RELU.offNote())
                     + ", max pooling " + (maxPool > 0 ? "backward pass in Java on " + maxPool + " layers" : "as DL4J's" + Switch.JAVA_MAX_POOL.offNote())
-                    + OneDnnConvolution.describe(oneDnn);
+                    + OneDnnConvolution.describe(oneDnn)
+                    + (blocked > 0 ? ", " + blocked + " convolution and batch-norm pairs exchanging oneDNN's blocked layout"
+                    : Switch.BLOCKED_ACTIVATIONS.on() ? "" : ", no blocked layout between layers" + Switch.BLOCKED_ACTIVATIONS.offNote());
         }
     }
 
@@ -80,7 +86,9 @@ public final class TrainingLayers {
         int relu = installRelu(graph) + (int) java.util.Arrays.stream(graph.getLayers())
                 .filter(l -> l instanceof ReluConvolutionLayer c && c.kernelRelu() || l instanceof ReluDenseLayer d && d.kernelRelu())
                 .count();
-        return new Installed(batchNorm, convolutions, relu, installMaxPool(graph), OneDnnConvolution.install(graph));
+        int maxPool = installMaxPool(graph);
+        int oneDnn = OneDnnConvolution.install(graph);
+        return new Installed(batchNorm, convolutions, relu, maxPool, oneDnn, BlockedActivations.install(graph));
     }
 
     /** Every max pooling layer {@link MaxPoolLayer} covers computes in it; the count. */

@@ -56,8 +56,10 @@ public final class BenchmarkRunner {
         Path tunedJar = jar(repository, nativeCoordinate);
 
         // ONEDNN=false in the script: the plugin side's convolutions go through libnd4j instead of calling oneDNN
-        // themselves; INFERENCE_LAYERS=false: its inference graph keeps DL4J's layer objects
-        List<String> switched = Stream.of("cnn.oneDnnConvolution", "cnn.inferenceLayers")
+        // themselves; ONEDNN_BATCH_NORM=false: its batch norm runs the Java kernels; BLOCKED=false: NCHW between its
+        // convolutions and batch norms; INFERENCE_LAYERS=false: its inference graph keeps DL4J's layer objects
+        List<String> switched = Stream.of("cnn.oneDnnConvolution", "cnn.oneDnnBatchNorm", "cnn.blockedActivations",
+                        "cnn.inferenceLayers")
                 .filter(p -> System.getProperty(p) != null).map(p -> "-D" + p + "=" + System.getProperty(p)).toList();
         List<String> pluginOptions = new ArrayList<>(tuned.jvmOptions());
         pluginOptions.addAll(switched);

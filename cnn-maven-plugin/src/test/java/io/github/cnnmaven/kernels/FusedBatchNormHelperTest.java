@@ -120,14 +120,22 @@ class FusedBatchNormHelperTest {
         return back;
     }
 
-    @ParameterizedTest(name = "{0} images × {1} channels of {2}×{2}, ReLU {3}")
+    @ParameterizedTest(name = "{0} images × {1} channels of {2}×{2}, ReLU {3}, oneDNN {4}")
     @CsvSource({
-            "8,16,32,true", "6,64,16,true", "4,192,8,true", "16,512,1,true", "3,7,5,true",
-            "8,16,32,false", "4,192,8,false", "16,512,1,false", "3,7,5,false"})
-    void computesWhatDl4jsBatchNormAndReluCompute(int images, int channels, int side, boolean relu) {
+            "8,16,32,true,true", "6,64,16,true,true", "4,192,8,true,true", "16,512,1,true,true", "3,7,5,true,true",
+            "8,16,32,false,true", "4,192,8,false,true", "16,512,1,false,true", "3,7,5,false,true",
+            "8,16,32,true,false", "6,64,16,true,false", "4,192,8,true,false", "16,512,1,true,false", "3,7,5,true,false",
+            "8,16,32,false,false", "4,192,8,false,false", "16,512,1,false,false", "3,7,5,false,false"})
+    void computesWhatDl4jsBatchNormAndReluCompute(int images, int channels, int side, boolean relu, boolean oneDnn) {
         ComputationGraph stock = layers(channels, side, relu);
         ComputationGraph fused = layers(channels, side, relu);
-        assertEquals(new BatchNormFusion.Installed(1, relu ? 1 : 0), BatchNormFusion.install(fused));
+        String property = TrainingLayers.Switch.ONEDNN_BATCH_NORM.property();
+        System.setProperty(property, Boolean.toString(oneDnn));
+        try {
+            assertEquals(new BatchNormFusion.Installed(1, relu ? 1 : 0), BatchNormFusion.install(fused));
+        } finally {
+            System.clearProperty(property);
+        }
         if (relu) {
             assertInstanceOf(FusedReluLayer.class, fused.getLayer("relu"));
         }
@@ -146,6 +154,11 @@ class FusedBatchNormHelperTest {
 
         Pass expected = run(stock, x, dy, relu);
         Pass actual = run(fused, x, dy, relu);
+        boolean ranThroughOneDnn = ((FusedBatchNormHelper) ((org.deeplearning4j.nn.layers.normalization.BatchNormalization)
+                fused.getLayer("bn")).getHelper()).trainedThroughOneDnn();
+        if (!oneDnn || channels % 16 == 0) { // a channel count off oneDNN's blocks may or may not have a JIT kernel
+            assertEquals(oneDnn, ranThroughOneDnn, "which kernels ran the training passes");
+        }
 
         assertClose(expected.output(), actual.output(), "training output");
         assertClose(expected.inputGradient(), actual.inputGradient(), "gradient to the previous layer");

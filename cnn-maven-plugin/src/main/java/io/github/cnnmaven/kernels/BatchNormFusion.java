@@ -28,7 +28,7 @@ public final class BatchNormFusion {
         /** For the training log. */
         public String describe() {
             return batchNorm == 0 ? "off" + TrainingLayers.Switch.FUSED_BATCH_NORM.offNote()
-                    : "on " + batchNorm + " layers (" + relu + " with their ReLU)" + OneDnnBatchNorm.describe();
+                    : "on " + batchNorm + " layers (" + relu + " with their ReLU)";
         }
     }
 

@@ -34,9 +34,12 @@ final class BlockedActivations {
     private BlockedActivations() {
     }
 
-    /** Links every such pair of a network whose layers are installed; the number of pairs. */
+    /**
+     * Gives every such pair's batch norm oneDNN's, and links the two unless {@code -Dcnn.blockedActivations=false}
+     * (then NCHW passes between them, converted on both sides, to compare with); the number of pairs.
+     */
     static int install(ComputationGraph graph) {
-        if (!TrainingLayers.Switch.BLOCKED_ACTIVATIONS.on() || BATCH_NORM_FAILURES == null || OneDnnDevice.unavailable() != null) {
+        if (!TrainingLayers.Switch.ONEDNN_BATCH_NORM.on() || BATCH_NORM_FAILURES == null || OneDnnDevice.unavailable() != null) {
             return 0;
         }
         memory.format_tag layout = OneDnnDevice.blockedLayout();
@@ -47,7 +50,7 @@ final class BlockedActivations {
         int linked = 0;
         for (GraphVertex vertex : graph.getVertices()) {
             if (!(vertex instanceof LayerVertex bnVertex) || !(bnVertex.getLayer() instanceof BatchNormalization bn)
-                    || !(bn.getHelper() instanceof FusedBatchNormHelper helper) || helper.oneDnn() == null
+                    || !(bn.getHelper() instanceof FusedBatchNormHelper helper)
                     || bnVertex.getLayerPreProcessor() != null || bn.conf().getLayer().getIDropout() != null
                     || bnVertex.getInputVertices() == null || bnVertex.getInputVertices().length != 1) {
                 continue;
@@ -60,9 +63,13 @@ final class BlockedActivations {
                     || conv.layerConf().getNOut() % block != 0) {
                 continue;
             }
-            oneDnn.keepOutputBlocked(layout);
-            helper.oneDnn().readInputBlocked(layout);
-            conv.requireOwnPaths(bn);
+            OneDnnBatchNorm batchNorm = new OneDnnBatchNorm(helper.fusesRelu());
+            helper.computeWith(batchNorm);
+            if (TrainingLayers.Switch.BLOCKED_ACTIVATIONS.on()) {
+                oneDnn.keepOutputBlocked(layout);
+                batchNorm.readInputBlocked(layout);
+                conv.requireOwnPaths(bn);
+            }
             linked++;
         }
         return linked;

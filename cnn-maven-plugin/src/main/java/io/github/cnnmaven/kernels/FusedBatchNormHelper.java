@@ -29,15 +29,16 @@ import static io.github.cnnmaven.kernels.FloatTensors.contiguous;
  * kernels are the slow reference ones (a third of an alexnet-cifar training step), and the separate
  * ReLU layer copies the activations once forward and twice backward. Here the forward pass is two
  * sweeps (statistics; normalise, scale, shift and ReLU) and the backward pass two (the reductions
- * for dγ and dβ with the ReLU mask folded in; dx), see {@link BatchNormKernels}. Training passes run
- * through oneDNN's primitive in its blocked layout where it loads and has a JIT kernel for the shape
- * ({@link OneDnnBatchNorm}, several times faster); inference, and the rest, run the Java kernels.
+ * for dγ and dβ with the ReLU mask folded in; dx), see {@link BatchNormKernels}. A batch norm that
+ * takes its input from a convolution in oneDNN's blocked layout runs through oneDNN's primitive instead
+ * ({@link BlockedActivations} gives it one): with NCHW on both sides, the conversions cost what oneDNN's
+ * faster arithmetic saves.
  */
 public final class FusedBatchNormHelper implements BatchNormalizationHelper {
 
     private final boolean relu;
     /** Null where the training passes run the Java kernels. */
-    private final OneDnnBatchNorm oneDnn;
+    private OneDnnBatchNorm oneDnn;
     /** Whether the last training forward pass ran through {@link #oneDnn}; its backward pass must too. */
     private boolean forwardThroughOneDnn;
     /** The last training batch's statistics, outside any workspace: DL4J reads them after backprop. */
@@ -52,7 +53,6 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
     /** @param relu whether the ReLU of the next layer is applied here (that layer then passes values through) */
     public FusedBatchNormHelper(boolean relu) {
         this.relu = relu;
-        this.oneDnn = OneDnnBatchNorm.ifAvailable(relu);
     }
 
     /** Whether this helper applies the following layer's ReLU. */
@@ -63,6 +63,15 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
     /** The oneDNN batch norm, or null where the Java kernels run every pass. */
     OneDnnBatchNorm oneDnn() {
         return oneDnn;
+    }
+
+    /** Runs the training passes, and every pass of a blocked input, through {@code batchNorm} from now on. */
+    void computeWith(OneDnnBatchNorm batchNorm) {
+        if (batchNorm.fusesRelu() != relu) {
+            throw new IllegalArgumentException("The oneDNN batch norm must apply the ReLU exactly where this helper does");
+        }
+        oneDnn = batchNorm;
+        forwardThroughOneDnn = false;
     }
 
     /** Whether the last training passes ran through oneDNN rather than the Java kernels. */

@@ -62,17 +62,9 @@ final class OneDnnBatchNorm {
         this.relu = relu;
     }
 
-    /** A layer's oneDNN batch norm, or null where the preset does not load (the Java kernels run). */
-    static OneDnnBatchNorm ifAvailable(boolean relu) {
-        return TrainingLayers.Switch.ONEDNN_BATCH_NORM.on() && OneDnnDevice.unavailable() == null ? new OneDnnBatchNorm(relu) : null;
-    }
-
-    /** For the training log: which kernels the training passes run. */
-    static String describe() {
-        if (!TrainingLayers.Switch.ONEDNN_BATCH_NORM.on()) {
-            return ", in Java" + TrainingLayers.Switch.ONEDNN_BATCH_NORM.offNote();
-        }
-        return OneDnnDevice.unavailable() == null ? ", through oneDNN" : ", in Java (" + OneDnnDevice.unavailable() + ")";
+    /** Whether the ReLU that follows is applied here. */
+    boolean fusesRelu() {
+        return relu;
     }
 
     /**

@@ -34,7 +34,7 @@ public final class TrainingLayers {
         JAVA_MAX_POOL("cnn.javaMaxPool"),
         /** Convolutions that call oneDNN themselves ({@link OneDnnConvolution}); the fork resolves its native jar. */
         ONEDNN_CONVOLUTION("cnn.oneDnnConvolution"),
-        /** The fused batch norm's training passes through oneDNN ({@link OneDnnBatchNorm}) rather than the Java kernels. */
+        /** Batch norms after a convolution through oneDNN ({@link OneDnnBatchNorm}) rather than the Java kernels. */
         ONEDNN_BATCH_NORM("cnn.oneDnnBatchNorm"),
         /** Convolution → batch norm pairs that exchange oneDNN's blocked layout ({@link BlockedActivations}). */
         BLOCKED_ACTIVATIONS("cnn.blockedActivations");
@@ -71,8 +71,10 @@ public final class TrainingLayers {
                     + ", ReLU " + (relu > 0 ? "in one pass on " + relu + " layers" : "as DL4J's" + Switch.SINGLE_PASS_RELU.offNote())
                     + ", max pooling " + (maxPool > 0 ? "backward pass in Java on " + maxPool + " layers" : "as DL4J's" + Switch.JAVA_MAX_POOL.offNote())
                     + OneDnnConvolution.describe(oneDnn)
-                    + (blocked > 0 ? ", " + blocked + " convolution and batch-norm pairs exchanging oneDNN's blocked layout"
-                    : Switch.BLOCKED_ACTIVATIONS.on() ? "" : ", no blocked layout between layers" + Switch.BLOCKED_ACTIVATIONS.offNote());
+                    + (blocked > 0 ? ", batch norm through oneDNN on " + blocked + " layers, "
+                    + (Switch.BLOCKED_ACTIVATIONS.on() ? "in its blocked layout from their convolutions"
+                    : "NCHW between them and their convolutions" + Switch.BLOCKED_ACTIVATIONS.offNote())
+                    : Switch.ONEDNN_BATCH_NORM.on() ? "" : ", batch norm in Java" + Switch.ONEDNN_BATCH_NORM.offNote());
         }
     }
 

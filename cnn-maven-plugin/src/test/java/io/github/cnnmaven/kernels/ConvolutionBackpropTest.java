@@ -138,7 +138,7 @@ class ConvolutionBackpropTest {
         }
         ComputationGraph graph = convBatchNormReluConvRelu();
         TrainingLayers.Installed installed = TrainingLayers.install(graph);
-        assertEquals("fused batch norm on 1 layers (1 with their ReLU), through oneDNN, convolution backward pass without recomputing the output on 2 layers,"
+        assertEquals("fused batch norm on 1 layers (1 with their ReLU), convolution backward pass without recomputing the output on 2 layers,"
                 + " ReLU in one pass on 1 layers, max pooling as DL4J's, convolutions calling oneDNN directly on 2 layers", installed.describe());
         // the second convolution's ReLU runs in the plugin's kernels; its configuration in the network stays DL4J's
         ReluConvolutionLayer conv2 = (ReluConvolutionLayer) graph.getLayer("conv2");

@@ -129,12 +129,11 @@ class FusedBatchNormHelperTest {
     void computesWhatDl4jsBatchNormAndReluCompute(int images, int channels, int side, boolean relu, boolean oneDnn) {
         ComputationGraph stock = layers(channels, side, relu);
         ComputationGraph fused = layers(channels, side, relu);
-        String property = TrainingLayers.Switch.ONEDNN_BATCH_NORM.property();
-        System.setProperty(property, Boolean.toString(oneDnn));
-        try {
-            assertEquals(new BatchNormFusion.Installed(1, relu ? 1 : 0), BatchNormFusion.install(fused));
-        } finally {
-            System.clearProperty(property);
+        assertEquals(new BatchNormFusion.Installed(1, relu ? 1 : 0), BatchNormFusion.install(fused));
+        FusedBatchNormHelper helper = (FusedBatchNormHelper) ((org.deeplearning4j.nn.layers.normalization.BatchNormalization)
+                fused.getLayer("bn")).getHelper();
+        if (oneDnn) {
+            helper.computeWith(new OneDnnBatchNorm(relu)); // NCHW in and out: what -Dcnn.blockedActivations=false runs
         }
         if (relu) {
             assertInstanceOf(FusedReluLayer.class, fused.getLayer("relu"));
@@ -154,8 +153,7 @@ class FusedBatchNormHelperTest {
 
         Pass expected = run(stock, x, dy, relu);
         Pass actual = run(fused, x, dy, relu);
-        boolean ranThroughOneDnn = ((FusedBatchNormHelper) ((org.deeplearning4j.nn.layers.normalization.BatchNormalization)
-                fused.getLayer("bn")).getHelper()).trainedThroughOneDnn();
+        boolean ranThroughOneDnn = helper.trainedThroughOneDnn();
         if (!oneDnn || channels % 16 == 0) { // a channel count off oneDNN's blocks may or may not have a JIT kernel
             assertEquals(oneDnn, ranThroughOneDnn, "which kernels ran the training passes");
         }

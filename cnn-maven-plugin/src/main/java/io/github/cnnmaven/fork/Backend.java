@@ -179,22 +179,19 @@ public record Backend(Device device, String platform, List<String> coordinates, 
     }
 
     /**
-     * {@code cnn.oneDnnConvolution} and {@code cnn.oneDnnBatchNorm} as the fork reads them: the switches of
-     * kernels.TrainingLayers.Switch.ONEDNN_CONVOLUTION and ONEDNN_BATCH_NORM (a test keeps the names equal; this
-     * package does not import kernels).
+     * {@code cnn.oneDnnConvolution} as the fork reads it: the switch of kernels.TrainingLayers.Switch.ONEDNN_CONVOLUTION
+     * (a test keeps the two names equal; this package does not import kernels).
      */
     public static final PropertySwitch ONEDNN_CONVOLUTION = new PropertySwitch("cnn.oneDnnConvolution");
-    public static final PropertySwitch ONEDNN_BATCH_NORM = new PropertySwitch("cnn.oneDnnBatchNorm");
 
     /**
-     * The native jars the layers that call oneDNN themselves need in a fork started with these JVM arguments
-     * (kernels.OneDnnConvolution and kernels.OneDnnBatchNorm, on unless both are switched off): oneDNN (15 MB) and the
-     * OpenCL loader its preset links. Only for the CPU on linux-x86_64; elsewhere, or switched off, none, and DL4J's
-     * convolutions and the Java batch norm run.
+     * The native jars the convolutions that call oneDNN themselves need in a fork started with these JVM arguments
+     * (kernels.OneDnnConvolution, on unless {@code -Dcnn.oneDnnConvolution=false}): oneDNN (15 MB) and the OpenCL
+     * loader its preset links. Only for the CPU on linux-x86_64; elsewhere, or switched off, none, and DL4J's
+     * convolutions run.
      */
-    public List<String> oneDnnCoordinates(List<String> jvmArguments) {
-        return device == Device.CPU && platform.equals("linux-x86_64")
-                && (ONEDNN_CONVOLUTION.onIn(jvmArguments) || ONEDNN_BATCH_NORM.onIn(jvmArguments))
+    public List<String> oneDnnConvolutionCoordinates(List<String> jvmArguments) {
+        return device == Device.CPU && platform.equals("linux-x86_64") && ONEDNN_CONVOLUTION.onIn(jvmArguments)
                 ? List.of("org.bytedeco:dnnl:" + DNNL + ":" + platform, "org.bytedeco:opencl:" + OPENCL + ":" + platform)
                 : List.of();
     }

@@ -33,7 +33,7 @@ public final class BatchNormFusion {
     }
 
     /** DL4J keeps a layer's helper in a package-private field, with no setter. */
-    private static final Field HELPER = helperField();
+    private static final Field HELPER = batchNormField("helper");
 
     private BatchNormFusion() {
     }
@@ -79,13 +79,14 @@ public final class BatchNormFusion {
         }
     }
 
-    private static Field helperField() {
+    /** A field of DL4J's batch-norm layer, opened; null in a DL4J version without it (then DL4J's own batch norm runs). */
+    static Field batchNormField(String name) {
         try {
-            Field f = BatchNormalization.class.getDeclaredField("helper");
+            Field f = BatchNormalization.class.getDeclaredField(name);
             f.setAccessible(true);
             return f;
         } catch (NoSuchFieldException | RuntimeException e) {
-            return null; // another DL4J version: DL4J's own batch norm runs
+            return null;
         }
     }
 }

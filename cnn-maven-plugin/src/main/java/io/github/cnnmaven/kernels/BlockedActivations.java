@@ -29,7 +29,7 @@ import java.util.Map;
 final class BlockedActivations {
 
     /** DL4J counts a layer's helper failures in a protected field; after the first it runs its own code. */
-    private static final Field BATCH_NORM_FAILURES = field();
+    private static final Field BATCH_NORM_FAILURES = BatchNormFusion.batchNormField("helperCountFail");
 
     private BlockedActivations() {
     }
@@ -81,16 +81,6 @@ final class BlockedActivations {
             return BATCH_NORM_FAILURES.getInt(bn);
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static Field field() {
-        try {
-            Field f = BatchNormalization.class.getDeclaredField("helperCountFail");
-            f.setAccessible(true);
-            return f;
-        } catch (NoSuchFieldException | RuntimeException e) {
-            return null; // another DL4J version: no blocked hand-over
         }
     }
 }

@@ -276,7 +276,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
     public INDArray preOutput(INDArray input, INDArray weights, INDArray bias, int[] kernel, int[] strides, int[] pad,
                               org.deeplearning4j.nn.conf.layers.ConvolutionLayer.AlgoMode mode, org.deeplearning4j.nn.conf.layers.ConvolutionLayer.FwdAlgo fwdAlgo, ConvolutionMode convolutionMode,
                               int[] dilation, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
-        Geometry g = geometry(input, weights, bias, kernel, strides, pad, convolutionMode, dilation, format);
+        Geometry g = covered(geometry(input, weights, bias, kernel, strides, pad, convolutionMode, dilation, format));
         if (g == null) {
             return null; // DL4J's own path
         }
@@ -309,7 +309,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
                                                      org.deeplearning4j.nn.conf.layers.ConvolutionLayer.BwdFilterAlgo bwdFilterAlgo,
                                                      org.deeplearning4j.nn.conf.layers.ConvolutionLayer.BwdDataAlgo bwdDataAlgo, ConvolutionMode convolutionMode,
                                                      int[] dilation, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
-        Geometry g = geometry(input, weights, bias, kernel, strides, pad, convolutionMode, dilation, format);
+        Geometry g = covered(geometry(input, weights, bias, kernel, strides, pad, convolutionMode, dilation, format));
         if (g == null) {
             return null;
         }
@@ -381,6 +381,15 @@ final class OneDnnConvolution implements ConvolutionHelper {
     /** Whether the output and its gradient stay in a blocked layout. */
     boolean keepsOutputBlocked() {
         return blockedOutput != null;
+    }
+
+    /** {@code g}; a layer whose output stays blocked has no DL4J path to fall back to, so an uncovered call is an error. */
+    private Geometry covered(Geometry g) {
+        if (g == null && blockedOutput != null) {
+            throw new IllegalStateException("A convolution that hands its batch norm a blocked output was called with an"
+                    + " input oneDNN's path does not cover (not NCHW float)");
+        }
+        return g;
     }
 
     /** The shapes in oneDNN's terms; null for what this does not cover (DL4J's path runs instead). */

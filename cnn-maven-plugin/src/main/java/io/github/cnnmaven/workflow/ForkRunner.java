@@ -144,9 +144,9 @@ public final class ForkRunner {
             console.info("Backend: " + chosen.name() + " (" + chosen.platform() + "), chosen because " + chosen.reason());
         }
         classpath.addAll(backendJars != null ? backendJars : resolver.resolve(chosen.coordinates()));
-        // the native oneDNN that the plugin's convolutions and batch norm call, unless both are off
+        // the native oneDNN that the plugin's convolutions call (kernels.OneDnnConvolution), unless they are off
         List<String> jvmArguments = ForkConfiguration.parseArgLine(settings.argLine());
-        List<String> oneDnn = chosen.oneDnnCoordinates(jvmArguments);
+        List<String> oneDnn = chosen.oneDnnConvolutionCoordinates(jvmArguments);
         if (!oneDnn.isEmpty()) {
             classpath.addAll(resolver.resolve(oneDnn));
         }

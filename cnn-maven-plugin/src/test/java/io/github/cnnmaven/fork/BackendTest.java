@@ -17,17 +17,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BackendTest {
 
     @Test
-    void oneDnnLayersGetTheirJarsOnlyWhereTheForkRunsThem() throws Exception {
+    void oneDnnConvolutionsGetTheirJarsOnlyWhereTheForkRunsThem() throws Exception {
         assertEquals(TrainingLayers.Switch.ONEDNN_CONVOLUTION.property(), Backend.ONEDNN_CONVOLUTION.property(),
                 "the fork's switch and the one the runner reads are one property");
-        assertEquals(TrainingLayers.Switch.ONEDNN_BATCH_NORM.property(), Backend.ONEDNN_BATCH_NORM.property());
         Backend cpu = Backend.select(BackendChoice.CPU, "Linux", "amd64", false);
-        assertEquals(2, cpu.oneDnnCoordinates(List.of("-Xmx2g")).size());
-        assertEquals(2, cpu.oneDnnCoordinates(List.of("-Dcnn.oneDnnConvolution=false")).size(), "the batch norm still calls it");
-        assertEquals(2, cpu.oneDnnCoordinates(List.of("-Dcnn.oneDnnBatchNorm=false")).size(), "the convolutions still call it");
-        assertEquals(List.of(), cpu.oneDnnCoordinates(List.of("-Dcnn.oneDnnConvolution=False", "-Dcnn.oneDnnBatchNorm=false")));
-        assertEquals(List.of(), Backend.select(BackendChoice.AUTO, "Mac OS X", "x86_64", false).oneDnnCoordinates(List.of()));
-        assertEquals(List.of(), Backend.select(BackendChoice.CUDA, "Linux", "amd64", true).oneDnnCoordinates(List.of()));
+        assertEquals(2, cpu.oneDnnConvolutionCoordinates(List.of("-Xmx2g")).size());
+        assertEquals(List.of(), cpu.oneDnnConvolutionCoordinates(List.of("-Dcnn.oneDnnConvolution=False")));
+        assertEquals(List.of(), Backend.select(BackendChoice.AUTO, "Mac OS X", "x86_64", false).oneDnnConvolutionCoordinates(List.of()));
+        assertEquals(List.of(), Backend.select(BackendChoice.CUDA, "Linux", "amd64", true).oneDnnConvolutionCoordinates(List.of()));
     }
 
     @Test

@@ -60,11 +60,6 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
         return relu;
     }
 
-    /** The oneDNN batch norm, or null where the Java kernels run every pass. */
-    OneDnnBatchNorm oneDnn() {
-        return oneDnn;
-    }
-
     /** Runs the training passes, and every pass of a blocked input, through {@code batchNorm} from now on. */
     void computeWith(OneDnnBatchNorm batchNorm) {
         if (batchNorm.fusesRelu() != relu) {
@@ -93,7 +88,7 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, in.shape(), 'c');
             float[] mu = new float[c];
             float[] variance = new float[c];
-            if (oneDnn.forward(in, (float) eps, floats(gamma), floats(beta), out, mu, variance)) {
+            if (oneDnn.forward(in, (float) eps, toFloats(vector(gamma)), toFloats(vector(beta)), out, mu, variance)) {
                 cacheStatistics(mu, variance);
                 forwardThroughOneDnn = true;
                 return out;
@@ -104,7 +99,8 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
                 throw new IllegalStateException("oneDNN has no batch norm for a blocked input of " + java.util.Arrays.toString(in.shape()));
             }
             INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, in.shape(), 'c');
-            oneDnn.infer(in, (float) eps, floats(gamma), floats(beta), floats(globalMean), floats(globalVariance), out);
+            oneDnn.infer(in, (float) eps, toFloats(vector(gamma)), toFloats(vector(beta)), toFloats(vector(globalMean)),
+                    toFloats(vector(globalVariance)), out);
             return out;
         }
         double[] mu;
@@ -259,14 +255,6 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
         double[] values = new double[Math.toIntExact(v.length())];
         for (int i = 0; i < values.length; i++) {
             values[i] = v.getDouble(i);
-        }
-        return values;
-    }
-
-    private static float[] floats(INDArray v) {
-        float[] values = new float[Math.toIntExact(v.length())];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = v.getFloat(i);
         }
         return values;
     }

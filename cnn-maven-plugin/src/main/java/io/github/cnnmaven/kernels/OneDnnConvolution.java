@@ -378,11 +378,6 @@ final class OneDnnConvolution implements ConvolutionHelper {
         blockedOutput = layout;
     }
 
-    /** Whether the output and its gradient stay in a blocked layout. */
-    boolean keepsOutputBlocked() {
-        return blockedOutput != null;
-    }
-
     /** {@code g}; a layer whose output stays blocked has no DL4J path to fall back to, so an uncovered call is an error. */
     private Geometry covered(Geometry g) {
         if (g == null && blockedOutput != null) {

@@ -78,7 +78,7 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
     public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta, INDArray globalMean,
                               INDArray globalVariance, double decay, double eps, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
         requireSupported(x, format);
-        INDArray in = wholeInput(x, oneDnn);
+        INDArray in = whole(x, oneDnn != null && oneDnn.readsInputBlocked());
         Dims dims = dims(in);
         int c = dims.channels();
         if (training) {
@@ -142,8 +142,8 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
                                                      INDArray dGammaView, INDArray dBetaView, double eps, CNN2DFormat format,
                                                      LayerWorkspaceMgr workspaceMgr) {
         requireSupported(input, format);
-        INDArray x = wholeInput(input, oneDnn);
-        INDArray dy = contiguous(epsilon);
+        INDArray x = whole(input, oneDnn != null && oneDnn.readsInputBlocked());
+        INDArray dy = whole(epsilon, oneDnn != null && oneDnn.writesOutputBlocked());
         Dims dims = dims(x);
         int c = dims.channels();
         if (forwardThroughOneDnn) {
@@ -235,10 +235,10 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
         }
     }
 
-    /** The input as one C-ordered run; a blocked one must already be (a copy in NCHW order would scramble it). */
-    private static INDArray wholeInput(INDArray x, OneDnnBatchNorm oneDnn) {
-        if (oneDnn != null && oneDnn.readsInputBlocked() && !FloatTensors.isContiguous(x)) {
-            throw new IllegalStateException("A blocked batch-norm input must be a whole array of its own, not " + x.shapeInfoToString());
+    /** {@code x} as one C-ordered run; a blocked one must already be (a copy in NCHW order would scramble it). */
+    private static INDArray whole(INDArray x, boolean blocked) {
+        if (blocked && !FloatTensors.isContiguous(x)) {
+            throw new IllegalStateException("A blocked batch-norm tensor must be a whole array of its own, not " + x.shapeInfoToString());
         }
         return contiguous(x);
     }

@@ -32,8 +32,9 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
  * convolution before it hands its output over in that layout ({@link BlockedActivations}), the input is read in
  * place in both passes and its gradient written in place; otherwise the input arrives in NCHW and is converted for
  * each pass (the backward pass converts it again rather than keeping a blocked copy of every batch norm's input
- * between the passes, which would cost as much memory as the activations themselves). Its output always leaves in
- * NCHW: a ReLU, a residual addition or the next convolution reads it.
+ * between the passes, which would cost as much memory as the activations themselves). Its output leaves in NCHW
+ * for a residual addition, a pooling or any other layer, and blocked where a convolution that calls oneDNN is its one
+ * reader (which then hands the output's gradient back blocked).
  */
 final class OneDnnBatchNorm {
 
@@ -46,6 +47,8 @@ final class OneDnnBatchNorm {
      * its output in, inside DL4J's array, and expects its gradient in ({@link BlockedActivations}).
      */
     private memory.format_tag blockedInput;
+    /** Whether the output is written, and its gradient read, in {@link #blockedInput}'s layout. */
+    private boolean blockedOutput;
     private final OneDnnShape.Cache<Dims, Primitives> shapes = new OneDnnShape.Cache<>(KEPT_SHAPES);
     /** What this layer's shapes keep (the ReLU masks, statistics and γ, β), in bytes. */
     private final AtomicLong heldBytes = new AtomicLong();
@@ -81,7 +84,7 @@ final class OneDnnBatchNorm {
         int c = gamma.length;
         scaleShift(p, gamma, beta);
         memory src = p.source(d, x);
-        memory dst = p.dst.internal(d);
+        memory dst = p.destination(d, out);
         if (p.forwardArgs == null) { // the same memory objects at every call, pointed at each call's arrays
             p.forwardArgs = p.keep(new IntMemoryMap().put(DNNL_ARG_SRC, src).put(DNNL_ARG_DST, dst)
                     .put(DNNL_ARG_SCALE_SHIFT, p.scaleShift).put(DNNL_ARG_MEAN, p.mean).put(DNNL_ARG_VARIANCE, p.variance));
@@ -90,7 +93,9 @@ final class OneDnnBatchNorm {
             }
         }
         p.fwd.execute(d.stream, p.forwardArgs);
-        p.dst.out(d, out);
+        if (p.dst != null) {
+            p.dst.out(d, out);
+        }
         d.stream._wait();
         new FloatPointer(p.mean.get_data_handle()).capacity(c).get(mean);
         new FloatPointer(p.variance.get_data_handle()).capacity(c).get(variance);
@@ -112,7 +117,7 @@ final class OneDnnBatchNorm {
         p.backward();
         OneDnnDevice d = p.device;
         memory src = p.source(d, x);
-        memory diffDst = p.diffDst.in(d, dy);
+        memory diffDst = p.diffDst != null ? p.diffDst.in(d, dy) : inPlace(p.blockedDiffDst, dy);
         memory diffSrc = p.diffSrc != null ? p.diffSrc.internal(d) : inPlace(p.blockedDiffSrc, dx);
         if (p.backwardArgs == null) {
             p.backwardArgs = p.keep(new IntMemoryMap().put(DNNL_ARG_SRC, src).put(DNNL_ARG_DIFF_DST, diffDst)
@@ -138,8 +143,8 @@ final class OneDnnBatchNorm {
     }
 
     /**
-     * Inference with the running statistics {@code mean} and {@code variance}, into {@code out} in NCHW. Only for a
-     * blocked input (the Java kernels normalise an NCHW one).
+     * Inference with the running statistics {@code mean} and {@code variance}, into {@code out} (in NCHW unless the
+     * output stays blocked). Only for a blocked input (the Java kernels normalise an NCHW one).
      */
     void infer(INDArray x, float eps, float[] gamma, float[] beta, float[] mean, float[] variance, INDArray out) {
         Primitives p = shapes.get(dims(x, eps), Primitives::new);
@@ -150,13 +155,15 @@ final class OneDnnBatchNorm {
         new FloatPointer(p.runningMean.get_data_handle()).capacity(c).put(mean);
         new FloatPointer(p.runningVariance.get_data_handle()).capacity(c).put(variance);
         memory src = p.source(d, x);
-        memory dst = p.dst.internal(d);
+        memory dst = p.destination(d, out);
         if (p.inferenceArgs == null) {
             p.inferenceArgs = p.keep(new IntMemoryMap().put(DNNL_ARG_SRC, src).put(DNNL_ARG_DST, dst)
                     .put(DNNL_ARG_SCALE_SHIFT, p.scaleShift).put(DNNL_ARG_MEAN, p.runningMean).put(DNNL_ARG_VARIANCE, p.runningVariance));
         }
         p.inference.execute(d.stream, p.inferenceArgs);
-        p.dst.out(d, out);
+        if (p.dst != null) {
+            p.dst.out(d, out);
+        }
         d.stream._wait();
         java.lang.ref.Reference.reachabilityFence(x);
         java.lang.ref.Reference.reachabilityFence(out);
@@ -165,6 +172,22 @@ final class OneDnnBatchNorm {
     /** Reads the input, and writes its gradient, in {@code layout} from now on (see {@link BlockedActivations}). */
     void readInputBlocked(memory.format_tag layout) {
         blockedInput = layout;
+    }
+
+    /**
+     * Writes the output, and reads its gradient, in the input's blocked layout from now on (see
+     * {@link BlockedActivations}); only after {@link #readInputBlocked}, so that every pass runs here.
+     */
+    void writeOutputBlocked() {
+        if (blockedInput == null) {
+            throw new IllegalStateException("Only a batch norm that reads a blocked input writes a blocked output");
+        }
+        blockedOutput = true;
+    }
+
+    /** Whether the output and its gradient are in a blocked layout. */
+    boolean writesOutputBlocked() {
+        return blockedOutput;
     }
 
     /** Whether the input and its gradient are in a blocked layout: then every pass runs here. */
@@ -200,7 +223,9 @@ final class OneDnnBatchNorm {
         /** The input converted from NCHW, or null when {@link #blockedSrc} reads it in place. */
         OneDnnConversion src;
         memory blockedSrc;
+        /** The output converted to NCHW, or null when {@link #blockedDst} writes it in place. */
         OneDnnConversion dst;
+        memory blockedDst;
         memory scaleShift;
         memory mean;
         memory variance;
@@ -208,6 +233,7 @@ final class OneDnnBatchNorm {
         memory workspace;
         batch_normalization_backward bwd;
         OneDnnConversion diffDst;
+        memory blockedDiffDst;
         OneDnnConversion diffSrc;
         memory blockedDiffSrc;
         memory diffScaleShift;
@@ -253,7 +279,11 @@ final class OneDnnBatchNorm {
             } else {
                 src = new OneDnnConversion(this, plain, blocked, true, INPUT_AGAIN);
             }
-            dst = new OneDnnConversion(this, plain, blocked, false, OUTPUT);
+            if (blockedOutput) {
+                blockedDst = keep(new memory(blocked, device.cpu, new FloatPointer((Pointer) null)));
+            } else {
+                dst = new OneDnnConversion(this, plain, blocked, false, OUTPUT);
+            }
             scaleShift = kept(chosen.weights_desc());
             mean = kept(chosen.mean_desc());
             variance = kept(chosen.variance_desc());
@@ -270,7 +300,11 @@ final class OneDnnBatchNorm {
                     new batch_normalization_backward.desc(prop_kind.backward, blocked, blocked, dims.eps(), flags), device.cpu, fwdPd));
             bwd = keep(new batch_normalization_backward(pd));
             memory.desc plain = new memory.desc(dims.shape(), memory.data_type.f32, memory.format_tag.nchw);
-            diffDst = new OneDnnConversion(this, plain, pd.diff_dst_desc(), true, OUTPUT);
+            if (blockedOutput) {
+                blockedDiffDst = keep(new memory(pd.diff_dst_desc(), device.cpu, new FloatPointer((Pointer) null)));
+            } else {
+                diffDst = new OneDnnConversion(this, plain, pd.diff_dst_desc(), true, OUTPUT);
+            }
             if (blockedInput != null) {
                 blockedDiffSrc = keep(new memory(pd.diff_src_desc(), device.cpu, new FloatPointer((Pointer) null)));
             } else {
@@ -290,6 +324,11 @@ final class OneDnnBatchNorm {
             inference = keep(new batch_normalization_forward(pd));
             runningMean = kept(pd.mean_desc());
             runningVariance = kept(pd.variance_desc());
+        }
+
+        /** Where the primitives write the output: {@code out} itself when it stays blocked, else a tensor converted from. */
+        memory destination(OneDnnDevice d, INDArray out) {
+            return blockedDst != null ? inPlace(blockedDst, out) : dst.internal(d);
         }
 
         /** The input in the primitives' layout: in place when it arrives blocked, else converted from NCHW. */

@@ -68,6 +68,11 @@ final class OneDnnConvolution implements ConvolutionHelper {
      * arrays, because the batch norm after it reads them so ({@link BlockedActivations}).
      */
     private memory.format_tag blockedOutput;
+    /**
+     * Null when the input arrives in NCHW; otherwise the blocked layout the batch norm before it leaves its output in,
+     * inside DL4J's array, and takes the input's gradient back in ({@link BlockedActivations}).
+     */
+    private memory.format_tag blockedInput;
 
     private final OneDnnShape.Cache<Geometry, Primitives> primitives = new OneDnnShape.Cache<>(KEPT_SHAPES);
 
@@ -98,15 +103,8 @@ final class OneDnnConvolution implements ConvolutionHelper {
     static int installOn(org.deeplearning4j.nn.graph.ComputationGraph graph) {
         int installed = 0;
         for (GraphVertex vertex : graph.getVertices()) {
-            if (!(vertex instanceof LayerVertex lv)) {
-                continue;
-            }
-            OneDnnConvolution convolution = new OneDnnConvolution(!readsOnlyTheImages(graph, lv));
-            if (lv.getLayer() instanceof IdentityConvolutionLayer identity) {
-                identity.computeWith(convolution);
-                installed++;
-            } else if (lv.getLayer() instanceof ReluConvolutionLayer relu) {
-                relu.computeWith(convolution);
+            if (vertex instanceof LayerVertex lv && lv.getLayer() instanceof LeanConvolutionLayer lean) {
+                lean.computeWith(new OneDnnConvolution(!readsOnlyTheImages(graph, lv)));
                 installed++;
             }
         }
@@ -168,7 +166,9 @@ final class OneDnnConvolution implements ConvolutionHelper {
     private static final class Primitives extends OneDnnShape {
         final convolution_forward.primitive_desc fwdPd;
         final convolution_forward fwd;
+        /** The input converted from NCHW; null when {@link #blockedSrc} reads it in place. */
         final OneDnnConversion src;
+        final memory blockedSrc;
         final OneDnnConversion weights;
         /** NCHW output: converted from the layout oneDNN chose; null when {@link #blockedDst} is written in place. */
         final OneDnnConversion dst;
@@ -177,7 +177,9 @@ final class OneDnnConvolution implements ConvolutionHelper {
         convolution_backward_data bwdData;
         convolution_backward_weights bwdWeights;
         OneDnnConversion diffDst;
+        /** The input's gradient converted to NCHW; null when {@link #blockedDiffSrc} writes it in place. */
         OneDnnConversion diffSrc;
+        memory blockedDiffSrc;
         OneDnnConversion bwdWeightsIn;
         /** The forward pass's conversions when the backward passes want the same layouts, else null. */
         OneDnnConversion forwardWeights;
@@ -189,13 +191,15 @@ final class OneDnnConvolution implements ConvolutionHelper {
         /** The output's gradient read in place in its blocked layout; null when it arrives in NCHW. */
         memory blockedDiffDst;
         memory diffBias;
-        /** The layout the output is kept in, or null for NCHW. */
+        /** The layouts the output and the input are kept in, or null for NCHW. */
         private final memory.format_tag outputLayout;
+        private final memory.format_tag inputLayout;
 
-        Primitives(Geometry g, AtomicLong layerBytes, memory.format_tag outputLayout) {
+        Primitives(Geometry g, AtomicLong layerBytes, memory.format_tag outputLayout, memory.format_tag inputLayout) {
             super(layerBytes);
             this.outputLayout = outputLayout;
-            memory.desc any = desc(g.src(), memory.format_tag.any);
+            this.inputLayout = inputLayout;
+            memory.desc any = desc(g.src(), inputLayout != null ? inputLayout : memory.format_tag.any);
             memory.desc anyW = desc(g.weights(), memory.format_tag.any);
             memory.desc anyDst = desc(g.dst(), outputLayout != null ? outputLayout : memory.format_tag.any);
             memory.desc biasDesc = g.bias() ? desc(new long[] {g.k()}, memory.format_tag.x) : new memory.desc();
@@ -203,7 +207,9 @@ final class OneDnnConvolution implements ConvolutionHelper {
                     direct(), any, anyW, biasDesc, anyDst, g.strides(), g.dilates(), g.padL(), g.padR()), device.cpu);
             fwd = keep(new convolution_forward(fwdPd));
             keep(fwdPd);
-            src = new OneDnnConversion(this, g.plainSrc(), fwdPd.src_desc(), true, null); // the backward pass reads it
+            // the backward pass reads it again
+            src = inputLayout != null ? null : new OneDnnConversion(this, g.plainSrc(), fwdPd.src_desc(), true, null);
+            blockedSrc = inputLayout != null ? keep(new memory(fwdPd.src_desc(), device.cpu, new FloatPointer((Pointer) null))) : null;
             weights = new OneDnnConversion(this, desc(g.weights(), memory.format_tag.oihw), fwdPd.weights_desc(), true, null);
             dst = outputLayout != null ? null
                     : new OneDnnConversion(this, desc(g.dst(), memory.format_tag.nchw), fwdPd.dst_desc(), false, OneDnnDevice.Scratch.OUTPUT);
@@ -216,7 +222,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
             if (bwdData != null) {
                 return;
             }
-            memory.desc any = desc(g.src(), memory.format_tag.any);
+            memory.desc any = desc(g.src(), inputLayout != null ? inputLayout : memory.format_tag.any);
             memory.desc anyW = desc(g.weights(), memory.format_tag.any);
             memory.desc anyDst = desc(g.dst(), outputLayout != null ? outputLayout : memory.format_tag.any);
             memory.desc biasDesc = g.bias() ? desc(new long[] {g.k()}, memory.format_tag.x) : new memory.desc();
@@ -233,10 +239,14 @@ final class OneDnnConvolution implements ConvolutionHelper {
             memory.desc plainDst = desc(g.dst(), memory.format_tag.nchw);
             memory.desc plainWeights = desc(g.weights(), memory.format_tag.oihw);
             diffDst = new OneDnnConversion(this, plainDst, dataPd.diff_dst_desc(), true, OneDnnDevice.Scratch.OUTPUT);
-            diffSrc = new OneDnnConversion(this, g.plainSrc(), dataPd.diff_src_desc(), false, OneDnnDevice.Scratch.INPUT_GRADIENT);
+            if (inputLayout != null) {
+                blockedDiffSrc = keep(new memory(dataPd.diff_src_desc(), device.cpu, new FloatPointer((Pointer) null)));
+            } else {
+                diffSrc = new OneDnnConversion(this, g.plainSrc(), dataPd.diff_src_desc(), false, OneDnnDevice.Scratch.INPUT_GRADIENT);
+                bwdSrc = new OneDnnConversion(this, g.plainSrc(), weightsPd.src_desc(), true, OneDnnDevice.Scratch.INPUT_AGAIN);
+            }
             bwdWeightsIn = new OneDnnConversion(this, plainWeights, dataPd.weights_desc(), true, null);
             diffWeights = new OneDnnConversion(this, plainWeights, weightsPd.diff_weights_desc(), false, null);
-            bwdSrc = new OneDnnConversion(this, g.plainSrc(), weightsPd.src_desc(), true, OneDnnDevice.Scratch.INPUT_AGAIN);
             forwardWeights = dataPd.weights_desc().equals(fwdPd.weights_desc()) ? weights : null;
             forwardSrc = weightsPd.src_desc().equals(fwdPd.src_desc()) ? src : null;
             // both backward passes usually want the output's gradient in the same layout: convert it once then
@@ -287,7 +297,8 @@ final class OneDnnConvolution implements ConvolutionHelper {
         INDArray w = owned(weights);
         INDArray b = g.bias() ? owned(bias) : null;
         INDArray y = writable(out);
-        IntMemoryMap args = new IntMemoryMap().put(DNNL_ARG_SRC, p.src.in(d, x)).put(DNNL_ARG_WEIGHTS, p.weights.in(d, w))
+        IntMemoryMap args = new IntMemoryMap().put(DNNL_ARG_SRC, p.blockedSrc != null ? inPlace(p.blockedSrc, x) : p.src.in(d, x))
+                .put(DNNL_ARG_WEIGHTS, p.weights.in(d, w))
                 .put(DNNL_ARG_DST, p.dst != null ? p.dst.internal(d) : inPlace(p.blockedDst, y));
         p.fwd.execute(d.stream, withArray(args, DNNL_ARG_BIAS, p.bias, b));
         if (p.dst != null) {
@@ -330,10 +341,14 @@ final class OneDnnConvolution implements ConvolutionHelper {
             dx = writable(epsOut);
             p.bwdData.execute(d.stream, new IntMemoryMap()
                     .put(DNNL_ARG_DIFF_DST, p.blockedDiffDst != null ? inPlace(p.blockedDiffDst, dy) : p.diffDst.in(d, dy))
-                    .put(DNNL_ARG_WEIGHTS, p.bwdWeightsIn.in(d, w, p.forwardWeights)).put(DNNL_ARG_DIFF_SRC, p.diffSrc.internal(d)));
-            p.diffSrc.out(d, dx);
+                    .put(DNNL_ARG_WEIGHTS, p.bwdWeightsIn.in(d, w, p.forwardWeights))
+                    .put(DNNL_ARG_DIFF_SRC, p.diffSrc != null ? p.diffSrc.internal(d) : inPlace(p.blockedDiffSrc, dx)));
+            if (p.diffSrc != null) {
+                p.diffSrc.out(d, dx);
+            }
         }
-        IntMemoryMap args = new IntMemoryMap().put(DNNL_ARG_SRC, p.bwdSrc.in(d, x, p.forwardSrc))
+        IntMemoryMap args = new IntMemoryMap()
+                .put(DNNL_ARG_SRC, p.blockedSrc != null ? inPlace(p.blockedSrc, x) : p.bwdSrc.in(d, x, p.forwardSrc))
                 .put(DNNL_ARG_DIFF_DST, p.blockedDiffDst != null ? inPlace(p.blockedDiffDst, dy)
                         : p.sameDiffDst && inputGradient ? p.diffDst.internal(d) : p.bwdDiffDst.in(d, dy))
                 .put(DNNL_ARG_DIFF_WEIGHTS, p.diffWeights.internal(d));
@@ -370,7 +385,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
     }
 
     private Primitives primitives(Geometry g) {
-        return primitives.get(g, key -> new Primitives(key, heldBytes, blockedOutput));
+        return primitives.get(g, key -> new Primitives(key, heldBytes, blockedOutput, blockedInput));
     }
 
     /** Writes the output, and reads its gradient, in {@code layout} from now on (see {@link BlockedActivations}). */
@@ -378,11 +393,22 @@ final class OneDnnConvolution implements ConvolutionHelper {
         blockedOutput = layout;
     }
 
-    /** {@code g}; a layer whose output stays blocked has no DL4J path to fall back to, so an uncovered call is an error. */
+    /** Reads the input, and writes its gradient, in {@code layout} from now on (see {@link BlockedActivations}). */
+    void readInputBlocked(memory.format_tag layout) {
+        blockedInput = layout;
+    }
+
+    /**
+     * {@code g}; a layer that exchanges a blocked tensor with a batch norm has no DL4J path to fall back to, so an
+     * uncovered call is an error, and so is a blocked input of which it would read only a window (Truncate mode).
+     */
     private Geometry covered(Geometry g) {
-        if (g == null && blockedOutput != null) {
-            throw new IllegalStateException("A convolution that hands its batch norm a blocked output was called with an"
-                    + " input oneDNN's path does not cover (not NCHW float)");
+        if (g == null && (blockedOutput != null || blockedInput != null)) {
+            throw new IllegalStateException("A convolution that exchanges a blocked tensor with a batch norm was called with"
+                    + " an input oneDNN's path does not cover (not NCHW float)");
+        }
+        if (g != null && blockedInput != null && g.truncated()) {
+            throw new IllegalStateException("A convolution that reads a blocked input would read only part of it");
         }
         return g;
     }

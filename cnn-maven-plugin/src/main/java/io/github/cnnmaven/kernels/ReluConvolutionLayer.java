@@ -10,16 +10,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * A convolution with a ReLU of its own whose backward pass does not run the forward pass a second
  * time: the ReLU's derivative gets a copy of the output instead of the recomputed pre-activation
  * ({@link ReluOutputCopy}), and no im2col matrix, which DL4J's path without the oneDNN helper then
- * builds on its own; and the ReLU computed by {@link KernelRelu}. The gradients are DL4J's.
+ * builds on its own; and the ReLU computed by {@link KernelRelu}. The gradients are DL4J's. The ReLU,
+ * the copy and the derivative go element by element over whole arrays, so they read a blocked output
+ * ({@link BlockedActivations}) as they read an NCHW one.
  */
-final class ReluConvolutionLayer extends ConvolutionLayer {
+final class ReluConvolutionLayer extends LeanConvolutionLayer {
 
     final ReluOutputCopy output = new ReluOutputCopy();
     private final org.deeplearning4j.nn.conf.layers.ConvolutionLayer withKernelRelu;
 
     ReluConvolutionLayer(ConvolutionLayer replaced) {
-        super(replaced.conf(), replaced.getDataType());
-        TrainingLayers.carryOverWithParameters(replaced, this);
+        super(replaced);
         withKernelRelu = KernelRelu.install(replaced.layerConf(), replaced.getDataType());
     }
 
@@ -43,24 +44,12 @@ final class ReluConvolutionLayer extends ConvolutionLayer {
     }
 
     @Override
-    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
-        return output.backward(() -> super.backpropGradient(epsilon, workspaceMgr));
+    protected Pair<Gradient, INDArray> backward(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        return output.backward(() -> dl4jBackward(epsilon, workspaceMgr));
     }
 
     @Override
-    protected Pair<INDArray, INDArray> preOutput4d(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
-        Pair<INDArray, INDArray> standIn = output.standIn(forBackprop);
-        return standIn != null ? standIn : super.preOutput4d(training, forBackprop, workspaceMgr);
-    }
-
-    /** Computes the convolution with {@code convolution} (oneDNN called directly) in place of DL4J's helper. */
-    void computeWith(org.deeplearning4j.nn.layers.convolution.ConvolutionHelper convolution) {
-        helper = convolution;
-        helperCountFail = 0;
-    }
-
-    @Override
-    public double calcRegularizationScore(boolean backpropParamsOnly) {
-        return RegularizationScore.of(this); // every parameter of this layer is a backprop parameter
+    protected Pair<INDArray, INDArray> standIn(boolean forBackprop) {
+        return output.standIn(forBackprop);
     }
 }

@@ -63,7 +63,12 @@ public final class TrainingLayers {
     }
 
     /** What was installed, for the training log. */
-    public record Installed(BatchNormFusion.Installed batchNorm, int convolutions, int relu, int maxPool, int oneDnn, int blocked) {
+    /**
+     * @param blocked convolution → batch norm pairs linked in a blocked layout
+     * @param handedOn of their batch norms, those that hand their output on to a convolution blocked too
+     */
+    public record Installed(BatchNormFusion.Installed batchNorm, int convolutions, int relu, int maxPool, int oneDnn,
+                            int blocked, int handedOn) {
         public String describe() {
             return "fused batch norm " + batchNorm.describe()
                     + ", convolution backward pass " + (convolutions > 0 ? "without recomputing the output on " + convolutions + " layers"
@@ -73,6 +78,7 @@ public final class TrainingLayers {
                     + OneDnnConvolution.describe(oneDnn)
                     + (blocked > 0 ? ", batch norm through oneDNN on " + blocked + " layers, "
                     + (Switch.BLOCKED_ACTIVATIONS.on() ? "in its blocked layout from their convolutions"
+                    + (handedOn > 0 ? ", on " + handedOn + " of them to the next convolution too" : "")
                     : "NCHW between them and their convolutions" + Switch.BLOCKED_ACTIVATIONS.offNote())
                     : Switch.ONEDNN_BATCH_NORM.on() ? "" : ", batch norm in Java" + Switch.ONEDNN_BATCH_NORM.offNote());
         }
@@ -90,7 +96,8 @@ public final class TrainingLayers {
                 .count();
         int maxPool = installMaxPool(graph);
         int oneDnn = OneDnnConvolution.install(graph);
-        return new Installed(batchNorm, convolutions, relu, maxPool, oneDnn, BlockedActivations.install(graph));
+        BlockedActivations.Links links = BlockedActivations.install(graph);
+        return new Installed(batchNorm, convolutions, relu, maxPool, oneDnn, links.pairs(), links.handedOn());
     }
 
     /** Every max pooling layer {@link MaxPoolLayer} covers computes in it; the count. */

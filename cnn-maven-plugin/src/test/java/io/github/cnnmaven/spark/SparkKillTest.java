@@ -32,7 +32,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -93,7 +92,7 @@ class SparkKillTest {
         List<String> options = new ArrayList<>(SparkRuntime.jvmOptions());
         options.addAll(List.of("-Xmx1g", "-D" + RoundCheckpoint.INTERVAL_PROPERTY + "=0",
                 "-D" + FaultPoints.PROPERTY + "=after-rename:" + RoundCheckpoint.FILE));
-        ForkedJvm.run(new ForkConfiguration(classpath, options, Map.of("OMP_NUM_THREADS", "2"), TrainMain.class.getName(),
+        ForkedJvm.run(new ForkConfiguration(classpath, options, TrainingFixtures.sameNativeThreads(), TrainMain.class.getName(),
                 "test"), List.of(requestFile.toString()), out.resolve("kill.args"), Console.silent());
     }
 }

@@ -13,6 +13,7 @@ import io.github.cnnmaven.dataset.PreparedDataset;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /** Small, learnable training inputs shared by the training and evaluation tests. */
 public final class TrainingFixtures {
@@ -21,6 +22,16 @@ public final class TrainingFixtures {
     public static final LoadedDataset SHAPES = shapes(40);
 
     private TrainingFixtures() {
+    }
+
+    /**
+     * The environment of a training JVM a test forks and then compares with a run in the test's own JVM: as many
+     * native threads as this one has (the build's surefire sets them), since libnd4j sums in another order with
+     * another count.
+     */
+    public static Map<String, String> sameNativeThreads() {
+        return Map.of("OMP_NUM_THREADS", System.getenv().getOrDefault("OMP_NUM_THREADS",
+                String.valueOf(Runtime.getRuntime().availableProcessors())));
     }
 
     public static LoadedDataset shapes(int perClass) {

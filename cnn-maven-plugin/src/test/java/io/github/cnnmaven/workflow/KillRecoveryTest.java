@@ -38,7 +38,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,7 +84,7 @@ class KillRecoveryTest {
         List<Path> classpath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).map(Path::of)
                 .toList();
         ForkConfiguration fork = new ForkConfiguration(classpath, List.of("-Xmx1g", "-D" + FaultPoints.PROPERTY + "=" + point),
-                Map.of("OMP_NUM_THREADS", "2"), main.getName(), "test");
+                TrainingFixtures.sameNativeThreads(), main.getName(), "test");
         ForkedJvm.run(fork, List.of(requestFile.toString()), out.resolve("kill.args"), Console.silent());
     }
 

@@ -20,8 +20,10 @@ import java.util.Map;
  * The array's bytes are then oneDNN's layout under DL4J's shape: only the two layers read them (the batch norm reads
  * its input again in its backward pass, in place, with no copy kept), and DL4J copies such arrays, when it does,
  * byte for byte. A layer DL4J would fall back to its own code for after an error would read those bytes as NCHW: the
- * convolution refuses to go on once either layer has ({@link LeanConvolutionLayer#handOutputTo}). A ReLU of the
+ * convolution refuses to go on once either layer has ({@link LeanConvolutionLayer#exchangeBlockedWith}). A ReLU of the
  * convolution's own goes element by element over the whole array, so it reads the blocked bytes as it reads NCHW ones.
+ * Where the next convolution alone reads such a batch norm, the batch norm hands its output on in the same layout
+ * ({@link #handOutputOn}).
  *
  * <p>Only where the channels fill oneDNN's blocks exactly (the blocked tensor is then as large as the NCHW one),
  * for convolutions without an activation or with a plain ReLU that call oneDNN, batch norms that run through oneDNN,

@@ -73,11 +73,14 @@ abstract class LeanConvolutionLayer extends ConvolutionLayer {
     }
 
     private void requireOwnPath() {
+        if (blockedPartners.isEmpty()) {
+            return;
+        }
         boolean fellBack = helperCountFail > 0;
         for (BatchNormalization partner : blockedPartners) {
             fellBack |= BlockedActivations.failures(partner) > 0;
         }
-        if (fellBack && !blockedPartners.isEmpty()) {
+        if (fellBack) {
             throw new IllegalStateException("Layer " + layerConf().getLayerName() + " or a batch norm next to it fell back to"
                     + " DL4J's own code after an error, which cannot read the blocked layout they exchange; train with"
                     + " -Dcnn.oneDnnBatchNorm=false in cnn.argLine to keep them in NCHW");

@@ -78,7 +78,7 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
     public INDArray preOutput(INDArray x, boolean training, long[] shape, INDArray gamma, INDArray beta, INDArray globalMean,
                               INDArray globalVariance, double decay, double eps, CNN2DFormat format, LayerWorkspaceMgr workspaceMgr) {
         requireSupported(x, format);
-        INDArray in = whole(x, oneDnn != null && oneDnn.readsInputBlocked());
+        INDArray in = whole(x, inputBlocked());
         Dims dims = dims(in);
         int c = dims.channels();
         if (training) {
@@ -94,7 +94,7 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
                 return out;
             }
         }
-        if (oneDnn != null && oneDnn.readsInputBlocked()) {
+        if (inputBlocked()) {
             if (training) {
                 throw new IllegalStateException("oneDNN has no batch norm for a blocked input of " + java.util.Arrays.toString(in.shape()));
             }
@@ -142,7 +142,7 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
                                                      INDArray dGammaView, INDArray dBetaView, double eps, CNN2DFormat format,
                                                      LayerWorkspaceMgr workspaceMgr) {
         requireSupported(input, format);
-        INDArray x = whole(input, oneDnn != null && oneDnn.readsInputBlocked());
+        INDArray x = whole(input, inputBlocked());
         INDArray dy = whole(epsilon, oneDnn != null && oneDnn.writesOutputBlocked());
         Dims dims = dims(x);
         int c = dims.channels();
@@ -233,6 +233,11 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
             throw new IllegalStateException("The fused batch norm takes NCHW float activations, not " + format + " "
                     + x.dataType() + " of rank " + x.rank());
         }
+    }
+
+    /** Whether the input arrives in oneDNN's blocked layout: then every pass runs through {@link #oneDnn}. */
+    private boolean inputBlocked() {
+        return oneDnn != null && oneDnn.readsInputBlocked();
     }
 
     /** {@code x} as one C-ordered run; a blocked one must already be (a copy in NCHW order would scramble it). */

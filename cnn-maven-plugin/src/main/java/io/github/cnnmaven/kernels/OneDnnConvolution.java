@@ -176,6 +176,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
         final memory bias;
         convolution_backward_data bwdData;
         convolution_backward_weights bwdWeights;
+        /** The output's gradient converted from NCHW; null when {@link #blockedDiffDst} reads it in place. */
         OneDnnConversion diffDst;
         /** The input's gradient converted to NCHW; null when {@link #blockedDiffSrc} writes it in place. */
         OneDnnConversion diffSrc;
@@ -238,7 +239,6 @@ final class OneDnnConvolution implements ConvolutionHelper {
             keep(weightsPd);
             memory.desc plainDst = desc(g.dst(), memory.format_tag.nchw);
             memory.desc plainWeights = desc(g.weights(), memory.format_tag.oihw);
-            diffDst = new OneDnnConversion(this, plainDst, dataPd.diff_dst_desc(), true, OneDnnDevice.Scratch.OUTPUT);
             if (inputLayout != null) {
                 blockedDiffSrc = keep(new memory(dataPd.diff_src_desc(), device.cpu, new FloatPointer((Pointer) null)));
             } else {
@@ -249,15 +249,16 @@ final class OneDnnConvolution implements ConvolutionHelper {
             diffWeights = new OneDnnConversion(this, plainWeights, weightsPd.diff_weights_desc(), false, null);
             forwardWeights = dataPd.weights_desc().equals(fwdPd.weights_desc()) ? weights : null;
             forwardSrc = weightsPd.src_desc().equals(fwdPd.src_desc()) ? src : null;
-            // both backward passes usually want the output's gradient in the same layout: convert it once then
-            sameDiffDst = weightsPd.diff_dst_desc().equals(dataPd.diff_dst_desc());
-            bwdDiffDst = sameDiffDst ? diffDst : new OneDnnConversion(this, plainDst, weightsPd.diff_dst_desc(), true,
-                    OneDnnDevice.Scratch.OUTPUT_GRADIENT_AGAIN);
-            diffBias = g.bias() ? keep(new memory(biasDesc, device.cpu, new FloatPointer((Pointer) null))) : null;
             if (outputLayout != null) {
                 blockedDiffDst = keep(new memory(dataPd.diff_dst_desc(), device.cpu, new FloatPointer((Pointer) null)));
-                sameDiffDst = true;
+            } else {
+                diffDst = new OneDnnConversion(this, plainDst, dataPd.diff_dst_desc(), true, OneDnnDevice.Scratch.OUTPUT);
+                // both backward passes usually want the output's gradient in the same layout: convert it once then
+                sameDiffDst = weightsPd.diff_dst_desc().equals(dataPd.diff_dst_desc());
+                bwdDiffDst = sameDiffDst ? diffDst : new OneDnnConversion(this, plainDst, weightsPd.diff_dst_desc(), true,
+                        OneDnnDevice.Scratch.OUTPUT_GRADIENT_AGAIN);
             }
+            diffBias = g.bias() ? keep(new memory(biasDesc, device.cpu, new FloatPointer((Pointer) null))) : null;
         }
     }
 

@@ -7,6 +7,8 @@ assert log =~ /Test accuracy 0\.\d{4}, top-5 \d\.\d{4} on 500 images/
 assert log.contains('Inference graph: 2 batch-norm layer(s) folded into the preceding convolution')
 // and run channels-last where oneDNN runs the layers (lenet5's flatten included)
 assert log.contains("Inference graph: channels-last (NHWC), for oneDNN's direct convolution kernels")
+// whose two 5x5 convolutions call oneDNN themselves (none suits Winograd)
+assert log.contains('Inference graph: 2 convolution(s) calling oneDNN directly (ReLU as a post-op), Winograd on 0')
 assert log.contains('[INFO] Accuracy gate passed: 1 rule met')
 // the exact line of docs/gate.md, with the achieved accuracy
 assert log =~ /\[ERROR\] Rule violated: test accuracy is 0\.\d{4}, but expected minimum is 0\.9999/

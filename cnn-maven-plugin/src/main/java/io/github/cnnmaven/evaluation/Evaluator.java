@@ -67,6 +67,9 @@ public final class Evaluator {
             if (folded.channelsLast()) {
                 console.info("Inference graph: channels-last (NHWC), for oneDNN's direct convolution kernels");
             }
+            if (folded.layers().convolutions() > 0) {
+                console.info("Inference graph: " + folded.layers().describe());
+            }
             int k = test.numClasses();
             Evaluation evaluation = k > 5 ? new Evaluation(test.classNames(), 5) : new Evaluation(test.classNames());
             int[] all = IntStream.range(0, test.size()).toArray();

@@ -50,10 +50,11 @@ public final class InferenceGraph {
     }
 
     /**
-     * The rewritten graph, what was folded, and whether the graph takes its input channels-last
-     * (then {@link #input} permutes the NCHW batches the datasets produce).
+     * The rewritten graph, what was folded, whether the graph takes its input channels-last
+     * (then {@link #input} permutes the NCHW batches the datasets produce), and the layer objects it runs.
      */
-    public record Folded(ComputationGraph graph, int batchNorms, int activations, int residualRelus, boolean channelsLast) {
+    public record Folded(ComputationGraph graph, int batchNorms, int activations, int residualRelus, boolean channelsLast,
+                         InferenceLayers.Installed layers) {
 
         /** The class probabilities of an NCHW batch. */
         public INDArray output(INDArray nchw) {
@@ -81,10 +82,8 @@ public final class InferenceGraph {
             return folded;
         }
         return ChannelsLast.convert(folded.graph())
-                .map(nhwc -> {
-                    InferenceLayers.install(nhwc);
-                    return new Folded(nhwc, folded.batchNorms(), folded.activations(), folded.residualRelus(), true);
-                })
+                .map(nhwc -> new Folded(nhwc, folded.batchNorms(), folded.activations(), folded.residualRelus(), true,
+                        InferenceLayers.install(nhwc)))
                 .orElse(folded);
     }
 
@@ -120,7 +119,7 @@ public final class InferenceGraph {
         }
         int residualRelus = InferenceLayers.on() ? fuseResidualRelus(conf) : 0;
         if (folds.isEmpty() && residualRelus == 0) {
-            return new Folded(trained, 0, 0, 0, false);
+            return new Folded(trained, 0, 0, 0, false, InferenceLayers.Installed.NONE);
         }
         ComputationGraph folded = rebuilt(conf, trained, (layer, key, value) -> value);
         int activations = 0;
@@ -128,7 +127,7 @@ public final class InferenceGraph {
             foldInto(folded.getLayer(f[0]), trained.getLayer(f[1]));
             activations += f[2] != null ? 1 : 0;
         }
-        return new Folded(folded, folds.size(), activations, residualRelus, false);
+        return new Folded(folded, folds.size(), activations, residualRelus, false, InferenceLayers.Installed.NONE);
     }
 
     /** Makes each residual addition whose one reader is a plain ReLU layer a {@link ReluSumVertex}; the count. */

@@ -22,11 +22,14 @@ final class ChannelsLastConvolutionLayer extends ConvolutionLayer {
         TrainingLayers.carryOverWithParameters(replaced, this);
     }
 
-    /** Whether {@code layer} is a plain channels-last convolution whose oneDNN helper this would call. */
-    static boolean covers(org.deeplearning4j.nn.api.Layer layer) {
+    /**
+     * Whether {@code layer} is a plain channels-last convolution whose oneDNN helper this would call: DL4J's, or
+     * with {@code ownOneDnn} the plugin's ({@link OneDnnInferenceConvolution}), which needs none of DL4J's.
+     */
+    static boolean covers(org.deeplearning4j.nn.api.Layer layer, boolean ownOneDnn) {
         return layer.getClass() == ConvolutionLayer.class && layer instanceof ConvolutionLayer c
                 && c.layerConf().getCnn2dDataFormat() == CNN2DFormat.NHWC && c.layerConf().hasBias()
-                && c.getHelper() != null;
+                && (ownOneDnn || c.getHelper() != null);
     }
 
     @Override
@@ -53,6 +56,11 @@ final class ChannelsLastConvolutionLayer extends ConvolutionLayer {
         INDArray z = helper.preOutput(x, weights, bias, kernel, strides, pad, conf.getCudnnAlgoMode(),
                 conf.getCudnnFwdAlgo(), convolutionMode, dilation, CNN2DFormat.NHWC, workspaceMgr);
         return z != null ? new Pair<>(z, null) : super.preOutput(training, forBackprop, workspaceMgr);
+    }
+
+    /** The helper it computes with. */
+    org.deeplearning4j.nn.layers.convolution.ConvolutionHelper helper() {
+        return helper;
     }
 
     /** Computes with {@code convolution} in place of the helper DL4J chose (the tests hand it one that records). */

@@ -234,6 +234,8 @@ public final class BenchmarkRunner {
                     if (!f[1].endsWith(".macs") && !f[1].endsWith(".params")) {
                         System.out.println("  " + f[1] + " " + f[2]);
                     }
+                } else if (line.startsWith("PATH ")) {
+                    System.out.println("  " + line.substring("PATH ".length()));
                 } else {
                     other.add(line);
                 }

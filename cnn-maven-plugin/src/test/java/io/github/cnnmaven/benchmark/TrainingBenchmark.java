@@ -8,6 +8,7 @@ import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.dataset.ImageSet;
 import io.github.cnnmaven.kernels.TrainingLayers;
 import io.github.cnnmaven.inference.InferenceGraph;
+import io.github.cnnmaven.kernels.InferenceLayers;
 import io.github.cnnmaven.network.InputShape;
 import io.github.cnnmaven.network.NetworkBuilder;
 import io.github.cnnmaven.training.Augmentation;
@@ -65,7 +66,7 @@ public final class TrainingBenchmark {
         ComputationGraph graph = new ComputationGraph(built.configuration());
         graph.init();
         if (plugin) {
-            TrainingLayers.install(graph); // as the plugin's training does
+            path("training", TrainingLayers.install(graph).describe()); // as the plugin's training does
         }
         result(network + ".macs", built.summarize(graph).multiplyAdds());
         result(network + ".params", trainableParameters(graph));
@@ -95,7 +96,10 @@ public final class TrainingBenchmark {
             return;
         }
         // as evaluate runs it: NCHW batches in (permuted when the folded graph runs channels-last)
-        InferenceGraph.Folded inference = plugin ? InferenceGraph.fold(graph) : new InferenceGraph.Folded(graph, 0, 0, 0, false);
+        InferenceGraph.Folded inference = plugin ? InferenceGraph.fold(graph) : new InferenceGraph.Folded(graph, 0, 0, 0, false, InferenceLayers.Installed.NONE);
+        if (plugin) {
+            path("inference", inference.layers().describe());
+        }
         result(network + ".infer", SteadyWindow.INFERENCE.imagesPerSecond(batch, () -> inference.output(x)));
         result("peakRssMb", peakRssMb());
     }
@@ -174,6 +178,11 @@ public final class TrainingBenchmark {
     static double peakRssMb() {
         OptionalLong mb = ProcessMemory.peakResidentMb();
         return mb.isPresent() ? mb.getAsLong() : Double.NaN;
+    }
+
+    /** Which code path a part runs, printed as {@code PATH <part>: <description>} (the runner shows it). */
+    static void path(String part, String description) {
+        System.out.println("PATH " + part + ": " + description);
     }
 
     static void result(String name, double value) {

@@ -1,0 +1,224 @@
+package io.github.cnnmaven.kernels;
+
+import io.github.cnnmaven.config.TrainingConfig;
+import io.github.cnnmaven.inference.InferenceGraph;
+import io.github.cnnmaven.network.InputShape;
+import io.github.cnnmaven.network.NetworkBuilder;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The inference graph's convolutions that call oneDNN themselves compute what DL4J's layer computes (libnd4j's
+ * conv2d in the unit tests' generic ND4J build): with the direct algorithm and with Winograd, with the ReLU as a
+ * post-op, in both padding modes, and with the tensor between two Winograd convolutions left blocked.
+ */
+class OneDnnInferenceConvolutionTest {
+
+    /** Winograd's other float operations: its outputs differ from the direct algorithm's in the last bits. */
+    private static final double WINOGRAD_TOLERANCE = 1e-4;
+    private static final double DIRECT_TOLERANCE = 1e-5;
+
+    /**
+     * A chain of three 3×3 stride-1 convolutions of 32 channels (Winograd, the first two handing their output on
+     * blocked), then one of 16 channels after a stride-2 one (direct), in both padding modes, ReLU and identity.
+     */
+    @Test
+    void winogradAndBlockedHandOnComputeDl4jsConvolution() {
+        ComputationGraphConfiguration conf = nhwc(12, 32)
+                .addLayer("a", conv(3, 1, 1, ConvolutionMode.Same, 32, Activation.RELU), "in")
+                .addLayer("b", conv(3, 1, 1, ConvolutionMode.Truncate, 32, Activation.IDENTITY), "a")
+                .addLayer("c", conv(3, 1, 1, ConvolutionMode.Same, 48, Activation.RELU), "b")
+                .addLayer("d", conv(3, 2, 1, ConvolutionMode.Truncate, 16, Activation.RELU), "c")
+                .addLayer("e", conv(3, 1, 1, ConvolutionMode.Same, 16, Activation.IDENTITY), "d")
+                .setOutputs("e").build();
+        Compared compared = compare(conf, new long[] {3, 12, 12, 32});
+
+        assertEquals(new InferenceLayers.Installed(5, 5, 3, 2), compared.installed(), "a, b, c suit Winograd; a→b, b→c linked");
+        assertTrue(compared.diff() <= WINOGRAD_TOLERANCE * compared.scale(), compared.toString());
+        OneDnnInferenceConvolution c = helper(compared.lean(), "c");
+        OneDnnInferenceConvolution e = helper(compared.lean(), "e");
+        INDArray x = Nd4j.rand(DataType.FLOAT, 3, 12, 12, 32);
+        assertEquals(winogradHere(), c.winograd(x, Nd4j.rand(DataType.FLOAT, 48, 32, 3, 3), new int[] {3, 3},
+                new int[] {1, 1}, new int[] {1, 1}, ConvolutionMode.Same, new int[] {1, 1}), "Winograd where oneDNN has it");
+        assertTrue(!e.winograd(Nd4j.rand(DataType.FLOAT, 3, 5, 5, 16), Nd4j.rand(DataType.FLOAT, 16, 16, 3, 3),
+                new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, ConvolutionMode.Same, new int[] {1, 1}), "16 channels: direct");
+    }
+
+    /** The direct algorithm's shapes: uneven Same padding, rows Truncate leaves unread, a 1×1 shortcut, dilation. */
+    @ParameterizedTest
+    @CsvSource({"3,2,0,Same,1", "3,2,1,Truncate,1", "1,2,0,Truncate,1", "3,1,0,Same,2", "5,1,2,Truncate,1", "4,3,0,Same,1"})
+    void directShapesComputeDl4jsConvolution(int kernel, int stride, int pad, ConvolutionMode mode, int dilation) {
+        ComputationGraphConfiguration conf = nhwc(11, 3)
+                .addLayer("a", new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).padding(pad, pad)
+                        .dilation(dilation, dilation).convolutionMode(mode).nOut(8).activation(Activation.RELU)
+                        .dataFormat(CNN2DFormat.NHWC).build(), "in")
+                .addLayer("b", conv(3, 1, 1, ConvolutionMode.Same, 6, Activation.IDENTITY), "a")
+                .setOutputs("b").build();
+        Compared compared = compare(conf, new long[] {4, 11, 11, 3});
+
+        assertEquals(new InferenceLayers.Installed(2, 2, 0, 0), compared.installed());
+        assertTrue(compared.diff() <= DIRECT_TOLERANCE * compared.scale(), compared.toString());
+    }
+
+    /**
+     * The converted weights are reused only while the layer's weights are what they were converted from: new values
+     * in the same array give the new convolution, with Winograd (whose conversion transforms them) and without.
+     */
+    @ParameterizedTest
+    @CsvSource({"32", "16"})
+    void changedWeightsAreConvertedAgain(int channels) {
+        ComputationGraphConfiguration conf = nhwc(8, channels)
+                .addLayer("a", conv(3, 1, 1, ConvolutionMode.Same, channels, Activation.IDENTITY), "in")
+                .setOutputs("a").build();
+        ComputationGraph stock = new ComputationGraph(conf);
+        stock.init();
+        ComputationGraph lean = stock.clone();
+        InferenceLayers.install(lean);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 8, 8, channels).subi(0.5);
+        lean.outputSingle(false, x);
+
+        INDArray w = Nd4j.rand(DataType.FLOAT, channels, channels, 3, 3).subi(0.5);
+        stock.getLayer("a").setParam("W", w);
+        lean.getLayer("a").setParam("W", w);
+        INDArray expected = stock.outputSingle(false, x);
+        INDArray actual = lean.outputSingle(false, x);
+
+        double scale = expected.amaxNumber().doubleValue();
+        assertTrue(expected.sub(actual).amaxNumber().doubleValue() <= WINOGRAD_TOLERANCE * scale,
+                "the old weights' convolution: " + expected.sub(actual).amaxNumber());
+    }
+
+    /** The presets' counts, as the evaluation log gives them. */
+    @ParameterizedTest
+    @CsvSource({"resnet20,21,10,4", "alexnet-cifar,4,2,0", "lenet5,2,0,0"})
+    void presetsGetWinogradWhereTheirShapesSuitIt(String preset, int convolutions, int winograd, int blocked) throws Exception {
+        TrainingConfig config = TrainingConfig.builder().network(preset).epochs(1).batchSize(8).build();
+        ComputationGraph graph = new ComputationGraph(NetworkBuilder.build(config, new InputShape(3, 32, 32, 10), 10).configuration());
+        graph.init();
+
+        InferenceGraph.Folded folded = InferenceGraph.fold(graph, true);
+
+        assertEquals(new InferenceLayers.Installed(convolutions, convolutions, winograd, blocked), folded.layers());
+        assertTrue(folded.layers().describe().startsWith(convolutions + " convolution(s) calling oneDNN directly"),
+                folded.layers().describe());
+    }
+
+    /** Each switch is honoured, and the log says which. */
+    @Test
+    void switchesKeepLibnd4jOrTheDirectAlgorithm() {
+        ComputationGraphConfiguration conf = nhwc(8, 32)
+                .addLayer("a", conv(3, 1, 1, ConvolutionMode.Same, 32, Activation.RELU), "in")
+                .addLayer("b", conv(3, 1, 1, ConvolutionMode.Same, 32, Activation.RELU), "a")
+                .setOutputs("b").build();
+        InferenceLayers.Installed off = installedWithout("cnn.oneDnnConvolution", conf);
+        // DL4J's oneDNN helper then, which the layers of the unit tests' generic ND4J build do not have
+        ComputationGraph plain = new ComputationGraph(conf);
+        plain.init();
+        boolean dl4jHelper = ((org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) plain.getLayer("a")).getHelper() != null;
+        assertEquals(new InferenceLayers.Installed(dl4jHelper ? 2 : 0, 0, 0, 0, " (cnn.oneDnnConvolution=false)"), off);
+
+        Compared direct = compare(conf, new long[] {2, 8, 8, 32}, "cnn.winogradInference");
+        assertEquals(new InferenceLayers.Installed(2, 2, 0, 0, " (cnn.winogradInference=false)"), direct.installed());
+        assertTrue(direct.installed().describe().contains("Winograd on 0 (3x3, stride 1, 32+ channels (cnn.winogradInference=false))"),
+                direct.installed().describe());
+        assertTrue(direct.diff() <= DIRECT_TOLERANCE * direct.scale(), direct.toString());
+    }
+
+    /** A convolution that reads a blocked input has no DL4J path to fall back to: an input it cannot take is an error. */
+    @Test
+    void aLinkedConvolutionRefusesAnInputItDoesNotCover() {
+        OneDnnInferenceConvolution from = new OneDnnInferenceConvolution(new org.nd4j.linalg.activations.impl.ActivationReLU());
+        OneDnnInferenceConvolution to = new OneDnnInferenceConvolution(new org.nd4j.linalg.activations.impl.ActivationIdentity());
+        OneDnnInferenceConvolution.linkBlocked(from, to);
+        INDArray doubles = Nd4j.rand(DataType.DOUBLE, 1, 4, 4, 32);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> to.preOutput(doubles,
+                Nd4j.rand(DataType.FLOAT, 32, 32, 3, 3), Nd4j.zeros(DataType.FLOAT, 32), new int[] {3, 3}, new int[] {1, 1},
+                new int[] {1, 1}, null, null, ConvolutionMode.Same, new int[] {1, 1}, CNN2DFormat.NHWC,
+                LayerWorkspaceMgr.noWorkspaces()));
+        assertTrue(e.getMessage().contains("blocked"), e.getMessage());
+        OneDnnInferenceConvolution alone = new OneDnnInferenceConvolution(new org.nd4j.linalg.activations.impl.ActivationIdentity());
+        assertEquals(null, alone.preOutput(doubles, Nd4j.rand(DataType.FLOAT, 32, 32, 3, 3), null, new int[] {3, 3},
+                new int[] {1, 1}, new int[] {1, 1}, null, null, ConvolutionMode.Same, new int[] {1, 1}, CNN2DFormat.NHWC,
+                LayerWorkspaceMgr.noWorkspaces()), "unlinked, DL4J's path computes it");
+    }
+
+    private record Compared(InferenceLayers.Installed installed, ComputationGraph lean, double diff, double scale) {
+    }
+
+    /** DL4J's graph against a copy with the inference layers installed (each {@code off} property set to false). */
+    private static Compared compare(ComputationGraphConfiguration conf, long[] shape, String... off) {
+        ComputationGraph stock = new ComputationGraph(conf);
+        stock.init();
+        ComputationGraph lean = stock.clone();
+        for (String property : off) {
+            System.setProperty(property, "false");
+        }
+        InferenceLayers.Installed installed;
+        try {
+            installed = InferenceLayers.install(lean);
+        } finally {
+            for (String property : off) {
+                System.clearProperty(property);
+            }
+        }
+        Nd4j.getRandom().setSeed(3);
+        INDArray x = Nd4j.rand(DataType.FLOAT, shape).subi(0.5);
+        INDArray expected = stock.outputSingle(false, x).dup();
+        lean.outputSingle(false, x); // the second call reuses the primitives and the converted weights
+        INDArray actual = lean.outputSingle(false, x);
+        double scale = expected.amaxNumber().doubleValue();
+        assertTrue(scale > 0.01, "a meaningful output");
+        return new Compared(installed, lean, expected.sub(actual).amaxNumber().doubleValue(), scale);
+    }
+
+    /** The layers {@code install} puts in a graph of {@code conf} with {@code property} set to false. */
+    private static InferenceLayers.Installed installedWithout(String property, ComputationGraphConfiguration conf) {
+        ComputationGraph graph = new ComputationGraph(conf);
+        graph.init();
+        System.setProperty(property, "false");
+        try {
+            return InferenceLayers.install(graph);
+        } finally {
+            System.clearProperty(property);
+        }
+    }
+
+    private static OneDnnInferenceConvolution helper(ComputationGraph graph, String layer) {
+        return (OneDnnInferenceConvolution) ((ChannelsLastConvolutionLayer) ((LayerVertex) graph.getVertex(layer)).getLayer()).helper();
+    }
+
+    /** oneDNN 2.5 has float Winograd for AVX-512 only. */
+    private static boolean winogradHere() {
+        return org.bytedeco.dnnl.global.dnnl.get_effective_cpu_isa().toString().contains("avx512");
+    }
+
+    private static ComputationGraphConfiguration.GraphBuilder nhwc(int side, int channels) {
+        return new NeuralNetConfiguration.Builder().seed(5).dataType(DataType.FLOAT).graphBuilder().addInputs("in")
+                .setInputTypes(InputType.convolutional(side, side, channels, CNN2DFormat.NHWC));
+    }
+
+    private static ConvolutionLayer conv(int kernel, int stride, int pad, ConvolutionMode mode, int out, Activation activation) {
+        ConvolutionLayer.Builder builder = new ConvolutionLayer.Builder(kernel, kernel).stride(stride, stride).convolutionMode(mode)
+                .nOut(out).activation(activation).dataFormat(CNN2DFormat.NHWC);
+        return (mode == ConvolutionMode.Same ? builder : builder.padding(pad, pad)).build();
+    }
+}

@@ -62,6 +62,7 @@ public final class BenchmarkRunner {
                         "cnn.inferenceLayers")
                 .filter(p -> System.getProperty(p) != null).map(p -> "-D" + p + "=" + System.getProperty(p)).toList();
         List<String> pluginOptions = new ArrayList<>(tuned.jvmOptions());
+        pluginOptions.add(ForkConfiguration.YOUNG_GENERATION); // as every fork but Spark's runs
         pluginOptions.addAll(switched);
         // SPLIT_BATCH=false in the script: every training operation on all the threads instead of the batch split among them
         int cores = Runtime.getRuntime().availableProcessors();
@@ -69,7 +70,7 @@ public final class BenchmarkRunner {
         // the fork's environment: OpenBLAS told its kernels when the CPU has AVX2 or AVX-512 (Backend.OPENBLAS_CORETYPE),
         // glibc's mmap threshold, all the threads (training JVMs get one each, below)
         Map<String, String> pluginEnvironment = new TreeMap<>(ForkConfiguration.environment(tuned, cores));
-        Side pluginSide = new Side("plugin (" + tunedJar.getFileName() + ", helpers on, "
+        Side pluginSide = new Side("plugin (" + tunedJar.getFileName() + ", helpers on, " + ForkConfiguration.YOUNG_GENERATION + ", "
                 + (batchWorkers > 1 ? "each training batch split among " + batchWorkers + " one-threaded workers, " : "")
                 + pluginEnvironment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + ", ").collect(Collectors.joining())
                 + "batch norm folded and channels-last for inference"

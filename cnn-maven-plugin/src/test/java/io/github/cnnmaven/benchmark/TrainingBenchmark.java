@@ -65,7 +65,8 @@ public final class TrainingBenchmark {
         NetworkBuilder.Built built = NetworkBuilder.build(config(network, batch), new InputShape(3, 32, 32, 10), 100);
         ComputationGraph graph = new ComputationGraph(built.configuration());
         graph.init();
-        if (plugin) {
+        String part = args.length > 2 ? args[2] : "both";
+        if (plugin && !part.equals(INFER)) {
             path("training", TrainingLayers.install(graph).describe()); // as the plugin's training does
         }
         result(network + ".macs", built.summarize(graph).multiplyAdds());
@@ -73,7 +74,6 @@ public final class TrainingBenchmark {
         DataSet ds = syntheticBatch(batch);
         INDArray x = ds.getFeatures();
         NativeMemory nativeMemory = NativeMemory.every(plugin ? 2 : 0); // as the plugin's training loop does
-        String part = args.length > 2 ? args[2] : "both";
         if (!part.equals(INFER)) {
             // as the plugin's training does on the CPU: each batch split among the threads, when the runner
             // started this JVM with one native thread for them (fork.BatchSplit)

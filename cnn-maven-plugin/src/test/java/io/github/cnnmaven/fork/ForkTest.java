@@ -53,6 +53,20 @@ class ForkTest {
         assertEquals(List.of("-Xmx6g", "-Dk=v w"), own.jvmOptions().subList(own.jvmOptions().size() - 2, own.jvmOptions().size()));
     }
 
+    /** The young generation is capped unless the user sizes it, and left to G1 for Spark's executors. */
+    @Test
+    void theYoungGenerationIsCappedUnlessTheUserOrSparkSizesIt() throws Exception {
+        Backend cpu = Backend.select(BackendChoice.CPU, "Linux", "amd64", false, "avx2");
+        assertTrue(ForkConfiguration.of(List.of(), cpu, null, 2, "Main", "train").jvmOptions().contains("-Xmn64m"));
+        for (String own : List.of("-Xmn256m", "-XX:NewSize=32m", "-XX:MaxNewSize=1g", "-XX:NewRatio=3")) {
+            List<String> options = ForkConfiguration.of(List.of(), cpu, own, 2, "Main", "train").jvmOptions();
+            assertTrue(options.stream().noneMatch("-Xmn64m"::equals) && options.contains(own), options.toString());
+        }
+        List<String> spark = ForkConfiguration.of(List.of(), cpu, List.of("--add-opens=java.base/java.nio=ALL-UNNAMED"), null, 2,
+                "Main", "train").jvmOptions();
+        assertTrue(spark.stream().noneMatch("-Xmn64m"::equals), spark.toString());
+    }
+
     @Test
     void theForkGetsTheBackendsEnvironmentUnlessMavensHasTheVariable() throws Exception {
         Backend avx512 = Backend.select(BackendChoice.CPU, "Linux", "amd64", false,

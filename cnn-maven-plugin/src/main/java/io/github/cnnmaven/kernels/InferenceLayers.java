@@ -49,7 +49,7 @@ public final class InferenceLayers {
                 return convolutions + " convolution(s) through libnd4j" + offNote;
             }
             return convolutions + " convolution(s) calling oneDNN directly (ReLU as a post-op), Winograd on " + winograd
-                    + " (3x3, stride 1, " + OneDnnInferenceConvolution.WINOGRAD_CHANNELS + "+ channels" + offNote + "), "
+                    + " (3x3, stride 1, " + OneDnnInferenceConvolution.WINOGRAD_CHANNELS + "+ channels, AVX-512" + offNote + "), "
                     + blocked + " pair(s) handing on blocked";
         }
     }

@@ -52,6 +52,10 @@ final class OneDnnInferenceConvolution implements ConvolutionHelper {
     /** The fewest input and output channels at which Winograd paid on this project's measurements. */
     static final int WINOGRAD_CHANNELS = 32;
 
+    /** oneDNN 2.5 has float Winograd convolutions for AVX-512 only; elsewhere no layer is linked for it. */
+    static final boolean WINOGRAD_HERE = available()
+            && org.bytedeco.dnnl.global.dnnl.get_effective_cpu_isa().toString().contains("avx512");
+
     /** Shapes kept: evaluation's full batch and its last short one, with room for predict's. */
     static final int KEPT_SHAPES = 4;
 
@@ -94,9 +98,9 @@ final class OneDnnInferenceConvolution implements ConvolutionHelper {
         long[] weights() { return new long[] {k, c, kh, kw}; }
         long[] dst() { return new long[] {n, k, oh, ow}; }
 
-        /** Whether Winograd pays for this shape (when oneDNN has it here). */
+        /** Whether Winograd pays for this shape, and oneDNN has it on this CPU. */
         boolean suitsWinograd() {
-            return kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 0 && dw == 0
+            return WINOGRAD_HERE && kh == 3 && kw == 3 && sh == 1 && sw == 1 && dh == 0 && dw == 0
                     && c >= WINOGRAD_CHANNELS && k >= WINOGRAD_CHANNELS && c % 16 == 0 && k % 16 == 0;
         }
     }
@@ -107,7 +111,7 @@ final class OneDnnInferenceConvolution implements ConvolutionHelper {
         /** The input and output read and written in place (NHWC, or blocked where a linked convolution is); else null. */
         final memory src;
         final memory dst;
-        /** NHWC into the primitive's layout and back, where it reads or writes another one; else null. */
+        /** The arrays' layouts into the primitive's and back, where it reads or writes another one; else null. */
         final OneDnnConversion srcIn;
         final OneDnnConversion dstOut;
         final OneDnnConversion weights;
@@ -119,8 +123,9 @@ final class OneDnnInferenceConvolution implements ConvolutionHelper {
         Primitive(Geometry g, AtomicLong layerBytes, boolean relu, boolean tryWinograd, memory.format_tag input,
                   memory.format_tag output) {
             super(layerBytes);
-            memory.desc nhwcSrc = desc(g.src(), memory.format_tag.nhwc);
-            memory.desc nhwcDst = desc(g.dst(), memory.format_tag.nhwc);
+            // where DL4J's arrays hold the input and the output
+            memory.desc userSrc = desc(g.src(), input);
+            memory.desc userDst = desc(g.dst(), output);
             memory.desc biasDesc = g.bias() ? desc(new long[] {g.k()}, memory.format_tag.x) : new memory.desc();
             primitive_attr attr = keep(new primitive_attr());
             if (relu) {
@@ -128,23 +133,20 @@ final class OneDnnInferenceConvolution implements ConvolutionHelper {
                 ops.append_eltwise(1f, org.bytedeco.dnnl.global.dnnl.algorithm.eltwise_relu, 0f, 0f);
                 attr.set_post_ops(ops);
             }
-            memory.desc src = desc(g.src(), input);
-            memory.desc dst = desc(g.dst(), output);
-            convolution_forward.primitive_desc pd = tryWinograd && g.suitsWinograd()
-                    ? winograd(g, input == memory.format_tag.nhwc ? desc(g.src(), memory.format_tag.any) : src, biasDesc,
-                    output == memory.format_tag.nhwc ? desc(g.dst(), memory.format_tag.any) : dst, attr) : null;
+            convolution_forward.primitive_desc pd = tryWinograd && g.suitsWinograd() ? winograd(g, biasDesc, attr) : null;
             winograd = pd != null;
             if (pd == null) {
+                // one layout in and out: oneDNN has only its reference kernels for a convolution between two
                 pd = keep(new convolution_forward.primitive_desc(descriptor(g, org.bytedeco.dnnl.global.dnnl.algorithm.convolution_direct,
-                        src, biasDesc, dst), attr, device.cpu));
+                        userSrc, biasDesc, desc(g.dst(), input)), attr, device.cpu));
             }
             fwd = keep(new convolution_forward(pd));
-            boolean convertIn = !pd.src_desc().equals(src);
-            boolean convertOut = !pd.dst_desc().equals(dst);
-            srcIn = convertIn ? new OneDnnConversion(this, nhwcSrc, pd.src_desc(), true, OneDnnDevice.Scratch.INPUT_AGAIN) : null;
-            dstOut = convertOut ? new OneDnnConversion(this, nhwcDst, pd.dst_desc(), false, OneDnnDevice.Scratch.OUTPUT) : null;
-            this.src = convertIn ? null : keep(new memory(src, device.cpu, new FloatPointer((Pointer) null)));
-            this.dst = convertOut ? null : keep(new memory(dst, device.cpu, new FloatPointer((Pointer) null)));
+            boolean convertIn = !pd.src_desc().equals(userSrc);
+            boolean convertOut = !pd.dst_desc().equals(userDst);
+            srcIn = convertIn ? new OneDnnConversion(this, userSrc, pd.src_desc(), true, OneDnnDevice.Scratch.INPUT_AGAIN) : null;
+            dstOut = convertOut ? new OneDnnConversion(this, userDst, pd.dst_desc(), false, OneDnnDevice.Scratch.OUTPUT) : null;
+            src = convertIn ? null : keep(new memory(userSrc, device.cpu, new FloatPointer((Pointer) null)));
+            dst = convertOut ? null : keep(new memory(userDst, device.cpu, new FloatPointer((Pointer) null)));
             weights = new OneDnnConversion(this, desc(g.weights(), memory.format_tag.oihw), pd.weights_desc(), true, null);
             bias = g.bias() ? keep(new memory(biasDesc, device.cpu, new FloatPointer((Pointer) null))) : null;
         }
@@ -170,11 +172,10 @@ final class OneDnnInferenceConvolution implements ConvolutionHelper {
         }
 
         /** The Winograd primitive, or null where oneDNN has none for this shape and CPU. */
-        private convolution_forward.primitive_desc winograd(Geometry g, memory.desc src, memory.desc biasDesc, memory.desc dst,
-                                                            primitive_attr attr) {
+        private convolution_forward.primitive_desc winograd(Geometry g, memory.desc biasDesc, primitive_attr attr) {
             try {
                 return keep(new convolution_forward.primitive_desc(descriptor(g, org.bytedeco.dnnl.global.dnnl.algorithm.convolution_winograd,
-                        src, biasDesc, dst), attr, device.cpu));
+                        desc(g.src(), memory.format_tag.any), biasDesc, desc(g.dst(), memory.format_tag.any)), attr, device.cpu));
             } catch (RuntimeException unimplemented) {
                 return null;
             }

@@ -52,12 +52,14 @@ class OneDnnInferenceConvolutionTest {
                 .setOutputs("e").build();
         Compared compared = compare(conf, new long[] {3, 12, 12, 32});
 
-        assertEquals(new InferenceLayers.Installed(5, 5, 3, 2), compared.installed(), "a, b, c suit Winograd; a→b, b→c linked");
+        int winograd = OneDnnInferenceConvolution.WINOGRAD_HERE ? 3 : 0;
+        assertEquals(new InferenceLayers.Installed(5, 5, winograd, winograd > 0 ? 2 : 0), compared.installed(),
+                "a, b, c suit Winograd; a→b, b→c linked");
         assertTrue(compared.diff() <= WINOGRAD_TOLERANCE * compared.scale(), compared.toString());
         OneDnnInferenceConvolution c = helper(compared.lean(), "c");
         OneDnnInferenceConvolution e = helper(compared.lean(), "e");
         INDArray x = Nd4j.rand(DataType.FLOAT, 3, 12, 12, 32);
-        assertEquals(winogradHere(), c.winograd(x, Nd4j.rand(DataType.FLOAT, 48, 32, 3, 3), new int[] {3, 3},
+        assertEquals(OneDnnInferenceConvolution.WINOGRAD_HERE, c.winograd(x, Nd4j.rand(DataType.FLOAT, 48, 32, 3, 3), new int[] {3, 3},
                 new int[] {1, 1}, new int[] {1, 1}, ConvolutionMode.Same, new int[] {1, 1}), "Winograd where oneDNN has it");
         assertTrue(!e.winograd(Nd4j.rand(DataType.FLOAT, 3, 5, 5, 16), Nd4j.rand(DataType.FLOAT, 16, 16, 3, 3),
                 new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, ConvolutionMode.Same, new int[] {1, 1}), "16 channels: direct");
@@ -117,7 +119,8 @@ class OneDnnInferenceConvolutionTest {
 
         InferenceGraph.Folded folded = InferenceGraph.fold(graph, true);
 
-        assertEquals(new InferenceLayers.Installed(convolutions, convolutions, winograd, blocked), folded.layers());
+        boolean here = OneDnnInferenceConvolution.WINOGRAD_HERE;
+        assertEquals(new InferenceLayers.Installed(convolutions, convolutions, here ? winograd : 0, here ? blocked : 0), folded.layers());
         assertTrue(folded.layers().describe().startsWith(convolutions + " convolution(s) calling oneDNN directly"),
                 folded.layers().describe());
     }
@@ -138,9 +141,39 @@ class OneDnnInferenceConvolutionTest {
 
         Compared direct = compare(conf, new long[] {2, 8, 8, 32}, "cnn.winogradInference");
         assertEquals(new InferenceLayers.Installed(2, 2, 0, 0, " (cnn.winogradInference=false)"), direct.installed());
-        assertTrue(direct.installed().describe().contains("Winograd on 0 (3x3, stride 1, 32+ channels (cnn.winogradInference=false))"),
+        assertTrue(direct.installed().describe().contains("Winograd on 0 (3x3, stride 1, 32+ channels, AVX-512 (cnn.winogradInference=false))"),
                 direct.installed().describe());
         assertTrue(direct.diff() <= DIRECT_TOLERANCE * direct.scale(), direct.toString());
+    }
+
+    /**
+     * Linked convolutions that run the direct algorithm (where oneDNN has no Winograd for a shape) keep one layout
+     * through the primitive and convert the other side: still DL4J's convolution.
+     */
+    @Test
+    void linkedConvolutionsWithTheDirectAlgorithmConvert() {
+        ComputationGraphConfiguration conf = nhwc(8, 32)
+                .addLayer("a", conv(3, 1, 1, ConvolutionMode.Same, 32, Activation.RELU), "in")
+                .addLayer("b", conv(3, 2, 1, ConvolutionMode.Truncate, 48, Activation.IDENTITY), "a")
+                .setOutputs("b").build();
+        ComputationGraph stock = new ComputationGraph(conf);
+        stock.init();
+        ComputationGraph lean = stock.clone();
+        System.setProperty("cnn.winogradInference", "false");
+        try {
+            InferenceLayers.install(lean);
+        } finally {
+            System.clearProperty("cnn.winogradInference");
+        }
+        OneDnnInferenceConvolution.linkBlocked(helper(lean, "a"), helper(lean, "b"));
+        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 8, 8, 32).subi(0.5);
+
+        INDArray expected = stock.outputSingle(false, x);
+        INDArray actual = lean.outputSingle(false, x);
+
+        double scale = expected.amaxNumber().doubleValue();
+        assertTrue(expected.sub(actual).amaxNumber().doubleValue() <= DIRECT_TOLERANCE * scale,
+                "differ by " + expected.sub(actual).amaxNumber());
     }
 
     /** A convolution that reads a blocked input has no DL4J path to fall back to: an input it cannot take is an error. */
@@ -204,11 +237,6 @@ class OneDnnInferenceConvolutionTest {
 
     private static OneDnnInferenceConvolution helper(ComputationGraph graph, String layer) {
         return (OneDnnInferenceConvolution) ((ChannelsLastConvolutionLayer) ((LayerVertex) graph.getVertex(layer)).getLayer()).helper();
-    }
-
-    /** oneDNN 2.5 has float Winograd for AVX-512 only. */
-    private static boolean winogradHere() {
-        return org.bytedeco.dnnl.global.dnnl.get_effective_cpu_isa().toString().contains("avx512");
     }
 
     private static ComputationGraphConfiguration.GraphBuilder nhwc(int side, int channels) {

@@ -94,7 +94,8 @@ public final class InferenceLayers {
             if (vertex instanceof LayerVertex lv && lv.getLayerPreProcessor() == null && lv.getInputVertices().length == 1) {
                 GraphVertex source = graph.getVertices()[lv.getInputVertices()[0].getVertexIndex()];
                 OneDnnInferenceConvolution from = oneDnnConvolution(source);
-                if (from != null && from.suitsWinograd(layerConf(source)) && source.getOutputVertices().length == 1
+                if (from != null && from.suitsWinograd(layerConf(source)) && elementwise(layerConf(source).getActivationFn())
+                        && source.getOutputVertices().length == 1
                         && !graph.getConfiguration().getNetworkOutputs().contains(source.getVertexName())) {
                     OneDnnInferenceConvolution.linkBlocked(from, to);
                     blocked++;
@@ -102,6 +103,15 @@ public final class InferenceLayers {
             }
         }
         return new Installed(convolutions, oneDnn, winograd, blocked, OneDnnInferenceConvolution.WINOGRAD.offNote());
+    }
+
+    /**
+     * Whether DL4J may apply the activation to a blocked output: one that maps each value alone (the plain ReLU, which
+     * the primitive applies, or none). A softmax reads across the channels, which the blocked layout reorders.
+     */
+    private static boolean elementwise(org.nd4j.linalg.activations.IActivation activation) {
+        return activation instanceof org.nd4j.linalg.activations.impl.ActivationIdentity
+                || new org.nd4j.linalg.activations.impl.ActivationReLU().equals(activation);
     }
 
     private static OneDnnInferenceConvolution oneDnnConvolution(GraphVertex vertex) {

@@ -65,6 +65,19 @@ class OneDnnInferenceConvolutionTest {
                 new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, ConvolutionMode.Same, new int[] {1, 1}), "16 channels: direct");
     }
 
+    /** An activation that reads across channels (softmax) gets its convolution's output in NHWC: not linked. */
+    @Test
+    void aConvolutionWhoseActivationReadsAcrossChannelsHandsOnNhwc() {
+        ComputationGraphConfiguration conf = nhwc(8, 32)
+                .addLayer("a", conv(3, 1, 1, ConvolutionMode.Same, 32, Activation.SOFTMAX), "in")
+                .addLayer("b", conv(3, 1, 1, ConvolutionMode.Same, 32, Activation.IDENTITY), "a")
+                .setOutputs("b").build();
+        Compared compared = compare(conf, new long[] {2, 8, 8, 32});
+
+        assertEquals(0, compared.installed().blocked(), compared.installed().toString());
+        assertTrue(compared.diff() <= WINOGRAD_TOLERANCE * compared.scale(), compared.toString());
+    }
+
     /** The direct algorithm's shapes: uneven Same padding, rows Truncate leaves unread, a 1×1 shortcut, dilation. */
     @ParameterizedTest
     @CsvSource({"3,2,0,Same,1", "3,2,1,Truncate,1", "1,2,0,Truncate,1", "3,1,0,Same,2", "5,1,2,Truncate,1", "4,3,0,Same,1"})

@@ -4,6 +4,7 @@ import io.github.cnnmaven.common.PropertySwitch;
 
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 
@@ -30,7 +31,7 @@ public final class InferenceLayers {
      * @param convolutions channels-last convolutions that hand their input on as it is
      * @param oneDnn of them, those that call oneDNN themselves ({@link OneDnnInferenceConvolution})
      * @param winograd of those, the ones whose shape suits Winograd
-     * @param blocked pairs of those that hand their tensor on in oneDNN's blocked layout
+     * @param blocked tensors kept in oneDNN's blocked layout between the plugin's layers
      * @param offNote why oneDNN is not called directly, or Winograd not used (a switch, the preset), or empty
      */
     public record Installed(int convolutions, int oneDnn, int winograd, int blocked, String offNote) {
@@ -50,7 +51,7 @@ public final class InferenceLayers {
             }
             return convolutions + " convolution(s) calling oneDNN directly (ReLU as a post-op), Winograd on " + winograd
                     + " (3x3, stride 1, " + OneDnnInferenceConvolution.WINOGRAD_CHANNELS + "+ channels, AVX-512" + offNote + "), "
-                    + blocked + " pair(s) handing on blocked";
+                    + blocked + " tensor(s) kept in oneDNN's blocked layout";
         }
     }
 
@@ -74,35 +75,105 @@ public final class InferenceLayers {
             }
         }
         return oneDnn == 0 ? new Installed(convolutions, 0, 0, 0, OneDnnInferenceConvolution.offNote())
-                : linkWinograd(graph, convolutions, oneDnn);
+                : keepBlocked(graph, convolutions, oneDnn);
     }
 
     /**
-     * Counts the convolutions that suit Winograd, and links each that feeds only another such convolution to it, so
-     * the tensor between them stays in oneDNN's blocked layout (the second convolution of a residual block in stages
-     * of 32 or more channels: resnet20's last two stages).
+     * Counts the convolutions that suit Winograd, and keeps in oneDNN's blocked layout, where Winograd works, every
+     * tensor of 32 or more channels that only the plugin's layers write and read: its oneDNN convolutions and the
+     * residual additions ({@link ReluSumVertex}, element by element, so both of an addition's inputs share a layout).
+     * An addition read by anything else converts its output to NHWC; so does a convolution whose output is read
+     * elsewhere. In resnet20 that is its last two stages, with one conversion into each and one out before the
+     * global pooling, where linking pairs of Winograd convolutions left eight conversions each.
      */
-    private static Installed linkWinograd(ComputationGraph graph, int convolutions, int oneDnn) {
+    private static Installed keepBlocked(ComputationGraph graph, int convolutions, int oneDnn) {
+        GraphVertex[] vertices = graph.getVertices();
         int winograd = 0;
-        int blocked = 0;
-        for (GraphVertex vertex : graph.getVertices()) {
-            OneDnnInferenceConvolution to = oneDnnConvolution(vertex);
-            if (to == null || !to.suitsWinograd(layerConf(vertex))) {
-                continue;
+        for (GraphVertex vertex : vertices) {
+            OneDnnInferenceConvolution convolution = oneDnnConvolution(vertex);
+            winograd += convolution != null && convolution.suitsWinograd(layerConf(vertex)) ? 1 : 0;
+        }
+        boolean[] blocked = new boolean[vertices.length]; // of each vertex's output
+        if (winograd > 0 && TrainingLayers.Switch.BLOCKED_ACTIVATIONS.on()) {
+            for (GraphVertex vertex : vertices) {
+                blocked[vertex.getVertexIndex()] = blockable(graph, vertex);
             }
-            winograd++;
-            if (vertex instanceof LayerVertex lv && lv.getLayerPreProcessor() == null && lv.getInputVertices().length == 1) {
-                GraphVertex source = graph.getVertices()[lv.getInputVertices()[0].getVertexIndex()];
-                OneDnnInferenceConvolution from = oneDnnConvolution(source);
-                if (from != null && from.suitsWinograd(layerConf(source)) && elementwise(layerConf(source).getActivationFn())
-                        && source.getOutputVertices().length == 1
-                        && !graph.getConfiguration().getNetworkOutputs().contains(source.getVertexName())) {
-                    OneDnnInferenceConvolution.linkBlocked(from, to);
-                    blocked++;
+            for (boolean changed = true; changed; ) {
+                changed = false;
+                for (GraphVertex vertex : vertices) {
+                    int i = vertex.getVertexIndex();
+                    if (blocked[i] && !readersTakeBlocked(graph, vertex)) {
+                        blocked[i] = false;
+                        changed = true;
+                    }
+                    if (vertex instanceof ReluSumVertex.Instance) {
+                        int a = input(vertex, 0);
+                        int b = input(vertex, 1);
+                        if (blocked[a] != blocked[b]) { // an addition's inputs share a layout
+                            blocked[a] = blocked[b] = false;
+                            changed = true;
+                        }
+                        if (blocked[i] && !blocked[a]) {
+                            blocked[i] = false;
+                            changed = true;
+                        }
+                    }
                 }
             }
         }
-        return new Installed(convolutions, oneDnn, winograd, blocked, OneDnnInferenceConvolution.WINOGRAD.offNote());
+        int kept = 0;
+        for (GraphVertex vertex : vertices) {
+            int i = vertex.getVertexIndex();
+            kept += blocked[i] ? 1 : 0;
+            OneDnnInferenceConvolution convolution = oneDnnConvolution(vertex);
+            if (convolution != null) {
+                convolution.keepBlocked(blocked[input(vertex, 0)], blocked[i]);
+            } else if (vertex instanceof ReluSumVertex.Instance sum && blocked[input(vertex, 0)] && !blocked[i]) {
+                sum.convertToNhwc(OneDnnDevice.blockedLayout());
+            }
+        }
+        return new Installed(convolutions, oneDnn, winograd, kept, OneDnnInferenceConvolution.WINOGRAD.offNote());
+    }
+
+    /**
+     * Whether {@code vertex}'s output may stay blocked, as far as its writer goes: a oneDNN convolution of 32 or more
+     * channels (a multiple of the block, so the blocked tensor is as large as the NHWC one) whose activation maps each
+     * value alone, or a residual addition (whose inputs decide); never a network output.
+     */
+    private static boolean blockable(ComputationGraph graph, GraphVertex vertex) {
+        if (graph.getConfiguration().getNetworkOutputs().contains(vertex.getVertexName())) {
+            return false;
+        }
+        if (vertex instanceof ReluSumVertex.Instance) {
+            return vertex.getInputVertices() != null && vertex.getInputVertices().length == 2;
+        }
+        OneDnnInferenceConvolution convolution = oneDnnConvolution(vertex);
+        if (convolution == null || !OneDnnInferenceConvolution.WINOGRAD_HERE) {
+            return false;
+        }
+        long channels = layerConf(vertex).getNOut();
+        return channels >= OneDnnInferenceConvolution.WINOGRAD_CHANNELS && channels % OneDnnDevice.blockedChannels() == 0
+                && elementwise(layerConf(vertex).getActivationFn());
+    }
+
+    /** Whether every reader of {@code vertex}'s output is a oneDNN convolution or a residual addition. */
+    private static boolean readersTakeBlocked(ComputationGraph graph, GraphVertex vertex) {
+        if (vertex.getOutputVertices() == null) {
+            return false;
+        }
+        for (VertexIndices reader : vertex.getOutputVertices()) {
+            GraphVertex r = graph.getVertices()[reader.getVertexIndex()];
+            boolean convolution = oneDnnConvolution(r) != null && ((LayerVertex) r).getLayerPreProcessor() == null
+                    && r.getInputVertices().length == 1;
+            if (!convolution && !(r instanceof ReluSumVertex.Instance && r.getInputVertices().length == 2)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int input(GraphVertex vertex, int which) {
+        return vertex.getInputVertices()[which].getVertexIndex();
     }
 
     /**

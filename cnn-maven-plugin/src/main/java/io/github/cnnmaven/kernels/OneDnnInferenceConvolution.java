@@ -39,7 +39,8 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
  * {@link #WINOGRAD_CHANNELS} channels in and out use oneDNN's Winograd algorithm, which takes about half the time
  * of the direct one there even with the input and output converted to and from its blocked layout; at 16 channels,
  * and from the images' 3, it takes longer (docs/benchmarks.md, "Winograd for inference"). The direct algorithm
- * reads and writes DL4J's NHWC arrays in place.
+ * reads and writes DL4J's NHWC arrays in place, and so does each in the blocked layout where
+ * {@link InferenceLayers} keeps a tensor in it.
  *
  * <p>Winograd computes the same convolution through other float operations: outputs differ from the direct
  * algorithm's in the last bits ({@code -Dcnn.winogradInference=false} in {@code cnn.argLine} keeps the direct one).
@@ -68,8 +69,8 @@ final class OneDnnInferenceConvolution implements ConvolutionHelper {
     private final OneDnnShape.Cache<Geometry, Primitive> primitives = new OneDnnShape.Cache<>(KEPT_SHAPES);
     private final AtomicLong heldBytes = new AtomicLong();
     /**
-     * The layouts of the input and the output: NHWC, or oneDNN's blocked one where this convolution and the one it
-     * feeds both run Winograd ({@link #linkBlocked}), which works in it.
+     * The layouts of the input and the output: NHWC, or oneDNN's blocked one where the tensor stays in it between the
+     * plugin's layers ({@link InferenceLayers}), which spares Winograd its conversions.
      */
     private memory.format_tag inputLayout = memory.format_tag.nhwc;
     private memory.format_tag outputLayout = memory.format_tag.nhwc;
@@ -260,13 +261,13 @@ final class OneDnnInferenceConvolution implements ConvolutionHelper {
     }
 
     /**
-     * {@code from}'s output goes to {@code to} only, in oneDNN's blocked layout inside DL4J's NHWC-shaped array (as
-     * many floats): two conversions fewer. Both must suit Winograd ({@link #suitsWinograd}); where oneDNN has no
-     * Winograd for a shape after all, the direct algorithm reads and writes the same layout.
+     * Reads the input and writes the output in oneDNN's blocked layout (inside DL4J's NHWC-shaped arrays, as many
+     * floats) where {@code blockedInput} or {@code blockedOutput}; before the first call. A primitive that works in
+     * another layout converts.
      */
-    static void linkBlocked(OneDnnInferenceConvolution from, OneDnnInferenceConvolution to) {
-        from.outputLayout = OneDnnDevice.blockedLayout();
-        to.inputLayout = OneDnnDevice.blockedLayout();
+    void keepBlocked(boolean blockedInput, boolean blockedOutput) {
+        inputLayout = blockedInput ? OneDnnDevice.blockedLayout() : memory.format_tag.nhwc;
+        outputLayout = blockedOutput ? OneDnnDevice.blockedLayout() : memory.format_tag.nhwc;
     }
 
     /** Inference only: DL4J's own backward pass runs should anyone train the inference graph. */

@@ -1,5 +1,9 @@
 package io.github.cnnmaven.kernels;
 
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.reorder;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -11,12 +15,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A residual addition and the ReLU after it, as one vertex of an inference graph: {@code max(a + b, 0)} in one pass
  * over the three tensors. DL4J's addition copies its first input and adds the second to the copy, and its ReLU
  * layer then passes over the sum again: four passes where one does, a sixth of resnet20's inference time
  * (docs/benchmarks.md, "Inference layers"). The same float additions and maximum, so the values are DL4J's.
+ * Element by element, it adds two tensors in oneDNN's blocked layout as well, where {@link InferenceLayers} keeps a
+ * residual stage in it; the stage's last addition then converts its output to NHWC for the layer after the stage.
  * Inference only: the graph it is in is never trained or saved.
  */
 public final class ReluSumVertex extends ElementWiseVertex {
@@ -47,10 +55,22 @@ public final class ReluSumVertex extends ElementWiseVertex {
         return new Instance(graph, name, idx, networkDatatype);
     }
 
-    private static final class Instance extends org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex {
+    static final class Instance extends org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex {
+
+        /**
+         * Null, or the blocked layout both inputs arrive in when the output leaves in NHWC ({@link InferenceLayers}: the
+         * last addition of a blocked stage, read by the global pooling).
+         */
+        private memory.format_tag convertFrom;
+        private final OneDnnShape.Cache<List<Long>, ToNhwc> conversions = new OneDnnShape.Cache<>(2);
 
         Instance(ComputationGraph graph, String name, int index, DataType dataType) {
             super(graph, name, index, Op.Add, dataType);
+        }
+
+        /** The inputs arrive in {@code blocked}, and the output is to leave in NHWC; before the first call. */
+        void convertToNhwc(memory.format_tag blocked) {
+            convertFrom = blocked;
         }
 
         @Override
@@ -58,12 +78,21 @@ public final class ReluSumVertex extends ElementWiseVertex {
             INDArray[] in = getInputs();
             if (training || in.length != 2 || !in[0].equalShapes(in[1]) || in[0].dataType() != DataType.FLOAT
                     || in[1].dataType() != DataType.FLOAT || !TrainingLayers.cpu()) {
+                if (convertFrom != null) {
+                    throw new IllegalStateException(getVertexName() + " takes blocked inputs and was called with"
+                            + " inputs its own path does not cover (not two float tensors of one shape)");
+                }
                 return Transforms.relu(super.doForward(training, workspaceMgr), false);
             }
             INDArray a = FloatTensors.contiguous(in[0]);
             INDArray b = FloatTensors.contiguous(in[1]);
             INDArray y = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, a.shape(), 'c');
-            ReluKernels.sumForward(FloatTensors.buffer(a), FloatTensors.buffer(b), FloatTensors.buffer(y), (int) a.length());
+            INDArray sum = convertFrom == null ? y : workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, DataType.FLOAT, a.shape(), 'c');
+            ReluKernels.sumForward(FloatTensors.buffer(a), FloatTensors.buffer(b), FloatTensors.buffer(sum), (int) a.length());
+            if (convertFrom != null) {
+                long[] nhwc = a.shape();
+                conversions.get(List.of(nhwc[0], nhwc[1], nhwc[2], nhwc[3]), shape -> new ToNhwc(shape, convertFrom)).run(sum, y);
+            }
             return y;
         }
 
@@ -76,6 +105,29 @@ public final class ReluSumVertex extends ElementWiseVertex {
         @Override
         public String toString() {
             return "ReluSumVertex(" + getVertexName() + ", inputs " + Arrays.toString(getInputVertices()) + ")";
+        }
+    }
+
+    /** A tensor of one batch shape ([N, H, W, C] as DL4J sees it) from oneDNN's blocked layout into NHWC. */
+    private static final class ToNhwc extends OneDnnShape {
+        private final memory blocked;
+        private final memory nhwc;
+        private final reorder reorder;
+
+        ToNhwc(List<Long> shape, memory.format_tag layout) {
+            super(new AtomicLong());
+            long[] dims = {shape.get(0), shape.get(3), shape.get(1), shape.get(2)}; // oneDNN's N, C, H, W
+            blocked = keep(new memory(new memory.desc(dims, memory.data_type.f32, layout), device.cpu, new FloatPointer((Pointer) null)));
+            nhwc = keep(new memory(new memory.desc(dims, memory.data_type.f32, memory.format_tag.nhwc), device.cpu,
+                    new FloatPointer((Pointer) null)));
+            reorder = keep(new reorder(blocked, nhwc));
+        }
+
+        void run(INDArray from, INDArray to) {
+            blocked.set_data_handle(OneDnnConversion.pointer(from));
+            nhwc.set_data_handle(OneDnnConversion.pointer(to));
+            reorder.execute(device.stream, blocked, nhwc);
+            device.stream._wait();
         }
     }
 }

@@ -36,7 +36,10 @@ public final class TrainingLayers {
         ONEDNN_CONVOLUTION("cnn.oneDnnConvolution"),
         /** Batch norms after a convolution through oneDNN ({@link OneDnnBatchNorm}) rather than the Java kernels. */
         ONEDNN_BATCH_NORM("cnn.oneDnnBatchNorm"),
-        /** Convolution → batch norm pairs that exchange oneDNN's blocked layout ({@link BlockedActivations}). */
+        /**
+         * Convolution → batch norm pairs that exchange oneDNN's blocked layout ({@link BlockedActivations}), and an
+         * inference graph's tensors kept in it ({@link InferenceLayers}).
+         */
         BLOCKED_ACTIVATIONS("cnn.blockedActivations");
 
         private final PropertySwitch property;

@@ -53,8 +53,8 @@ class OneDnnInferenceConvolutionTest {
         Compared compared = compare(conf, new long[] {3, 12, 12, 32});
 
         int winograd = OneDnnInferenceConvolution.WINOGRAD_HERE ? 3 : 0;
-        assertEquals(new InferenceLayers.Installed(5, 5, winograd, winograd > 0 ? 2 : 0), compared.installed(),
-                "a, b, c suit Winograd; a→b, b→c linked");
+        assertEquals(new InferenceLayers.Installed(5, 5, winograd, winograd > 0 ? 3 : 0), compared.installed(),
+                "a, b, c suit Winograd; their outputs (32, 32, 48 channels) stay blocked, d's (16) and e's do not");
         assertTrue(compared.diff() <= WINOGRAD_TOLERANCE * compared.scale(), compared.toString());
         OneDnnInferenceConvolution c = helper(compared.lean(), "c");
         OneDnnInferenceConvolution e = helper(compared.lean(), "e");
@@ -63,6 +63,28 @@ class OneDnnInferenceConvolutionTest {
                 new int[] {1, 1}, new int[] {1, 1}, ConvolutionMode.Same, new int[] {1, 1}), "Winograd where oneDNN has it");
         assertTrue(!e.winograd(Nd4j.rand(DataType.FLOAT, 3, 5, 5, 16), Nd4j.rand(DataType.FLOAT, 16, 16, 3, 3),
                 new int[] {3, 3}, new int[] {1, 1}, new int[] {1, 1}, ConvolutionMode.Same, new int[] {1, 1}), "16 channels: direct");
+    }
+
+    /**
+     * A residual block of 32 channels stays blocked, addition included, and the addition converts its output to NHWC
+     * for the DL4J layer after it: the same output as DL4J's convolutions; without the conversion it is not.
+     */
+    @Test
+    void aResidualStageStaysBlockedAndItsLastAdditionConverts() {
+        ComputationGraphConfiguration conf = nhwc(8, 16)
+                .addLayer("stem", conv(3, 1, 1, ConvolutionMode.Same, 32, Activation.RELU), "in")
+                .addLayer("a", conv(3, 1, 1, ConvolutionMode.Same, 32, Activation.RELU), "stem")
+                .addLayer("b", conv(3, 1, 1, ConvolutionMode.Same, 32, Activation.IDENTITY), "a")
+                .addVertex("sum", new ReluSumVertex(), "b", "stem")
+                .addLayer("after", new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder()
+                        .activation(Activation.IDENTITY).build(), "sum")
+                .setOutputs("after").build();
+        Compared compared = compare(conf, new long[] {2, 8, 8, 16});
+
+        boolean here = OneDnnInferenceConvolution.WINOGRAD_HERE;
+        assertEquals(new InferenceLayers.Installed(3, 3, here ? 2 : 0, here ? 3 : 0), compared.installed(),
+                "stem, a and b blocked; the sum read by a DL4J layer is not");
+        assertTrue(compared.diff() <= WINOGRAD_TOLERANCE * compared.scale(), compared.toString());
     }
 
     /** An activation that reads across channels (softmax) gets its convolution's output in NHWC: not linked. */
@@ -124,7 +146,7 @@ class OneDnnInferenceConvolutionTest {
 
     /** The presets' counts, as the evaluation log gives them. */
     @ParameterizedTest
-    @CsvSource({"resnet20,21,10,4", "alexnet-cifar,4,2,0", "lenet5,2,0,0"})
+    @CsvSource({"resnet20,21,10,19", "alexnet-cifar,4,2,1", "lenet5,2,0,0"})
     void presetsGetWinogradWhereTheirShapesSuitIt(String preset, int convolutions, int winograd, int blocked) throws Exception {
         TrainingConfig config = TrainingConfig.builder().network(preset).epochs(1).batchSize(8).build();
         ComputationGraph graph = new ComputationGraph(NetworkBuilder.build(config, new InputShape(3, 32, 32, 10), 10).configuration());
@@ -178,7 +200,8 @@ class OneDnnInferenceConvolutionTest {
         } finally {
             System.clearProperty("cnn.winogradInference");
         }
-        OneDnnInferenceConvolution.linkBlocked(helper(lean, "a"), helper(lean, "b"));
+        helper(lean, "a").keepBlocked(false, true);
+        helper(lean, "b").keepBlocked(true, false);
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 8, 8, 32).subi(0.5);
 
         INDArray expected = stock.outputSingle(false, x);
@@ -194,7 +217,8 @@ class OneDnnInferenceConvolutionTest {
     void aLinkedConvolutionRefusesAnInputItDoesNotCover() {
         OneDnnInferenceConvolution from = new OneDnnInferenceConvolution(new org.nd4j.linalg.activations.impl.ActivationReLU());
         OneDnnInferenceConvolution to = new OneDnnInferenceConvolution(new org.nd4j.linalg.activations.impl.ActivationIdentity());
-        OneDnnInferenceConvolution.linkBlocked(from, to);
+        from.keepBlocked(false, true);
+        to.keepBlocked(true, false);
         INDArray doubles = Nd4j.rand(DataType.DOUBLE, 1, 4, 4, 32);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> to.preOutput(doubles,
                 Nd4j.rand(DataType.FLOAT, 32, 32, 3, 3), Nd4j.zeros(DataType.FLOAT, 32), new int[] {3, 3}, new int[] {1, 1},

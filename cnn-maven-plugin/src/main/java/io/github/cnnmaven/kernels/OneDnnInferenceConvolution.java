@@ -53,7 +53,7 @@ final class OneDnnInferenceConvolution implements ConvolutionHelper {
     /** The fewest input and output channels at which Winograd paid on this project's measurements. */
     static final int WINOGRAD_CHANNELS = 32;
 
-    /** oneDNN 2.5 has float Winograd convolutions for AVX-512 only; elsewhere no layer is linked for it. */
+    /** oneDNN 2.5 has float Winograd convolutions for AVX-512 only; elsewhere no tensor is kept blocked for it. */
     static final boolean WINOGRAD_HERE = available()
             && org.bytedeco.dnnl.global.dnnl.get_effective_cpu_isa().toString().contains("avx512");
 
@@ -109,7 +109,7 @@ final class OneDnnInferenceConvolution implements ConvolutionHelper {
     /** One shape's primitive, and the conversions around it when it works in a blocked layout. */
     private static final class Primitive extends OneDnnShape {
         final convolution_forward fwd;
-        /** The input and output read and written in place (NHWC, or blocked where a linked convolution is); else null. */
+        /** The input and output read and written in place (NHWC, or blocked where InferenceLayers keeps them so); else null. */
         final memory src;
         final memory dst;
         /** The arrays' layouts into the primitive's and back, where it reads or writes another one; else null. */

@@ -87,7 +87,7 @@ class OneDnnInferenceConvolutionTest {
         assertTrue(compared.diff() <= WINOGRAD_TOLERANCE * compared.scale(), compared.toString());
     }
 
-    /** An activation that reads across channels (softmax) gets its convolution's output in NHWC: not linked. */
+    /** An activation that reads across channels (softmax) gets its convolution's output in NHWC, never blocked. */
     @Test
     void aConvolutionWhoseActivationReadsAcrossChannelsHandsOnNhwc() {
         ComputationGraphConfiguration conf = nhwc(8, 32)
@@ -126,10 +126,9 @@ class OneDnnInferenceConvolutionTest {
         ComputationGraphConfiguration conf = nhwc(8, channels)
                 .addLayer("a", conv(3, 1, 1, ConvolutionMode.Same, channels, Activation.IDENTITY), "in")
                 .setOutputs("a").build();
-        ComputationGraph stock = new ComputationGraph(conf);
-        stock.init();
-        ComputationGraph lean = stock.clone();
-        InferenceLayers.install(lean);
+        Twins twins = twins(conf);
+        ComputationGraph stock = twins.stock();
+        ComputationGraph lean = twins.lean();
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 8, 8, channels).subi(0.5);
         lean.outputSingle(false, x);
 
@@ -167,11 +166,10 @@ class OneDnnInferenceConvolutionTest {
                 .addLayer("a", conv(3, 1, 1, ConvolutionMode.Same, 32, Activation.RELU), "in")
                 .addLayer("b", conv(3, 1, 1, ConvolutionMode.Same, 32, Activation.RELU), "a")
                 .setOutputs("b").build();
-        InferenceLayers.Installed off = installedWithout("cnn.oneDnnConvolution", conf);
+        Twins libnd4j = twins(conf, "cnn.oneDnnConvolution");
+        InferenceLayers.Installed off = libnd4j.installed();
         // DL4J's oneDNN helper then, which the layers of the unit tests' generic ND4J build do not have
-        ComputationGraph plain = new ComputationGraph(conf);
-        plain.init();
-        boolean dl4jHelper = ((org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) plain.getLayer("a")).getHelper() != null;
+        boolean dl4jHelper = ((org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) libnd4j.stock().getLayer("a")).getHelper() != null;
         assertEquals(new InferenceLayers.Installed(dl4jHelper ? 2 : 0, 0, 0, 0, " (cnn.oneDnnConvolution=false)"), off);
 
         Compared direct = compare(conf, new long[] {2, 8, 8, 32}, "cnn.winogradInference");
@@ -182,39 +180,27 @@ class OneDnnInferenceConvolutionTest {
     }
 
     /**
-     * Linked convolutions that run the direct algorithm (where oneDNN has no Winograd for a shape) keep one layout
-     * through the primitive and convert the other side: still DL4J's convolution.
+     * Convolutions that run the direct algorithm (where oneDNN has no Winograd for a shape) around a blocked tensor
+     * keep one layout through the primitive and convert the other side: still DL4J's convolution.
      */
     @Test
-    void linkedConvolutionsWithTheDirectAlgorithmConvert() {
+    void directConvolutionsAroundABlockedTensorConvert() {
         ComputationGraphConfiguration conf = nhwc(8, 32)
                 .addLayer("a", conv(3, 1, 1, ConvolutionMode.Same, 32, Activation.RELU), "in")
                 .addLayer("b", conv(3, 2, 1, ConvolutionMode.Truncate, 48, Activation.IDENTITY), "a")
                 .setOutputs("b").build();
-        ComputationGraph stock = new ComputationGraph(conf);
-        stock.init();
-        ComputationGraph lean = stock.clone();
-        System.setProperty("cnn.winogradInference", "false");
-        try {
-            InferenceLayers.install(lean);
-        } finally {
-            System.clearProperty("cnn.winogradInference");
-        }
-        helper(lean, "a").keepBlocked(false, true);
-        helper(lean, "b").keepBlocked(true, false);
-        INDArray x = Nd4j.rand(DataType.FLOAT, 2, 8, 8, 32).subi(0.5);
+        Twins twins = twins(conf, "cnn.winogradInference");
+        helper(twins.lean(), "a").keepBlocked(false, true);
+        helper(twins.lean(), "b").keepBlocked(true, false);
 
-        INDArray expected = stock.outputSingle(false, x);
-        INDArray actual = lean.outputSingle(false, x);
+        Compared compared = compare(twins, new long[] {2, 8, 8, 32});
 
-        double scale = expected.amaxNumber().doubleValue();
-        assertTrue(expected.sub(actual).amaxNumber().doubleValue() <= DIRECT_TOLERANCE * scale,
-                "differ by " + expected.sub(actual).amaxNumber());
+        assertTrue(compared.diff() <= DIRECT_TOLERANCE * compared.scale(), compared.toString());
     }
 
     /** A convolution that reads a blocked input has no DL4J path to fall back to: an input it cannot take is an error. */
     @Test
-    void aLinkedConvolutionRefusesAnInputItDoesNotCover() {
+    void aConvolutionReadingBlockedRefusesAnInputItDoesNotCover() {
         OneDnnInferenceConvolution from = new OneDnnInferenceConvolution(new org.nd4j.linalg.activations.impl.ActivationReLU());
         OneDnnInferenceConvolution to = new OneDnnInferenceConvolution(new org.nd4j.linalg.activations.impl.ActivationIdentity());
         from.keepBlocked(false, true);
@@ -228,48 +214,47 @@ class OneDnnInferenceConvolutionTest {
         OneDnnInferenceConvolution alone = new OneDnnInferenceConvolution(new org.nd4j.linalg.activations.impl.ActivationIdentity());
         assertEquals(null, alone.preOutput(doubles, Nd4j.rand(DataType.FLOAT, 32, 32, 3, 3), null, new int[] {3, 3},
                 new int[] {1, 1}, new int[] {1, 1}, null, null, ConvolutionMode.Same, new int[] {1, 1}, CNN2DFormat.NHWC,
-                LayerWorkspaceMgr.noWorkspaces()), "unlinked, DL4J's path computes it");
+                LayerWorkspaceMgr.noWorkspaces()), "in NHWC, DL4J's path computes it");
     }
 
     private record Compared(InferenceLayers.Installed installed, ComputationGraph lean, double diff, double scale) {
     }
 
-    /** DL4J's graph against a copy with the inference layers installed (each {@code off} property set to false). */
-    private static Compared compare(ComputationGraphConfiguration conf, long[] shape, String... off) {
+    /** DL4J's graph of {@code conf} and a copy with the inference layers installed, and what was installed. */
+    private record Twins(ComputationGraph stock, ComputationGraph lean, InferenceLayers.Installed installed) {
+    }
+
+    /** The twins, the copy's layers installed with each {@code off} property set to false. */
+    private static Twins twins(ComputationGraphConfiguration conf, String... off) {
         ComputationGraph stock = new ComputationGraph(conf);
         stock.init();
         ComputationGraph lean = stock.clone();
         for (String property : off) {
             System.setProperty(property, "false");
         }
-        InferenceLayers.Installed installed;
         try {
-            installed = InferenceLayers.install(lean);
+            return new Twins(stock, lean, InferenceLayers.install(lean));
         } finally {
             for (String property : off) {
                 System.clearProperty(property);
             }
         }
-        Nd4j.getRandom().setSeed(3);
-        INDArray x = Nd4j.rand(DataType.FLOAT, shape).subi(0.5);
-        INDArray expected = stock.outputSingle(false, x).dup();
-        lean.outputSingle(false, x); // the second call reuses the primitives and the converted weights
-        INDArray actual = lean.outputSingle(false, x);
-        double scale = expected.amaxNumber().doubleValue();
-        assertTrue(scale > 0.01, "a meaningful output");
-        return new Compared(installed, lean, expected.sub(actual).amaxNumber().doubleValue(), scale);
     }
 
-    /** The layers {@code install} puts in a graph of {@code conf} with {@code property} set to false. */
-    private static InferenceLayers.Installed installedWithout(String property, ComputationGraphConfiguration conf) {
-        ComputationGraph graph = new ComputationGraph(conf);
-        graph.init();
-        System.setProperty(property, "false");
-        try {
-            return InferenceLayers.install(graph);
-        } finally {
-            System.clearProperty(property);
-        }
+    private static Compared compare(ComputationGraphConfiguration conf, long[] shape, String... off) {
+        return compare(twins(conf, off), shape);
+    }
+
+    /** Both twins' outputs for one random batch of {@code shape}, the copy's at its second call. */
+    private static Compared compare(Twins twins, long[] shape) {
+        Nd4j.getRandom().setSeed(3);
+        INDArray x = Nd4j.rand(DataType.FLOAT, shape).subi(0.5);
+        INDArray expected = twins.stock().outputSingle(false, x).dup();
+        twins.lean().outputSingle(false, x); // the second call reuses the primitives and the converted weights
+        INDArray actual = twins.lean().outputSingle(false, x);
+        double scale = expected.amaxNumber().doubleValue();
+        assertTrue(scale > 0.01, "a meaningful output");
+        return new Compared(twins.installed(), twins.lean(), expected.sub(actual).amaxNumber().doubleValue(), scale);
     }
 
     private static OneDnnInferenceConvolution helper(ComputationGraph graph, String layer) {

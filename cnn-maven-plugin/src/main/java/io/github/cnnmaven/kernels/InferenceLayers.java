@@ -16,6 +16,8 @@ public final class InferenceLayers {
 
     /** {@code -Dcnn.inferenceLayers=false} keeps DL4J's layer objects in the inference graph. */
     static final PropertySwitch SWITCH = new PropertySwitch("cnn.inferenceLayers");
+    /** {@code -Dcnn.oneDnnAddition=false} keeps the residual additions in Java where the convolutions call oneDNN. */
+    static final PropertySwitch ONEDNN_ADDITION = new PropertySwitch("cnn.oneDnnAddition");
 
     private InferenceLayers() {
     }
@@ -31,15 +33,16 @@ public final class InferenceLayers {
      * @param convolutions channels-last convolutions that hand their input on as it is
      * @param oneDnn of them, those that call oneDNN themselves ({@link OneDnnInferenceConvolution})
      * @param winograd of those, the ones whose shape suits Winograd
+     * @param sums residual additions ({@link ReluSumVertex}) that call oneDNN too
      * @param blocked tensors kept in oneDNN's blocked layout between the plugin's layers
      * @param offNote why oneDNN is not called directly, or Winograd not used (a switch, the preset), or empty
      */
-    public record Installed(int convolutions, int oneDnn, int winograd, int blocked, String offNote) {
+    public record Installed(int convolutions, int oneDnn, int winograd, int sums, int blocked, String offNote) {
         /** Nothing replaced: DL4J's layer objects (NCHW, or switched off). */
-        public static final Installed NONE = new Installed(0, 0, 0, 0);
+        public static final Installed NONE = new Installed(0, 0, 0, 0, 0);
 
-        public Installed(int convolutions, int oneDnn, int winograd, int blocked) {
-            this(convolutions, oneDnn, winograd, blocked, "");
+        public Installed(int convolutions, int oneDnn, int winograd, int sums, int blocked) {
+            this(convolutions, oneDnn, winograd, sums, blocked, "");
         }
 
         public String describe() {
@@ -51,7 +54,7 @@ public final class InferenceLayers {
             }
             return convolutions + " convolution(s) calling oneDNN directly (ReLU as a post-op), Winograd on " + winograd
                     + " (3x3, stride 1, " + OneDnnInferenceConvolution.WINOGRAD_CHANNELS + "+ channels, AVX-512" + offNote + "), "
-                    + blocked + " tensor(s) kept in oneDNN's blocked layout";
+                    + (sums > 0 ? sums + " residual addition(s) as oneDNN primitives, " : "") + blocked + " tensor(s) kept in oneDNN's blocked layout";
         }
     }
 
@@ -74,8 +77,17 @@ public final class InferenceLayers {
                 convolutions++;
             }
         }
-        return oneDnn == 0 ? new Installed(convolutions, 0, 0, 0, OneDnnInferenceConvolution.offNote())
-                : keepBlocked(graph, convolutions, oneDnn);
+        if (oneDnn == 0) {
+            return new Installed(convolutions, 0, 0, 0, 0, OneDnnInferenceConvolution.offNote());
+        }
+        int sums = 0;
+        for (GraphVertex vertex : graph.getVertices()) {
+            if (vertex instanceof ReluSumVertex.Instance sum && ONEDNN_ADDITION.on()) {
+                sum.computeWithOneDnn();
+                sums++;
+            }
+        }
+        return keepBlocked(graph, convolutions, oneDnn, sums);
     }
 
     /**
@@ -86,7 +98,7 @@ public final class InferenceLayers {
      * elsewhere. In resnet20 that is its last two stages, with one conversion into each and one out before the
      * global pooling, where linking pairs of Winograd convolutions left eight conversions each.
      */
-    private static Installed keepBlocked(ComputationGraph graph, int convolutions, int oneDnn) {
+    private static Installed keepBlocked(ComputationGraph graph, int convolutions, int oneDnn, int sums) {
         GraphVertex[] vertices = graph.getVertices();
         int winograd = 0;
         for (GraphVertex vertex : vertices) {
@@ -132,7 +144,7 @@ public final class InferenceLayers {
                 sum.convertToNhwc(OneDnnDevice.blockedLayout());
             }
         }
-        return new Installed(convolutions, oneDnn, winograd, kept, OneDnnInferenceConvolution.WINOGRAD.offNote());
+        return new Installed(convolutions, oneDnn, winograd, sums, kept, OneDnnInferenceConvolution.WINOGRAD.offNote());
     }
 
     /**

@@ -13,7 +13,7 @@ import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -108,15 +108,19 @@ class InferenceLayersTest {
 
     /**
      * The residual sum and its ReLU in one vertex: exactly {@code max(a + b, 0)}, contiguous or not, over lengths
-     * below one block and with ragged ends (the split among the cores).
+     * below one block and with ragged ends (the split among the cores), by the Java kernel and by oneDNN's primitive.
      */
     @ParameterizedTest
-    @ValueSource(ints = {1, 4096 + 5, 3 * 4096 * 2 + 14})
-    void reluSumIsTheReluOfTheSum(int width) {
+    @CsvSource({"1,false", "4101,false", "24590,false", "1,true", "4101,true", "24590,true"})
+    void reluSumIsTheReluOfTheSum(int width, boolean oneDnn) {
         ComputationGraphConfiguration conf = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).graphBuilder()
                 .addInputs("a", "b").addVertex("sum", new ReluSumVertex(), "a", "b").setOutputs("sum").build();
         ComputationGraph graph = new ComputationGraph(conf);
         graph.init();
+        ReluSumVertex.Instance vertex = (ReluSumVertex.Instance) graph.getVertex("sum");
+        if (oneDnn) {
+            vertex.computeWithOneDnn();
+        }
         Nd4j.getRandom().setSeed(width);
         INDArray a = Nd4j.rand(DataType.FLOAT, 2, width).subi(0.5);
         INDArray b = Nd4j.rand(DataType.FLOAT, width, 2).subi(0.5).transpose(); // a view in F order: copied first

@@ -53,7 +53,7 @@ class OneDnnInferenceConvolutionTest {
         Compared compared = compare(conf, new long[] {3, 12, 12, 32});
 
         int winograd = OneDnnInferenceConvolution.WINOGRAD_HERE ? 3 : 0;
-        assertEquals(new InferenceLayers.Installed(5, 5, winograd, winograd > 0 ? 3 : 0), compared.installed(),
+        assertEquals(new InferenceLayers.Installed(5, 5, winograd, 0, winograd > 0 ? 3 : 0), compared.installed(),
                 "a, b, c suit Winograd; their outputs (32, 32, 48 channels) stay blocked, d's (16) and e's do not");
         assertTrue(compared.diff() <= WINOGRAD_TOLERANCE * compared.scale(), compared.toString());
         OneDnnInferenceConvolution c = helper(compared.lean(), "c");
@@ -82,7 +82,7 @@ class OneDnnInferenceConvolutionTest {
         Compared compared = compare(conf, new long[] {2, 8, 8, 16});
 
         boolean here = OneDnnInferenceConvolution.WINOGRAD_HERE;
-        assertEquals(new InferenceLayers.Installed(3, 3, here ? 2 : 0, here ? 3 : 0), compared.installed(),
+        assertEquals(new InferenceLayers.Installed(3, 3, here ? 2 : 0, 1, here ? 3 : 0), compared.installed(),
                 "stem, a and b blocked; the sum read by a DL4J layer is not");
         assertTrue(compared.diff() <= WINOGRAD_TOLERANCE * compared.scale(), compared.toString());
     }
@@ -112,7 +112,7 @@ class OneDnnInferenceConvolutionTest {
                 .setOutputs("b").build();
         Compared compared = compare(conf, new long[] {4, 11, 11, 3});
 
-        assertEquals(new InferenceLayers.Installed(2, 2, 0, 0), compared.installed());
+        assertEquals(new InferenceLayers.Installed(2, 2, 0, 0, 0), compared.installed());
         assertTrue(compared.diff() <= DIRECT_TOLERANCE * compared.scale(), compared.toString());
     }
 
@@ -145,8 +145,8 @@ class OneDnnInferenceConvolutionTest {
 
     /** The presets' counts, as the evaluation log gives them. */
     @ParameterizedTest
-    @CsvSource({"resnet20,21,10,19", "alexnet-cifar,4,2,1", "lenet5,2,0,0"})
-    void presetsGetWinogradWhereTheirShapesSuitIt(String preset, int convolutions, int winograd, int blocked) throws Exception {
+    @CsvSource({"resnet20,21,10,9,19", "alexnet-cifar,4,2,0,1", "lenet5,2,0,0,0"})
+    void presetsGetWinogradWhereTheirShapesSuitIt(String preset, int convolutions, int winograd, int sums, int blocked) throws Exception {
         TrainingConfig config = TrainingConfig.builder().network(preset).epochs(1).batchSize(8).build();
         ComputationGraph graph = new ComputationGraph(NetworkBuilder.build(config, new InputShape(3, 32, 32, 10), 10).configuration());
         graph.init();
@@ -154,7 +154,7 @@ class OneDnnInferenceConvolutionTest {
         InferenceGraph.Folded folded = InferenceGraph.fold(graph, true);
 
         boolean here = OneDnnInferenceConvolution.WINOGRAD_HERE;
-        assertEquals(new InferenceLayers.Installed(convolutions, convolutions, here ? winograd : 0, here ? blocked : 0), folded.layers());
+        assertEquals(new InferenceLayers.Installed(convolutions, convolutions, here ? winograd : 0, sums, here ? blocked : 0), folded.layers());
         assertTrue(folded.layers().describe().startsWith(convolutions + " convolution(s) calling oneDNN directly"),
                 folded.layers().describe());
     }
@@ -170,10 +170,10 @@ class OneDnnInferenceConvolutionTest {
         InferenceLayers.Installed off = libnd4j.installed();
         // DL4J's oneDNN helper then, which the layers of the unit tests' generic ND4J build do not have
         boolean dl4jHelper = ((org.deeplearning4j.nn.layers.convolution.ConvolutionLayer) libnd4j.stock().getLayer("a")).getHelper() != null;
-        assertEquals(new InferenceLayers.Installed(dl4jHelper ? 2 : 0, 0, 0, 0, " (cnn.oneDnnConvolution=false)"), off);
+        assertEquals(new InferenceLayers.Installed(dl4jHelper ? 2 : 0, 0, 0, 0, 0, " (cnn.oneDnnConvolution=false)"), off);
 
         Compared direct = compare(conf, new long[] {2, 8, 8, 32}, "cnn.winogradInference");
-        assertEquals(new InferenceLayers.Installed(2, 2, 0, 0, " (cnn.winogradInference=false)"), direct.installed());
+        assertEquals(new InferenceLayers.Installed(2, 2, 0, 0, 0, " (cnn.winogradInference=false)"), direct.installed());
         assertTrue(direct.installed().describe().contains("Winograd on 0 (3x3, stride 1, 32+ channels, AVX-512 (cnn.winogradInference=false))"),
                 direct.installed().describe());
         assertTrue(direct.diff() <= DIRECT_TOLERANCE * direct.scale(), direct.toString());

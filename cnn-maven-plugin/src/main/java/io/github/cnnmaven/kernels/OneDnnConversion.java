@@ -6,7 +6,6 @@ import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -96,7 +95,22 @@ final class OneDnnConversion {
         }
     }
 
+    /**
+     * Whether the elements lie in C order without gaps, judged by the strides alone: a bias vector flagged F-ordered
+     * and a 1×1 kernel's weights whose unit dimensions carry other strides qualify, which the flags and default
+     * strides refused (a copy of each on every call).
+     */
     private static boolean isOwned(INDArray a) {
-        return a != null && a.ordering() == 'c' && Shape.hasDefaultStridesForShape(a) && a.dataType() == DataType.FLOAT;
+        if (a == null || a.dataType() != DataType.FLOAT) {
+            return false;
+        }
+        long run = 1;
+        for (int d = a.rank() - 1; d >= 0; d--) {
+            if (a.size(d) != 1 && a.stride(d) != run) {
+                return false;
+            }
+            run *= a.size(d);
+        }
+        return true;
     }
 }

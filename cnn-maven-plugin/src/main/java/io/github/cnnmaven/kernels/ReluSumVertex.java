@@ -86,9 +86,9 @@ public final class ReluSumVertex extends ElementWiseVertex {
         }
 
         /**
-         * Adds with oneDNN's binary primitive and its ReLU post-op from now on: compiled for this CPU and run on oneDNN's
-         * threads, which the convolutions around it keep awake, it gave resnet20 7 % more images/s than the Java kernel
-         * on the fork-join pool (docs/benchmarks.md, "Inference layers"). The same float addition and maximum.
+         * Adds with oneDNN's binary primitive and its ReLU post-op from now on: compiled for this CPU and run on
+         * oneDNN's threads, which the convolutions around it keep awake, it gave resnet20 8 % more images/s than the
+         * Java kernel on the fork-join pool (docs/benchmarks.md, "The residual additions in oneDNN"). The same floats.
          */
         void computeWithOneDnn() {
             oneDnn = new OneDnnShape.Cache<>(OneDnnInferenceConvolution.KEPT_SHAPES);

@@ -143,7 +143,12 @@ public final class TrainingLayers {
 
     /** Whether ND4J runs on the CPU, whose arrays the plugin's Java kernels read in place. */
     static boolean cpu() {
-        return "CPU".equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
+        return Backend.CPU;
+    }
+
+    /** Asked once, on the first call: the backend cannot change, and each answer built ND4J's whole environment report. */
+    private static final class Backend {
+        static final boolean CPU = "CPU".equalsIgnoreCase(Nd4j.getExecutioner().getEnvironmentInformation().getProperty("backend"));
     }
 
     /** The vertex if it is DL4J's ReLU layer with nothing else to do (no dropout, no preprocessor). */

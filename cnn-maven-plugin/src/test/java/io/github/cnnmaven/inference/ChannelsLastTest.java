@@ -67,6 +67,32 @@ class ChannelsLastTest {
         assertEquals(0, expected.sub(trained.outputSingle(false, x)).amaxNumber().doubleValue(), 1e-6);
     }
 
+    /**
+     * Batch after batch, of two sizes, each output is the NCHW graph's for its own batch, and an earlier output stays
+     * as it was: the channels-last copy of the batch that {@code output} writes over is never handed out.
+     */
+    @Test
+    void batchAfterBatchEachOutputIsItsOwn() throws Exception {
+        ComputationGraph trained = InferenceGraphTest.network("lenet5", true);
+        InferenceGraphTest.randomiseBatchNorms(trained);
+        InferenceGraph.Folded folded = InferenceGraph.fold(trained, true);
+        assertTrue(folded.channelsLast(), "converted");
+        INDArray[] batches = {Nd4j.rand(DataType.FLOAT, 6, 3, 32, 32).muli(4).subi(2), Nd4j.rand(DataType.FLOAT, 6, 3, 32, 32).subi(0.5),
+                Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32).muli(4).subi(2), Nd4j.rand(DataType.FLOAT, 6, 3, 32, 32).muli(-2)};
+        INDArray[] outputs = new INDArray[batches.length];
+        INDArray[] kept = new INDArray[batches.length];
+        for (int i = 0; i < batches.length; i++) {
+            outputs[i] = folded.output(batches[i]);
+            kept[i] = outputs[i].dup();
+            INDArray expected = trained.outputSingle(false, batches[i]);
+            assertTrue(expected.sub(outputs[i]).amaxNumber().doubleValue() <= 1e-4, "batch " + i);
+        }
+        for (int i = 0; i < batches.length; i++) {
+            assertEquals(kept[i], outputs[i], "batch " + i + "'s output after the later batches");
+        }
+        assertTrue(kept[0].sub(kept[1]).amaxNumber().doubleValue() > 1e-3, "different batches, different outputs");
+    }
+
     /** A batch norm left unfolded (after a global pooling input it cannot fold into) runs channels-last too. */
     @Test
     void anUnfoldedBatchNormRunsChannelsLast() {

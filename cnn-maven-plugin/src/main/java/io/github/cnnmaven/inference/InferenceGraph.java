@@ -23,6 +23,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -67,7 +68,7 @@ public final class InferenceGraph {
             }
             long[] shape = {nchw.size(0), nchw.size(2), nchw.size(3), nchw.size(1)};
             INDArray nhwc = NHWC_BATCH.get();
-            if (nhwc == null || !java.util.Arrays.equals(nhwc.shape(), shape) || nhwc.dataType() != nchw.dataType()) {
+            if (nhwc == null || !Arrays.equals(nhwc.shape(), shape) || nhwc.dataType() != nchw.dataType()) {
                 nhwc = Nd4j.createUninitializedDetached(nchw.dataType(), shape);
                 NHWC_BATCH.set(nhwc);
             }

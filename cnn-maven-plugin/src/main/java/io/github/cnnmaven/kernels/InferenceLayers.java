@@ -54,7 +54,8 @@ public final class InferenceLayers {
             }
             return convolutions + " convolution(s) calling oneDNN directly (ReLU as a post-op), Winograd on " + winograd
                     + " (3x3, stride 1, " + OneDnnInferenceConvolution.WINOGRAD_CHANNELS + "+ channels, AVX-512" + offNote + "), "
-                    + (sums > 0 ? sums + " residual addition(s) as oneDNN primitives, " : "") + blocked + " tensor(s) kept in oneDNN's blocked layout";
+                    + (sums > 0 ? sums + " residual addition(s) as oneDNN primitives, " : "")
+                    + blocked + " tensor(s) kept in oneDNN's blocked layout";
         }
     }
 
@@ -80,14 +81,19 @@ public final class InferenceLayers {
         if (oneDnn == 0) {
             return new Installed(convolutions, 0, 0, 0, 0, OneDnnInferenceConvolution.offNote());
         }
+        return keepBlocked(graph, convolutions, oneDnn, ONEDNN_ADDITION.on() ? additionsWithOneDnn(graph) : 0);
+    }
+
+    /** Makes every residual addition call oneDNN; how many there are. */
+    private static int additionsWithOneDnn(ComputationGraph graph) {
         int sums = 0;
         for (GraphVertex vertex : graph.getVertices()) {
-            if (vertex instanceof ReluSumVertex.Instance sum && ONEDNN_ADDITION.on()) {
+            if (vertex instanceof ReluSumVertex.Instance sum) {
                 sum.computeWithOneDnn();
                 sums++;
             }
         }
-        return keepBlocked(graph, convolutions, oneDnn, sums);
+        return sums;
     }
 
     /**

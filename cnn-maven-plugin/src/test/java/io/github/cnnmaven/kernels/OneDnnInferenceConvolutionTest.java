@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -67,10 +68,12 @@ class OneDnnInferenceConvolutionTest {
 
     /**
      * A residual block of 32 channels stays blocked, addition included, and the addition converts its output to NHWC
-     * for the DL4J layer after it: the same output as DL4J's convolutions; without the conversion it is not.
+     * for the DL4J layer after it: the same output as DL4J's convolutions; without the conversion it is not. The
+     * addition calls oneDNN, or with {@code cnn.oneDnnAddition=false} runs the Java kernel.
      */
-    @Test
-    void aResidualStageStaysBlockedAndItsLastAdditionConverts() {
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void aResidualStageStaysBlockedAndItsLastAdditionConverts(boolean oneDnnAddition) {
         ComputationGraphConfiguration conf = nhwc(8, 16)
                 .addLayer("stem", conv(3, 1, 1, ConvolutionMode.Same, 32, Activation.RELU), "in")
                 .addLayer("a", conv(3, 1, 1, ConvolutionMode.Same, 32, Activation.RELU), "stem")
@@ -79,10 +82,10 @@ class OneDnnInferenceConvolutionTest {
                 .addLayer("after", new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder()
                         .activation(Activation.IDENTITY).build(), "sum")
                 .setOutputs("after").build();
-        Compared compared = compare(conf, new long[] {2, 8, 8, 16});
+        Compared compared = compare(conf, new long[] {2, 8, 8, 16}, oneDnnAddition ? new String[0] : new String[] {"cnn.oneDnnAddition"});
 
         boolean here = OneDnnInferenceConvolution.WINOGRAD_HERE;
-        assertEquals(new InferenceLayers.Installed(3, 3, here ? 2 : 0, 1, here ? 3 : 0), compared.installed(),
+        assertEquals(new InferenceLayers.Installed(3, 3, here ? 2 : 0, oneDnnAddition ? 1 : 0, here ? 3 : 0), compared.installed(),
                 "stem, a and b blocked; the sum read by a DL4J layer is not");
         assertTrue(compared.diff() <= WINOGRAD_TOLERANCE * compared.scale(), compared.toString());
     }

@@ -7,7 +7,6 @@ import org.bytedeco.dnnl.global.dnnl.normalization_flags;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.concurrent.atomic.AtomicLong;
@@ -275,12 +274,12 @@ final class OneDnnBatchNorm {
             fwd = keep(new batch_normalization_forward(chosen));
             memory.desc plain = new memory.desc(dims.shape(), memory.data_type.f32, memory.format_tag.nchw);
             if (blockedInput != null) {
-                blockedSrc = keep(new memory(blocked, device.cpu, new FloatPointer((Pointer) null)));
+                blockedSrc = unbound(blocked);
             } else {
                 src = new OneDnnConversion(this, plain, blocked, true, INPUT_AGAIN);
             }
             if (blockedOutput) {
-                blockedDst = keep(new memory(blocked, device.cpu, new FloatPointer((Pointer) null)));
+                blockedDst = unbound(blocked);
             } else {
                 dst = new OneDnnConversion(this, plain, blocked, false, OUTPUT);
             }
@@ -301,12 +300,12 @@ final class OneDnnBatchNorm {
             bwd = keep(new batch_normalization_backward(pd));
             memory.desc plain = new memory.desc(dims.shape(), memory.data_type.f32, memory.format_tag.nchw);
             if (blockedOutput) {
-                blockedDiffDst = keep(new memory(pd.diff_dst_desc(), device.cpu, new FloatPointer((Pointer) null)));
+                blockedDiffDst = unbound(pd.diff_dst_desc());
             } else {
                 diffDst = new OneDnnConversion(this, plain, pd.diff_dst_desc(), true, OUTPUT);
             }
             if (blockedInput != null) {
-                blockedDiffSrc = keep(new memory(pd.diff_src_desc(), device.cpu, new FloatPointer((Pointer) null)));
+                blockedDiffSrc = unbound(pd.diff_src_desc());
             } else {
                 diffSrc = new OneDnnConversion(this, plain, pd.diff_src_desc(), false, INPUT_GRADIENT);
             }

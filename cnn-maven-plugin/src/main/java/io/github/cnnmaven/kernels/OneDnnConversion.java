@@ -3,7 +3,6 @@ package io.github.cnnmaven.kernels;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -23,9 +22,8 @@ final class OneDnnConversion {
     private INDArray converted;
 
     OneDnnConversion(OneDnnShape owner, memory.desc plain, memory.desc chosen, boolean toInternal, OneDnnDevice.Scratch scratch) {
-        this.user = owner.keep(new memory(plain, owner.device.cpu, new FloatPointer((Pointer) null)));
-        this.internal = owner.keep(scratch == null ? new memory(chosen, owner.device.cpu)
-                : new memory(chosen, owner.device.cpu, new FloatPointer((Pointer) null)));
+        this.user = owner.unbound(plain);
+        this.internal = scratch == null ? owner.keep(new memory(chosen, owner.device.cpu)) : owner.unbound(chosen);
         this.reorder = owner.keep(toInternal ? new reorder(user, internal) : new reorder(internal, user));
         this.scratch = scratch;
         this.bytes = chosen.get_size();

@@ -5,8 +5,6 @@ import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.IntMemoryMap;
 import org.bytedeco.dnnl.memory;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -210,12 +208,12 @@ final class OneDnnConvolution implements ConvolutionHelper {
             keep(fwdPd);
             // the backward pass reads it again
             src = inputLayout != null ? null : new OneDnnConversion(this, g.plainSrc(), fwdPd.src_desc(), true, null);
-            blockedSrc = inputLayout != null ? keep(new memory(fwdPd.src_desc(), device.cpu, new FloatPointer((Pointer) null))) : null;
+            blockedSrc = inputLayout != null ? unbound(fwdPd.src_desc()) : null;
             weights = new OneDnnConversion(this, desc(g.weights(), memory.format_tag.oihw), fwdPd.weights_desc(), true, null);
             dst = outputLayout != null ? null
                     : new OneDnnConversion(this, desc(g.dst(), memory.format_tag.nchw), fwdPd.dst_desc(), false, OneDnnDevice.Scratch.OUTPUT);
-            blockedDst = outputLayout != null ? keep(new memory(fwdPd.dst_desc(), device.cpu, new FloatPointer((Pointer) null))) : null;
-            bias = g.bias() ? keep(new memory(biasDesc, device.cpu, new FloatPointer((Pointer) null))) : null;
+            blockedDst = outputLayout != null ? unbound(fwdPd.dst_desc()) : null;
+            bias = g.bias() ? unbound(biasDesc) : null;
         }
 
         /** The backward primitives, made at the first backward pass of this shape. */
@@ -240,7 +238,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
             memory.desc plainDst = desc(g.dst(), memory.format_tag.nchw);
             memory.desc plainWeights = desc(g.weights(), memory.format_tag.oihw);
             if (inputLayout != null) {
-                blockedDiffSrc = keep(new memory(dataPd.diff_src_desc(), device.cpu, new FloatPointer((Pointer) null)));
+                blockedDiffSrc = unbound(dataPd.diff_src_desc());
             } else {
                 diffSrc = new OneDnnConversion(this, g.plainSrc(), dataPd.diff_src_desc(), false, OneDnnDevice.Scratch.INPUT_GRADIENT);
                 bwdSrc = new OneDnnConversion(this, g.plainSrc(), weightsPd.src_desc(), true, OneDnnDevice.Scratch.INPUT_AGAIN);
@@ -250,7 +248,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
             forwardWeights = dataPd.weights_desc().equals(fwdPd.weights_desc()) ? weights : null;
             forwardSrc = weightsPd.src_desc().equals(fwdPd.src_desc()) ? src : null;
             if (outputLayout != null) {
-                blockedDiffDst = keep(new memory(dataPd.diff_dst_desc(), device.cpu, new FloatPointer((Pointer) null)));
+                blockedDiffDst = unbound(dataPd.diff_dst_desc());
             } else {
                 diffDst = new OneDnnConversion(this, plainDst, dataPd.diff_dst_desc(), true, OneDnnDevice.Scratch.OUTPUT);
                 // both backward passes usually want the output's gradient in the same layout: convert it once then
@@ -258,7 +256,7 @@ final class OneDnnConvolution implements ConvolutionHelper {
                 bwdDiffDst = sameDiffDst ? diffDst : new OneDnnConversion(this, plainDst, weightsPd.diff_dst_desc(), true,
                         OneDnnDevice.Scratch.OUTPUT_GRADIENT_AGAIN);
             }
-            diffBias = g.bias() ? keep(new memory(biasDesc, device.cpu, new FloatPointer((Pointer) null))) : null;
+            diffBias = g.bias() ? unbound(biasDesc) : null;
         }
     }
 

@@ -146,10 +146,10 @@ final class OneDnnInferenceConvolution implements ConvolutionHelper {
             boolean convertOut = !pd.dst_desc().equals(userDst);
             srcIn = convertIn ? new OneDnnConversion(this, userSrc, pd.src_desc(), true, OneDnnDevice.Scratch.INPUT_AGAIN) : null;
             dstOut = convertOut ? new OneDnnConversion(this, userDst, pd.dst_desc(), false, OneDnnDevice.Scratch.OUTPUT) : null;
-            src = convertIn ? null : keep(new memory(userSrc, device.cpu, new FloatPointer((Pointer) null)));
-            dst = convertOut ? null : keep(new memory(userDst, device.cpu, new FloatPointer((Pointer) null)));
+            src = convertIn ? null : unbound(userSrc);
+            dst = convertOut ? null : unbound(userDst);
             weights = new OneDnnConversion(this, desc(g.weights(), memory.format_tag.oihw), pd.weights_desc(), true, null);
-            bias = g.bias() ? keep(new memory(biasDesc, device.cpu, new FloatPointer((Pointer) null))) : null;
+            bias = g.bias() ? unbound(biasDesc) : null;
         }
 
         /**

@@ -1,5 +1,7 @@
 package io.github.cnnmaven.kernels;
 
+import org.bytedeco.dnnl.memory;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Pointer;
 
 import java.util.ArrayList;
@@ -32,6 +34,14 @@ abstract class OneDnnShape {
     final <T extends Pointer> T keep(T pointer) {
         natives.add(pointer);
         return pointer;
+    }
+
+    /**
+     * A memory object of {@code desc} on this shape's engine with no data of its own: each call points it at an array
+     * ({@code set_data_handle}). Freed with this shape.
+     */
+    final memory unbound(memory.desc desc) {
+        return keep(new memory(desc, device.cpu, new FloatPointer((Pointer) null)));
     }
 
     /** Counts a tensor this shape keeps for as long as it lives. */

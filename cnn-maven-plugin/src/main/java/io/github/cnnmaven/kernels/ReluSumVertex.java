@@ -6,8 +6,6 @@ import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.reorder;
-import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.javacpp.Pointer;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -147,9 +145,9 @@ public final class ReluSumVertex extends ElementWiseVertex {
         OneDnnReluSum(long length) {
             super(new AtomicLong());
             memory.desc vector = keep(new memory.desc(new long[] {length}, memory.data_type.f32, memory.format_tag.x));
-            a = keep(new memory(vector, device.cpu, new FloatPointer((Pointer) null)));
-            b = keep(new memory(vector, device.cpu, new FloatPointer((Pointer) null)));
-            y = keep(new memory(vector, device.cpu, new FloatPointer((Pointer) null)));
+            a = unbound(vector);
+            b = unbound(vector);
+            y = unbound(vector);
             post_ops relu = keep(new post_ops());
             relu.append_eltwise(1f, algorithm.eltwise_relu, 0f, 0f);
             primitive_attr attributes = keep(new primitive_attr());
@@ -177,9 +175,8 @@ public final class ReluSumVertex extends ElementWiseVertex {
         ToNhwc(List<Long> shape, memory.format_tag layout) {
             super(new AtomicLong());
             long[] dims = {shape.get(0), shape.get(3), shape.get(1), shape.get(2)}; // oneDNN's N, C, H, W
-            blocked = keep(new memory(new memory.desc(dims, memory.data_type.f32, layout), device.cpu, new FloatPointer((Pointer) null)));
-            nhwc = keep(new memory(new memory.desc(dims, memory.data_type.f32, memory.format_tag.nhwc), device.cpu,
-                    new FloatPointer((Pointer) null)));
+            blocked = unbound(new memory.desc(dims, memory.data_type.f32, layout));
+            nhwc = unbound(new memory.desc(dims, memory.data_type.f32, memory.format_tag.nhwc));
             reorder = keep(new reorder(blocked, nhwc));
         }
 

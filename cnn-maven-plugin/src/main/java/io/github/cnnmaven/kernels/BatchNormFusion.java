@@ -15,7 +15,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Puts {@link FusedBatchNormHelper} into every batch-norm layer of a network that trains on the CPU,
+ * Puts {@link FusedBatchNormHelper} into every batch-norm layer of a network that trains on the CPU
+ * (in a {@link LeanBatchNormLayer} that takes the layer object's place),
  * and where a batch norm feeds only a plain ReLU layer, fuses that ReLU into it
  * ({@link FusedReluLayer}); {@link TrainingLayers} installs it.
  */
@@ -61,7 +62,8 @@ public final class BatchNormFusion {
             List<String> next = consumers.getOrDefault(name, List.of());
             LayerVertex reluVertex = next.size() == 1 && !graph.getConfiguration().getNetworkOutputs().contains(name)
                     ? TrainingLayers.plainRelu(graph.getVertex(next.get(0))) : null;
-            set(layer, new FusedBatchNormHelper(reluVertex != null));
+            TrainingLayers.replace(graph, (LayerVertex) graph.getVertex(name),
+                    new LeanBatchNormLayer((BatchNormalization) layer, new FusedBatchNormHelper(reluVertex != null)));
             batchNorm++;
             if (reluVertex != null) {
                 TrainingLayers.replace(graph, reluVertex, new FusedReluLayer((ActivationLayer) reluVertex.getLayer(), DataType.FLOAT));
@@ -71,7 +73,7 @@ public final class BatchNormFusion {
         return new Installed(batchNorm, relu);
     }
 
-    private static void set(Layer layer, FusedBatchNormHelper helper) {
+    static void set(Layer layer, FusedBatchNormHelper helper) {
         try {
             HELPER.set(layer, helper);
         } catch (IllegalAccessException e) {

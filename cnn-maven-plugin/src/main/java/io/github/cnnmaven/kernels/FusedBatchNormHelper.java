@@ -41,9 +41,9 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
     private OneDnnBatchNorm oneDnn;
     /** Whether the last training forward pass ran through {@link #oneDnn}; its backward pass must too. */
     private boolean forwardThroughOneDnn;
-    /** The last training batch's statistics, outside any workspace: DL4J reads them after backprop. */
-    private INDArray meanCache;
-    private INDArray varCache;
+    /** The last training batch's statistics, from which the running statistics move after backprop. */
+    private float[] batchMean;
+    private float[] batchVariance;
     /** What the last training forward pass normalised with; the backward pass needs exactly these. */
     private float[] mean;
     private float[] scale;
@@ -194,14 +194,25 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
         return new Pair<>(gradient, dx);
     }
 
+    /** DL4J's layer reads the batch statistics as arrays; {@link LeanBatchNormLayer} reads {@link #batchMean()}. */
     @Override
     public INDArray getMeanCache(DataType dataType) {
-        return meanCache;
+        return outsideWorkspaces(batchMean);
     }
 
     @Override
     public INDArray getVarCache(DataType dataType) {
-        return varCache;
+        return outsideWorkspaces(batchVariance);
+    }
+
+    /** The last training batch's mean per channel. */
+    float[] batchMean() {
+        return batchMean;
+    }
+
+    /** The last training batch's variance per channel. */
+    float[] batchVariance() {
+        return batchVariance;
     }
 
     @Override
@@ -220,9 +231,16 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
     }
 
     private void cacheStatistics(float[] mu, float[] variance) {
+        batchMean = mu;
+        batchVariance = variance;
+    }
+
+    private static INDArray outsideWorkspaces(float[] values) {
+        if (values == null) {
+            return null;
+        }
         try (MemoryWorkspace ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            meanCache = Nd4j.createFromArray(mu);
-            varCache = Nd4j.createFromArray(variance);
+            return Nd4j.createFromArray(values);
         }
     }
 

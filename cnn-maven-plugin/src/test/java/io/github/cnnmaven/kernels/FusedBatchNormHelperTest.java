@@ -41,9 +41,14 @@ class FusedBatchNormHelperTest {
     }
 
     static ComputationGraph layers(int channels, int side, boolean relu) {
+        return layers(channels, side, relu, true);
+    }
+
+    /** @param logStd DL4J's default: the running σ kept as log10(σ); else as the variance */
+    static ComputationGraph layers(int channels, int side, boolean relu, boolean logStd) {
         var graph = new NeuralNetConfiguration.Builder().seed(1).graphBuilder().addInputs("in")
                 .setInputTypes(InputType.convolutional(side, side, channels))
-                .addLayer("bn", new BatchNormalization.Builder().build(), "in");
+                .addLayer("bn", new BatchNormalization.Builder().useLogStd(logStd).build(), "in");
         String last = "bn";
         if (relu) {
             graph.addLayer("relu", new ActivationLayer.Builder().activation(Activation.RELU).build(), "bn");
@@ -58,7 +63,11 @@ class FusedBatchNormHelperTest {
         g.getLayer("bn").setParam("gamma", Nd4j.rand(DataType.FLOAT, 1, channels).addi(0.5));
         g.getLayer("bn").setParam("beta", Nd4j.randn(DataType.FLOAT, 1, channels).muli(0.5));
         g.getLayer("bn").setParam("mean", Nd4j.randn(DataType.FLOAT, 1, channels));
-        g.getLayer("bn").setParam("log10stdev", Nd4j.rand(DataType.FLOAT, 1, channels).muli(0.6).subi(0.3));
+        if (logStd) {
+            g.getLayer("bn").setParam("log10stdev", Nd4j.rand(DataType.FLOAT, 1, channels).muli(0.6).subi(0.3));
+        } else {
+            g.getLayer("bn").setParam("var", Nd4j.rand(DataType.FLOAT, 1, channels).muli(3.75).addi(0.25));
+        }
         return g;
     }
 
@@ -120,16 +129,19 @@ class FusedBatchNormHelperTest {
         return back;
     }
 
-    @ParameterizedTest(name = "{0} images × {1} channels of {2}×{2}, ReLU {3}, oneDNN {4}")
+    @ParameterizedTest(name = "{0} images × {1} channels of {2}×{2}, ReLU {3}, oneDNN {4}, running σ as log10 {5}")
     @CsvSource({
-            "8,16,32,true,true", "6,64,16,true,true", "4,192,8,true,true", "16,512,1,true,true", "3,7,5,true,true",
-            "8,16,32,false,true", "4,192,8,false,true", "16,512,1,false,true", "3,7,5,false,true",
-            "8,16,32,true,false", "6,64,16,true,false", "4,192,8,true,false", "16,512,1,true,false", "3,7,5,true,false",
-            "8,16,32,false,false", "4,192,8,false,false", "16,512,1,false,false", "3,7,5,false,false"})
-    void computesWhatDl4jsBatchNormAndReluCompute(int images, int channels, int side, boolean relu, boolean oneDnn) {
-        ComputationGraph stock = layers(channels, side, relu);
-        ComputationGraph fused = layers(channels, side, relu);
+            "8,16,32,true,true,true", "6,64,16,true,true,true", "4,192,8,true,true,true", "16,512,1,true,true,true", "3,7,5,true,true,true",
+            "8,16,32,false,true,true", "4,192,8,false,true,true", "16,512,1,false,true,true", "3,7,5,false,true,true",
+            "8,16,32,true,false,true", "6,64,16,true,false,true", "4,192,8,true,false,true", "16,512,1,true,false,true", "3,7,5,true,false,true",
+            "8,16,32,false,false,true", "4,192,8,false,false,true", "16,512,1,false,false,true", "3,7,5,false,false,true",
+            // the running variance kept as it is (useLogStd false)
+            "8,16,32,true,true,false", "6,64,16,true,false,false", "4,192,8,false,true,false", "3,7,5,false,false,false"})
+    void computesWhatDl4jsBatchNormAndReluCompute(int images, int channels, int side, boolean relu, boolean oneDnn, boolean logStd) {
+        ComputationGraph stock = layers(channels, side, relu, logStd);
+        ComputationGraph fused = layers(channels, side, relu, logStd);
         assertEquals(new BatchNormFusion.Installed(1, relu ? 1 : 0), BatchNormFusion.install(fused));
+        assertInstanceOf(LeanBatchNormLayer.class, fused.getLayer("bn"), "the running statistics move in Java");
         FusedBatchNormHelper helper = (FusedBatchNormHelper) ((org.deeplearning4j.nn.layers.normalization.BatchNormalization)
                 fused.getLayer("bn")).getHelper();
         if (oneDnn) {
@@ -162,7 +174,7 @@ class FusedBatchNormHelperTest {
         assertClose(expected.inputGradient(), actual.inputGradient(), "gradient to the previous layer");
         assertEquals(expected.gradient().gradientForVariable().keySet(), actual.gradient().gradientForVariable().keySet());
         for (String name : expected.gradient().gradientForVariable().keySet()) {
-            // gamma, beta, and DL4J's running-statistics updates (mean, log10stdev), made from the batch statistics
+            // gamma, beta, and the running-statistics updates (mean, log10stdev or var), made from the batch statistics
             assertClose(expected.gradient().getGradientFor(name), actual.gradient().getGradientFor(name), name);
         }
         assertClose(expected.inference(), actual.inference(), "inference output (running statistics)");

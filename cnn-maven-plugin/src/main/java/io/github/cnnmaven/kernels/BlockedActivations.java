@@ -3,6 +3,7 @@ package io.github.cnnmaven.kernels;
 import org.bytedeco.dnnl.memory;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.graph.vertex.GraphVertex;
+import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 
@@ -22,8 +23,8 @@ import java.util.Map;
  * byte for byte. A layer DL4J would fall back to its own code for after an error would read those bytes as NCHW: the
  * convolution refuses to go on once either layer has ({@link LeanConvolutionLayer#exchangeBlockedWith}). A ReLU of the
  * convolution's own goes element by element over the whole array, so it reads the blocked bytes as it reads NCHW ones.
- * Where the next convolution alone reads such a batch norm, the batch norm hands its output on in the same layout
- * ({@link #handOutputOn}).
+ * Beyond the pairs, whatever reads a linked batch norm's output in the same layout keeps it so, as far as the layers
+ * that can go ({@link #keepStagesBlocked}): in a ResNet, a whole residual stage, converted to NCHW once at its end.
  *
  * <p>Only where the channels fill oneDNN's blocks exactly (the blocked tensor is then as large as the NCHW one),
  * for convolutions without an activation or with a plain ReLU that call oneDNN, batch norms that run through oneDNN,
@@ -38,11 +39,12 @@ final class BlockedActivations {
     }
 
     /**
-     * What {@link #install} linked: convolution → batch norm pairs, and of their batch norms those that hand their
-     * output on to a convolution blocked as well (none while the layout is switched off).
+     * What {@link #install} linked: convolution → batch norm pairs, of their batch norms those that hand their output
+     * on blocked as well, and the ReLU layers that convert a blocked input to NCHW (none while the layout is switched
+     * off).
      */
-    record Links(int pairs, int handedOn) {
-        static final Links NONE = new Links(0, 0);
+    record Links(int pairs, int handedOn, int converted) {
+        static final Links NONE = new Links(0, 0, 0);
     }
 
     /**
@@ -59,7 +61,6 @@ final class BlockedActivations {
         graph.getConfiguration().getVertexInputs().forEach((vertex, inputs) ->
                 inputs.forEach(input -> readers.computeIfAbsent(input, k -> new ArrayList<>()).add(vertex)));
         int linked = 0;
-        int handedOn = 0;
         for (GraphVertex vertex : graph.getVertices()) {
             if (!(vertex instanceof LayerVertex bnVertex) || !(bnVertex.getLayer() instanceof BatchNormalization bn)
                     || !(bn.getHelper() instanceof FusedBatchNormHelper helper)
@@ -81,39 +82,127 @@ final class BlockedActivations {
                 oneDnn.keepOutputBlocked(layout);
                 batchNorm.readInputBlocked(layout);
                 conv.exchangeBlockedWith(bn);
-                handedOn += handOutputOn(graph, readers, bnVertex, batchNorm, layout) ? 1 : 0;
             }
             linked++;
         }
-        return new Links(linked, handedOn);
+        if (linked == 0 || !TrainingLayers.Switch.BLOCKED_ACTIVATIONS.on()) {
+            return new Links(linked, 0, 0);
+        }
+        Stages stages = keepStagesBlocked(graph, layout);
+        return new Links(linked, stages.batchNorms(), stages.converted());
     }
 
     /**
-     * Where a batch norm that reads its input blocked has one reader, a convolution that calls oneDNN (directly, or
-     * through the ReLU layer whose ReLU it applies itself), hands it the output blocked as well, and takes the
-     * gradient back so. The convolution must read the whole input ({@link #readsWholeInput}).
+     * Keeps blocked every tensor between the linked batch norms and the layers after them that can read it so: a
+     * batch norm's output (through the ReLU layer whose ReLU it applies), a residual addition's and a ReLU layer's, where
+     * each reader takes it blocked: a convolution that calls oneDNN and reads the whole tensor, an addition whose other
+     * input is blocked too (both add element by element, in whatever layout their inputs share), or a ReLU layer. A plain
+     * ReLU layer whose own readers need NCHW converts its output there: in a ResNet, the end of a residual stage, before
+     * the global pooling or a shortcut that reads a window of its input. Everything else stays NCHW. Decided as a fixed
+     * point: start with every such tensor blocked, and make NCHW whatever a reader refuses, until nothing changes.
      */
-    private static boolean handOutputOn(ComputationGraph graph, Map<String, List<String>> readers, LayerVertex bnVertex,
-                                     OneDnnBatchNorm batchNorm, memory.format_tag layout) {
-        GraphVertex reader = soleReader(graph, readers, bnVertex.getVertexName());
-        if (reader instanceof LayerVertex relu && relu.getLayer() instanceof FusedReluLayer && plainInput(relu)) {
-            reader = soleReader(graph, readers, relu.getVertexName());
+    private static Stages keepStagesBlocked(ComputationGraph graph, memory.format_tag layout) {
+        GraphVertex[] vertices = graph.getVertices();
+        boolean[] blocked = new boolean[vertices.length]; // of each vertex's output
+        for (GraphVertex vertex : vertices) {
+            blocked[vertex.getVertexIndex()] = (linkedBatchNorm(vertex) != null || passesLayout(graph, vertex))
+                    && vertex.getOutputVertices() != null && !graph.getConfiguration().getNetworkOutputs().contains(vertex.getVertexName());
         }
-        if (reader instanceof LayerVertex convVertex && plainInput(convVertex)
-                && convVertex.getLayer() instanceof LeanConvolutionLayer conv && conv.convolution() instanceof OneDnnConvolution oneDnn
-                && readsWholeInput(conv.layerConf())) {
-            oneDnn.readInputBlocked(layout);
-            batchNorm.writeOutputBlocked();
-            conv.exchangeBlockedWith((BatchNormalization) bnVertex.getLayer());
-            return true;
+        for (boolean changed = true; changed; ) {
+            changed = false;
+            for (GraphVertex vertex : vertices) {
+                int i = vertex.getVertexIndex();
+                boolean keep = blocked[i];
+                if (keep && linkedBatchNorm(vertex) == null) { // an addition, a ReLU layer: blocked only from a blocked input
+                    for (VertexIndices input : vertex.getInputVertices()) {
+                        keep &= blocked[input.getVertexIndex()];
+                    }
+                }
+                if (keep) {
+                    for (VertexIndices reader : vertex.getOutputVertices()) {
+                        keep &= takesBlocked(graph, vertices[reader.getVertexIndex()]);
+                    }
+                }
+                if (keep != blocked[i]) {
+                    blocked[i] = false;
+                    changed = true;
+                }
+                // The fused ReLU passes its input on and an addition cannot convert: their inputs share their layout.
+                if (!blocked[i] && (isAddition(graph, vertex) || fusedRelu(vertex))) {
+                    for (VertexIndices input : vertex.getInputVertices()) {
+                        changed |= blocked[input.getVertexIndex()];
+                        blocked[input.getVertexIndex()] = false;
+                    }
+                }
+            }
         }
-        return false;
+        int batchNorms = 0;
+        int converted = 0;
+        for (GraphVertex vertex : vertices) {
+            int i = vertex.getVertexIndex();
+            OneDnnBatchNorm batchNorm = linkedBatchNorm(vertex);
+            if (batchNorm != null && blocked[i]) {
+                batchNorm.writeOutputBlocked();
+                batchNorms++;
+            }
+            if (blocked[i]) {
+                for (VertexIndices reader : vertex.getOutputVertices()) {
+                    if (vertices[reader.getVertexIndex()] instanceof LayerVertex lv && lv.getLayer() instanceof LeanConvolutionLayer conv) {
+                        ((OneDnnConvolution) conv.convolution()).readInputBlocked(layout);
+                        conv.exchangeBlocked();
+                    }
+                }
+            }
+            if (!blocked[i] && vertex instanceof LayerVertex lv && lv.getLayer() instanceof SinglePassReluLayer relu
+                    && blocked[vertex.getInputVertices()[0].getVertexIndex()]) {
+                relu.convertInputFrom(layout);
+                converted++;
+            }
+        }
+        return new Stages(batchNorms, converted);
     }
 
-    /** The one vertex that reads {@code vertex}'s output, or null (several, none, or it is a network output). */
-    private static GraphVertex soleReader(ComputationGraph graph, Map<String, List<String>> readers, String vertex) {
-        List<String> names = readers.getOrDefault(vertex, List.of());
-        return names.size() == 1 && !graph.getConfiguration().getNetworkOutputs().contains(vertex) ? graph.getVertex(names.get(0)) : null;
+    /** What {@link #keepStagesBlocked} did: batch norms that write their output blocked, ReLU layers that convert to NCHW. */
+    private record Stages(int batchNorms, int converted) {
+    }
+
+    /** The oneDNN batch norm of a batch-norm layer that reads its input blocked from its convolution; else null. */
+    private static OneDnnBatchNorm linkedBatchNorm(GraphVertex vertex) {
+        return vertex instanceof LayerVertex lv && lv.getLayer() instanceof BatchNormalization bn
+                && bn.getHelper() instanceof FusedBatchNormHelper helper && helper.oneDnn() != null
+                && helper.oneDnn().readsInputBlocked() ? helper.oneDnn() : null;
+    }
+
+    /** A layer whose output is in its input's layout: the fused batch norm's ReLU layer, a plain ReLU layer, an addition. */
+    private static boolean passesLayout(ComputationGraph graph, GraphVertex vertex) {
+        return fusedRelu(vertex) || vertex instanceof LayerVertex lv && lv.getLayer() instanceof SinglePassReluLayer && plainInput(lv)
+                || isAddition(graph, vertex);
+    }
+
+    private static boolean fusedRelu(GraphVertex vertex) {
+        return vertex instanceof LayerVertex lv && lv.getLayer() instanceof FusedReluLayer && plainInput(lv);
+    }
+
+    /** DL4J's addition of two tensors (of one shape: what a residual block adds). */
+    private static boolean isAddition(ComputationGraph graph, GraphVertex vertex) {
+        return vertex instanceof org.deeplearning4j.nn.graph.vertex.impl.ElementWiseVertex
+                && graph.getConfiguration().getVertices().get(vertex.getVertexName())
+                instanceof org.deeplearning4j.nn.conf.graph.ElementWiseVertex conf
+                && conf.getOp() == org.deeplearning4j.nn.conf.graph.ElementWiseVertex.Op.Add
+                && vertex.getInputVertices() != null && vertex.getInputVertices().length == 2;
+    }
+
+    /**
+     * Whether {@code reader} can take a blocked input: a layer that passes its input's layout on (see above), or a
+     * convolution that calls oneDNN and reads its whole input ({@link #readsWholeInput}).
+     */
+    private static boolean takesBlocked(ComputationGraph graph, GraphVertex reader) {
+        if (passesLayout(graph, reader)) {
+            return true;
+        }
+        return reader instanceof LayerVertex convVertex && plainInput(convVertex)
+                && convVertex.getLayer() instanceof LeanConvolutionLayer conv && conv.convolution() instanceof OneDnnConvolution
+                && readsWholeInput(conv.layerConf());
     }
 
     /** No preprocessor or dropout between the vertex's input and its layer, and one input. */
@@ -123,9 +212,11 @@ final class BlockedActivations {
     }
 
     /**
-     * Whether the convolution reads every row and column of its input: with stride 1, or in Same mode with a kernel
-     * (dilated) at least as wide as the stride. (A 1×1 stride-2 shortcut in Same mode skips the last row of an even
-     * input, which oneDNN reads as a window of the NCHW array, not of a blocked one.)
+     * Whether the convolution reads every row and column of its input, whatever its size: with stride 1; in Same mode
+     * with a kernel (dilated) at least as wide as the stride; in Truncate mode with a padding of at least the stride
+     * less one (the last window then reaches the last row: a bottleneck's 3×3 stride-2 convolution with padding 1).
+     * A 1×1 stride-2 shortcut without padding skips the last row of an even input, which oneDNN reads as a window of
+     * the NCHW array, not of a blocked one.
      */
     private static boolean readsWholeInput(org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf) {
         if (conf.getCnn2dDataFormat() != org.deeplearning4j.nn.conf.CNN2DFormat.NCHW) {
@@ -133,8 +224,11 @@ final class BlockedActivations {
         }
         for (int d = 0; d < 2; d++) {
             long kernel = (conf.getKernelSize()[d] - 1L) * conf.getDilation()[d] + 1;
-            boolean whole = conf.getStride()[d] == 1
-                    || conf.getConvolutionMode() == org.deeplearning4j.nn.conf.ConvolutionMode.Same && kernel >= conf.getStride()[d];
+            int stride = conf.getStride()[d];
+            boolean whole = stride == 1
+                    || conf.getConvolutionMode() == org.deeplearning4j.nn.conf.ConvolutionMode.Same && kernel >= stride
+                    || conf.getConvolutionMode() == org.deeplearning4j.nn.conf.ConvolutionMode.Truncate
+                    && conf.getPadding()[d] >= stride - 1;
             if (!whole) {
                 return false;
             }

@@ -16,6 +16,17 @@ final class FloatTensors {
         return isContiguous(x) ? x : x.dup('c');
     }
 
+    /**
+     * {@link #contiguous}, for a tensor that may hold oneDNN's blocked layout: a blocked one must already be one run (a
+     * copy in NCHW order would scramble it).
+     */
+    static INDArray whole(INDArray x, boolean blocked) {
+        if (blocked && !isContiguous(x)) {
+            throw new IllegalStateException("A blocked tensor must be a whole array of its own, not " + x.shapeInfoToString());
+        }
+        return contiguous(x);
+    }
+
     /** Whether the array's values are one C-ordered run from its buffer's start. */
     static boolean isContiguous(INDArray x) {
         // The strides, not only the flags: a permuted array (what DL4J's convolution returns without

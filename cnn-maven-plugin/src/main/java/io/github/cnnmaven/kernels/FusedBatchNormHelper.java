@@ -17,7 +17,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.Map;
 
 import static io.github.cnnmaven.kernels.FloatTensors.buffer;
-import static io.github.cnnmaven.kernels.FloatTensors.contiguous;
+import static io.github.cnnmaven.kernels.FloatTensors.whole;
 
 /**
  * Batch norm on the CPU for NCHW float tensors, fused with the ReLU layer that follows it when
@@ -253,17 +253,14 @@ public final class FusedBatchNormHelper implements BatchNormalizationHelper {
         }
     }
 
+    /** The oneDNN batch norm it runs through; null where the Java kernels run. */
+    OneDnnBatchNorm oneDnn() {
+        return oneDnn;
+    }
+
     /** Whether the input arrives in oneDNN's blocked layout: then every pass runs through {@link #oneDnn}. */
     private boolean inputBlocked() {
         return oneDnn != null && oneDnn.readsInputBlocked();
-    }
-
-    /** {@code x} as one C-ordered run; a blocked one must already be (a copy in NCHW order would scramble it). */
-    private static INDArray whole(INDArray x, boolean blocked) {
-        if (blocked && !FloatTensors.isContiguous(x)) {
-            throw new IllegalStateException("A blocked batch-norm tensor must be a whole array of its own, not " + x.shapeInfoToString());
-        }
-        return contiguous(x);
     }
 
     private static Dims dims(INDArray x) {

@@ -34,8 +34,11 @@ final class LeanBatchNormLayer extends BatchNormalization {
 
     @Override
     public INDArray preOutput(INDArray x, TrainingMode training, LayerWorkspaceMgr workspaceMgr) {
+        requireOwnPath();
         if (training != TrainingMode.TRAIN || !covers(x)) {
-            return super.preOutput(x, training, workspaceMgr);
+            INDArray out = super.preOutput(x, training, workspaceMgr);
+            requireOwnPath(); // DL4J's layer falls back within the call
+            return out;
         }
         // globalVariance: only inference reads it, and that runs DL4J's code above
         return throughHelper(() -> helper.preOutput(x, true, getShape(x), getParam(BatchNormalizationParamInitializer.GAMMA),
@@ -46,6 +49,7 @@ final class LeanBatchNormLayer extends BatchNormalization {
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        requireOwnPath();
         if (!covers(input) || epsilon.rank() != 4) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }
@@ -118,9 +122,24 @@ final class LeanBatchNormLayer extends BatchNormalization {
                         + " - isCudnnAllowFallback() is set to false", e);
             }
             helperCountFail++;
+            requireOwnPath();
             org.slf4j.LoggerFactory.getLogger(LeanBatchNormLayer.class)
                     .warn("Batch norm helper failed on {} - falling back on DL4J's implementation", layerConf().getLayerName(), e);
             return otherwise.get();
+        }
+    }
+
+    /**
+     * DL4J's own code cannot read oneDNN's blocked layout: where this layer exchanges a blocked tensor with its
+     * neighbours ({@link BlockedActivations}), a failure of its helper stops training rather than going on with misread
+     * values.
+     */
+    private void requireOwnPath() {
+        OneDnnBatchNorm oneDnn = helper.oneDnn();
+        if (helperCountFail > 0 && oneDnn != null && (oneDnn.readsInputBlocked() || oneDnn.writesOutputBlocked())) {
+            throw new IllegalStateException("Batch norm " + layerConf().getLayerName() + " fell back to DL4J's own code after"
+                    + " an error, which cannot read the blocked layout it exchanges with its neighbours; train with"
+                    + " -Dcnn.oneDnnBatchNorm=false in cnn.argLine to keep them in NCHW");
         }
     }
 

@@ -26,6 +26,8 @@ abstract class LeanConvolutionLayer extends ConvolutionLayer {
 
     /** The batch norms this layer exchanges a blocked tensor with ({@link BlockedActivations}): at most two. */
     private final List<BatchNormalization> blockedPartners = new ArrayList<>(2);
+    /** Whether this layer reads or writes a blocked tensor, with a batch norm or any other layer. */
+    private boolean exchangesBlocked;
 
     LeanConvolutionLayer(ConvolutionLayer replaced) {
         super(replaced.conf(), replaced.getDataType());
@@ -70,10 +72,16 @@ abstract class LeanConvolutionLayer extends ConvolutionLayer {
      */
     final void exchangeBlockedWith(BatchNormalization batchNorm) {
         blockedPartners.add(batchNorm);
+        exchangesBlocked = true;
+    }
+
+    /** From now on this layer reads its input, and writes its gradient, in a blocked layout another layer exchanges. */
+    final void exchangeBlocked() {
+        exchangesBlocked = true;
     }
 
     private void requireOwnPath() {
-        if (blockedPartners.isEmpty()) {
+        if (!exchangesBlocked) {
             return;
         }
         boolean fellBack = helperCountFail > 0;

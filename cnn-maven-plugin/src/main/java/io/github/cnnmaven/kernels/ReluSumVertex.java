@@ -5,7 +5,6 @@ import org.bytedeco.dnnl.binary;
 import org.bytedeco.dnnl.memory;
 import org.bytedeco.dnnl.post_ops;
 import org.bytedeco.dnnl.primitive_attr;
-import org.bytedeco.dnnl.reorder;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -70,7 +69,7 @@ public final class ReluSumVertex extends ElementWiseVertex {
          * last addition of a blocked stage, read by the global pooling).
          */
         private memory.format_tag convertFrom;
-        private final OneDnnShape.Cache<List<Long>, ToNhwc> conversions = new OneDnnShape.Cache<>(2);
+        private final OneDnnShape.Cache<List<Long>, LayoutReorder> conversions = new OneDnnShape.Cache<>(2);
         /** Null, or oneDNN's primitives by the tensors' length ({@link #computeWithOneDnn}). */
         private OneDnnShape.Cache<Long, OneDnnReluSum> oneDnn;
 
@@ -114,7 +113,9 @@ public final class ReluSumVertex extends ElementWiseVertex {
             }
             if (convertFrom != null) {
                 long[] nhwc = a.shape();
-                conversions.get(List.of(nhwc[0], nhwc[1], nhwc[2], nhwc[3]), shape -> new ToNhwc(shape, convertFrom)).run(sum, y);
+                // [N, H, W, C] as DL4J sees it; oneDNN's N, C, H, W
+                conversions.get(List.of(nhwc[0], nhwc[3], nhwc[1], nhwc[2]), dims -> new LayoutReorder(
+                        dims.stream().mapToLong(Long::longValue).toArray(), convertFrom, memory.format_tag.nhwc)).run(sum, y);
             }
             return y;
         }
@@ -162,28 +163,6 @@ public final class ReluSumVertex extends ElementWiseVertex {
             b.set_data_handle(OneDnnConversion.pointer(x1));
             y.set_data_handle(OneDnnConversion.pointer(out));
             add.execute(device.stream, arguments);
-            device.stream._wait();
-        }
-    }
-
-    /** A tensor of one batch shape ([N, H, W, C] as DL4J sees it) from oneDNN's blocked layout into NHWC. */
-    private static final class ToNhwc extends OneDnnShape {
-        private final memory blocked;
-        private final memory nhwc;
-        private final reorder reorder;
-
-        ToNhwc(List<Long> shape, memory.format_tag layout) {
-            super(new AtomicLong());
-            long[] dims = {shape.get(0), shape.get(3), shape.get(1), shape.get(2)}; // oneDNN's N, C, H, W
-            blocked = unbound(new memory.desc(dims, memory.data_type.f32, layout));
-            nhwc = unbound(new memory.desc(dims, memory.data_type.f32, memory.format_tag.nhwc));
-            reorder = keep(new reorder(blocked, nhwc));
-        }
-
-        void run(INDArray from, INDArray to) {
-            blocked.set_data_handle(OneDnnConversion.pointer(from));
-            nhwc.set_data_handle(OneDnnConversion.pointer(to));
-            reorder.execute(device.stream, blocked, nhwc);
             device.stream._wait();
         }
     }

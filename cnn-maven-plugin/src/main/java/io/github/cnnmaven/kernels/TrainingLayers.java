@@ -68,10 +68,11 @@ public final class TrainingLayers {
     /** What was installed, for the training log. */
     /**
      * @param blocked convolution → batch norm pairs linked in a blocked layout
-     * @param handedOn of their batch norms, those that hand their output on to a convolution blocked too
+     * @param handedOn of their batch norms, those that hand their output on blocked too
+     * @param converted ReLU layers that convert a blocked input to NCHW for the layers after them
      */
     public record Installed(BatchNormFusion.Installed batchNorm, int convolutions, int relu, int maxPool, int oneDnn,
-                            int blocked, int handedOn) {
+                            int blocked, int handedOn, int converted) {
         public String describe() {
             return "fused batch norm " + batchNorm.describe()
                     + ", convolution backward pass " + (convolutions > 0 ? "without recomputing the output on " + convolutions + " layers"
@@ -81,7 +82,8 @@ public final class TrainingLayers {
                     + OneDnnConvolution.describe(oneDnn)
                     + (blocked > 0 ? ", batch norm through oneDNN on " + blocked + " layers, "
                     + (Switch.BLOCKED_ACTIVATIONS.on() ? "in its blocked layout from their convolutions"
-                    + (handedOn > 0 ? ", on " + handedOn + " of them to the next convolution too" : "")
+                    + (handedOn > 0 ? ", on " + handedOn + " of them to the layers after them too (" + converted
+                    + " conversion(s) to NCHW at a ReLU)" : "")
                     : "NCHW between them and their convolutions" + Switch.BLOCKED_ACTIVATIONS.offNote())
                     : Switch.ONEDNN_BATCH_NORM.on() ? "" : ", batch norm in Java" + Switch.ONEDNN_BATCH_NORM.offNote());
         }
@@ -100,7 +102,7 @@ public final class TrainingLayers {
         int maxPool = installMaxPool(graph);
         int oneDnn = OneDnnConvolution.install(graph);
         BlockedActivations.Links links = BlockedActivations.install(graph);
-        return new Installed(batchNorm, convolutions, relu, maxPool, oneDnn, links.pairs(), links.handedOn());
+        return new Installed(batchNorm, convolutions, relu, maxPool, oneDnn, links.pairs(), links.handedOn(), links.converted());
     }
 
     /** Every max pooling layer {@link MaxPoolLayer} covers computes in it; the count. */

@@ -42,13 +42,13 @@ public final class LayerProfile {
     }
 
     static void train(String model, boolean stock) throws Exception {
-        ComputationGraph graph = new ComputationGraph(NetworkBuilder.build(TrainingBenchmark.config(model, 128),
+        ComputationGraph graph = new ComputationGraph(NetworkBuilder.build(TrainingBenchmark.config(model, BATCH),
                 new InputShape(3, 32, 32, 10), 100).configuration());
         graph.init();
         if (!stock) {
             TrainingLayers.install(graph);
         }
-        DataSet batch = TrainingBenchmark.syntheticBatch(128);
+        DataSet batch = TrainingBenchmark.syntheticBatch(BATCH);
         long t0 = 0;
         for (int i = 0; i < ITERATIONS; i++) {
             if (i == 5) {
@@ -57,11 +57,12 @@ public final class LayerProfile {
             graph.fit(batch);
         }
         System.out.printf(Locale.ROOT, "%s trained at %.1f images/s under the profiler%n", model,
-                40 * 128 / ((System.nanoTime() - t0) / 1e9));
+                40 * BATCH / ((System.nanoTime() - t0) / 1e9));
     }
 
     /** The iterations {@link #train} runs, warm-up included. */
     static final int ITERATIONS = 45;
+    static final int BATCH = 128;
 
     static void onednn(Path log) throws Exception {
         Map<String, double[]> primitives = new LinkedHashMap<>();
@@ -82,6 +83,16 @@ public final class LayerProfile {
         primitives.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0])).limit(24)
                 .forEach(e -> System.out.printf(Locale.ROOT, "  %7.2f  %10.1f  %s%n", e.getValue()[0] / ITERATIONS,
                         e.getValue()[1] / ITERATIONS, e.getKey()));
+        // the layout conversions between layers: reorders of a whole batch's tensor (the weights' have no batch)
+        double[] activations = new double[2];
+        primitives.forEach((key, sum) -> {
+            if (key.startsWith("reorder") && key.substring(key.lastIndexOf(' ') + 1).startsWith(BATCH + "x")) {
+                activations[0] += sum[0];
+                activations[1] += sum[1];
+            }
+        });
+        System.out.printf(Locale.ROOT, "reorders of the activations and their gradients: %.2f ms in %.1f calls per step%n",
+                activations[0] / ITERATIONS, activations[1] / ITERATIONS);
     }
 
     /** The layer type behind a DL4J layer or helper class. */

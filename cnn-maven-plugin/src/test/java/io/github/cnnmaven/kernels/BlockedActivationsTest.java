@@ -33,15 +33,16 @@ class BlockedActivationsTest {
     /** Relative: the same primitives, the same sums; only the layout they travel in differs. */
     private static final double TOLERANCE = 1e-5;
 
-    @ParameterizedTest(name = "{0}: {1} pairs, {2} handing on")
-    @CsvSource({"resnet20,21,9", "resnet18,20,8", "alexnet-cifar,4,1", "vgg11,8,3", "main-job,4,2"})
-    void computesWhatTheSamePrimitivesComputeInNchw(String preset, int pairs, int handedOn) throws Exception {
-        int side = 32;
+    @ParameterizedTest(name = "{0} on {1} pixels: {2} pairs, {3} handing on, {4} converting ReLUs")
+    @CsvSource({"resnet20,32,21,21,3", "resnet18,32,20,20,4", "resnet50,16,53,53,4", "alexnet-cifar,32,4,1,0",
+            "vgg11,32,8,3,0", "googlenet,16,53,16,0", "main-job,32,4,2,0"})
+    void computesWhatTheSamePrimitivesComputeInNchw(String preset, int side, int pairs, int handedOn, int converted) throws Exception {
         ComputationGraph stock = network(preset, side);
         ComputationGraph blocked = BatchNormFusionTest.copy(stock);
         TrainingLayers.Installed installed = TrainingLayers.install(blocked);
         assertEquals(pairs, installed.blocked(), preset + ": every convolution → batch norm pair");
-        assertEquals(handedOn, installed.handedOn(), preset + ": every batch norm a convolution alone reads");
+        assertEquals(handedOn, installed.handedOn(), preset + ": every batch norm whose readers all take its output blocked");
+        assertEquals(converted, installed.converted(), preset + ": a ReLU converting at the end of each blocked stage");
         ComputationGraph nchw = BatchNormFusionTest.copy(stock);
         String property = TrainingLayers.Switch.BLOCKED_ACTIVATIONS.property();
         System.setProperty(property, "false");

@@ -35,7 +35,7 @@ class BlockedActivationsTest {
 
     @ParameterizedTest(name = "{0} on {1} pixels: {2} pairs, {3} handing on, {4} converting ReLUs")
     @CsvSource({"resnet20,32,21,21,3", "resnet18,32,20,20,4", "resnet50,16,53,53,4", "alexnet-cifar,32,4,1,0",
-            "vgg11,32,8,3,0", "googlenet,16,53,16,0", "main-job,32,4,2,0"})
+            "vgg11,32,8,3,0", "googlenet,16,53,16,0", "main-job,32,4,2,0", "residual-pool,16,8,8,2"})
     void computesWhatTheSamePrimitivesComputeInNchw(String preset, int side, int pairs, int handedOn, int converted) throws Exception {
         ComputationGraph stock = network(preset, side);
         ComputationGraph blocked = BatchNormFusionTest.copy(stock);
@@ -113,10 +113,16 @@ class BlockedActivationsTest {
     }
 
     /**
-     * A preset, or "main-job": the sample project's network, whose convolutions have a ReLU of their own before each
-     * batch norm (its dropout left out: masks drawn in another order would differ).
+     * A preset; "residual-pool": residual layers of the plugin's own with a max pooling after a stage, which reads it in
+     * NCHW; or "main-job": the sample project's network, whose convolutions have a ReLU of their own before each batch
+     * norm (its dropout left out: masks drawn in another order would differ).
      */
     private static ComputationGraph network(String preset, int side) throws Exception {
+        if (preset.equals("residual-pool")) {
+            return network(List.of(LayerSpec.of("conv").filters(16).kernel(3).activation("identity"), LayerSpec.of("batchnorm"),
+                    LayerSpec.of("residual").filters(16), LayerSpec.of("residual").filters(16), LayerSpec.of("maxpool").kernel(2),
+                    LayerSpec.of("residual").filters(32), LayerSpec.of("dense").units(8)), side);
+        }
         if (!preset.equals("main-job")) {
             return BatchNormFusionTest.network(preset, side, true);
         }

@@ -24,7 +24,8 @@ import java.util.Map;
  * convolution refuses to go on once either layer has ({@link LeanConvolutionLayer#exchangeBlockedWith}). A ReLU of the
  * convolution's own goes element by element over the whole array, so it reads the blocked bytes as it reads NCHW ones.
  * Beyond the pairs, whatever reads a linked batch norm's output in the same layout keeps it so, as far as the layers
- * that can go ({@link #keepStagesBlocked}): in a ResNet, a whole residual stage, converted to NCHW once at its end.
+ * that can go ({@link #keepStagesBlocked}): in a ResNet, every residual stage, converted to NCHW once before the
+ * global pooling.
  *
  * <p>Only where the channels fill oneDNN's blocks exactly (the blocked tensor is then as large as the NCHW one),
  * for convolutions without an activation or with a plain ReLU that call oneDNN, batch norms that run through oneDNN,
@@ -95,10 +96,10 @@ final class BlockedActivations {
     /**
      * Keeps blocked every tensor between the linked batch norms and the layers after them that can read it so: a
      * batch norm's output (through the ReLU layer whose ReLU it applies), a residual addition's and a ReLU layer's, where
-     * each reader takes it blocked: a convolution that calls oneDNN and reads the whole tensor, an addition whose other
+     * each reader takes it blocked: a convolution that calls oneDNN, an addition whose other
      * input is blocked too (both add element by element, in whatever layout their inputs share), or a ReLU layer. A plain
-     * ReLU layer whose own readers need NCHW converts its output there: in a ResNet, the end of a residual stage, before
-     * the global pooling or a shortcut that reads a window of its input. Everything else stays NCHW. Decided as a fixed
+     * ReLU layer whose own readers need NCHW converts its output there: in a ResNet, before the global pooling.
+     * Everything else stays NCHW. Decided as a fixed
      * point: start with every such tensor blocked, and make NCHW whatever a reader refuses, until nothing changes.
      */
     private static Stages keepStagesBlocked(ComputationGraph graph, memory.format_tag layout) {
@@ -193,8 +194,8 @@ final class BlockedActivations {
     }
 
     /**
-     * Whether {@code reader} can take a blocked input: a layer that passes its input's layout on (see above), or a
-     * convolution that calls oneDNN and reads its whole input ({@link #readsWholeInput}).
+     * Whether {@code reader} can take a blocked input: a layer that passes its input's layout on (see above), or an
+     * NCHW convolution that calls oneDNN (one whose stride leaves the last rows converts the window it reads).
      */
     private static boolean takesBlocked(ComputationGraph graph, GraphVertex reader) {
         if (passesLayout(graph, reader)) {
@@ -202,38 +203,13 @@ final class BlockedActivations {
         }
         return reader instanceof LayerVertex convVertex && plainInput(convVertex)
                 && convVertex.getLayer() instanceof LeanConvolutionLayer conv && conv.convolution() instanceof OneDnnConvolution
-                && readsWholeInput(conv.layerConf());
+                && conv.layerConf().getCnn2dDataFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NCHW;
     }
 
     /** No preprocessor or dropout between the vertex's input and its layer, and one input. */
     private static boolean plainInput(LayerVertex vertex) {
         return vertex.getLayerPreProcessor() == null && vertex.getLayer().conf().getLayer().getIDropout() == null
                 && vertex.getInputVertices() != null && vertex.getInputVertices().length == 1;
-    }
-
-    /**
-     * Whether the convolution reads every row and column of its input, whatever its size: with stride 1; in Same mode
-     * with a kernel (dilated) at least as wide as the stride; in Truncate mode with a padding of at least the stride
-     * less one (the last window then reaches the last row: a bottleneck's 3×3 stride-2 convolution with padding 1).
-     * A 1×1 stride-2 shortcut without padding skips the last row of an even input, which oneDNN reads as a window of
-     * the NCHW array, not of a blocked one.
-     */
-    private static boolean readsWholeInput(org.deeplearning4j.nn.conf.layers.ConvolutionLayer conf) {
-        if (conf.getCnn2dDataFormat() != org.deeplearning4j.nn.conf.CNN2DFormat.NCHW) {
-            return false;
-        }
-        for (int d = 0; d < 2; d++) {
-            long kernel = (conf.getKernelSize()[d] - 1L) * conf.getDilation()[d] + 1;
-            int stride = conf.getStride()[d];
-            boolean whole = stride == 1
-                    || conf.getConvolutionMode() == org.deeplearning4j.nn.conf.ConvolutionMode.Same && kernel >= stride
-                    || conf.getConvolutionMode() == org.deeplearning4j.nn.conf.ConvolutionMode.Truncate
-                    && conf.getPadding()[d] >= stride - 1;
-            if (!whole) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** How many times DL4J's batch norm layer has run its own code in place of its helper. */

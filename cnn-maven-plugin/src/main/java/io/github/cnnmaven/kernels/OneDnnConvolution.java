@@ -147,6 +147,18 @@ final class OneDnnConvolution implements ConvolutionHelper {
         long[] input() { return new long[] {n, c, ih, iw}; }
         long[] src() { return new long[] {n, c, h, w}; }
         boolean truncated() { return h != ih || w != iw; }
+        /**
+         * The source as it lies in the array DL4J hands over: in NCHW, or in the blocked layout another layer keeps the
+         * whole input in (a window of it, described as part of the blocked tensor, where the stride leaves rows).
+         */
+        memory.desc userSrc(memory.format_tag blocked) {
+            if (blocked == null) {
+                return plainSrc();
+            }
+            memory.desc whole = desc(input(), blocked);
+            return truncated() ? whole.submemory_desc(src(), new long[4]) : whole;
+        }
+
         /** The source as it lies in an NCHW array of the whole input. */
         memory.desc plainSrc() {
             return truncated() ? new memory.desc(src(), memory.data_type.f32, new long[] {c * ih * iw, ih * iw, iw, 1})
@@ -198,7 +210,9 @@ final class OneDnnConvolution implements ConvolutionHelper {
             super(layerBytes);
             this.outputLayout = outputLayout;
             this.inputLayout = inputLayout;
-            memory.desc any = desc(g.src(), inputLayout != null ? inputLayout : memory.format_tag.any);
+            // a window of a blocked input is converted like an NCHW one: oneDNN's kernels read only whole tensors
+            boolean inPlace = inputLayout != null && !g.truncated();
+            memory.desc any = desc(g.src(), inPlace ? inputLayout : memory.format_tag.any);
             memory.desc anyW = desc(g.weights(), memory.format_tag.any);
             memory.desc anyDst = desc(g.dst(), outputLayout != null ? outputLayout : memory.format_tag.any);
             memory.desc biasDesc = g.bias() ? desc(new long[] {g.k()}, memory.format_tag.x) : new memory.desc();
@@ -207,8 +221,8 @@ final class OneDnnConvolution implements ConvolutionHelper {
             fwd = keep(new convolution_forward(fwdPd));
             keep(fwdPd);
             // the backward pass reads it again
-            src = inputLayout != null ? null : new OneDnnConversion(this, g.plainSrc(), fwdPd.src_desc(), true, null);
-            blockedSrc = inputLayout != null ? unbound(fwdPd.src_desc()) : null;
+            src = inPlace ? null : new OneDnnConversion(this, g.userSrc(inputLayout), fwdPd.src_desc(), true, null);
+            blockedSrc = inPlace ? unbound(fwdPd.src_desc()) : null;
             weights = new OneDnnConversion(this, desc(g.weights(), memory.format_tag.oihw), fwdPd.weights_desc(), true, null);
             dst = outputLayout != null ? null
                     : new OneDnnConversion(this, desc(g.dst(), memory.format_tag.nchw), fwdPd.dst_desc(), false, OneDnnDevice.Scratch.OUTPUT);
@@ -221,7 +235,8 @@ final class OneDnnConvolution implements ConvolutionHelper {
             if (bwdData != null) {
                 return;
             }
-            memory.desc any = desc(g.src(), inputLayout != null ? inputLayout : memory.format_tag.any);
+            boolean inPlace = blockedSrc != null;
+            memory.desc any = desc(g.src(), inPlace ? inputLayout : memory.format_tag.any);
             memory.desc anyW = desc(g.weights(), memory.format_tag.any);
             memory.desc anyDst = desc(g.dst(), outputLayout != null ? outputLayout : memory.format_tag.any);
             memory.desc biasDesc = g.bias() ? desc(new long[] {g.k()}, memory.format_tag.x) : new memory.desc();
@@ -237,11 +252,11 @@ final class OneDnnConvolution implements ConvolutionHelper {
             keep(weightsPd);
             memory.desc plainDst = desc(g.dst(), memory.format_tag.nchw);
             memory.desc plainWeights = desc(g.weights(), memory.format_tag.oihw);
-            if (inputLayout != null) {
+            if (inPlace) {
                 blockedDiffSrc = unbound(dataPd.diff_src_desc());
             } else {
-                diffSrc = new OneDnnConversion(this, g.plainSrc(), dataPd.diff_src_desc(), false, OneDnnDevice.Scratch.INPUT_GRADIENT);
-                bwdSrc = new OneDnnConversion(this, g.plainSrc(), weightsPd.src_desc(), true, OneDnnDevice.Scratch.INPUT_AGAIN);
+                diffSrc = new OneDnnConversion(this, g.userSrc(inputLayout), dataPd.diff_src_desc(), false, OneDnnDevice.Scratch.INPUT_GRADIENT);
+                bwdSrc = new OneDnnConversion(this, g.userSrc(inputLayout), weightsPd.src_desc(), true, OneDnnDevice.Scratch.INPUT_AGAIN);
             }
             bwdWeightsIn = new OneDnnConversion(this, plainWeights, dataPd.weights_desc(), true, null);
             diffWeights = new OneDnnConversion(this, plainWeights, weightsPd.diff_weights_desc(), false, null);
@@ -398,16 +413,13 @@ final class OneDnnConvolution implements ConvolutionHelper {
     }
 
     /**
-     * {@code g}; a layer that exchanges a blocked tensor with a batch norm has no DL4J path to fall back to, so an
-     * uncovered call is an error, and so is a blocked input of which it would read only a window (Truncate mode).
+     * {@code g}; a layer that exchanges a blocked tensor has no DL4J path to fall back to, so an uncovered call is an
+     * error.
      */
     private Geometry covered(Geometry g) {
         if (g == null && (blockedOutput != null || blockedInput != null)) {
-            throw new IllegalStateException("A convolution that exchanges a blocked tensor with a batch norm was called with"
+            throw new IllegalStateException("A convolution that exchanges a blocked tensor was called with"
                     + " an input oneDNN's path does not cover (not NCHW float)");
-        }
-        if (g != null && blockedInput != null && g.truncated()) {
-            throw new IllegalStateException("A convolution that reads a blocked input would read only part of it");
         }
         return g;
     }

@@ -95,12 +95,12 @@ final class BlockedActivations {
 
     /**
      * Keeps blocked every tensor between the linked batch norms and the layers after them that can read it so: a
-     * batch norm's output (through the ReLU layer whose ReLU it applies), a residual addition's and a ReLU layer's, where
-     * each reader takes it blocked: a convolution that calls oneDNN, an addition whose other
-     * input is blocked too (both add element by element, in whatever layout their inputs share), or a ReLU layer. A plain
-     * ReLU layer whose own readers need NCHW converts its output there: in a ResNet, before the global pooling.
-     * Everything else stays NCHW. Decided as a fixed
-     * point: start with every such tensor blocked, and make NCHW whatever a reader refuses, until nothing changes.
+     * batch norm's output (through the ReLU layer whose ReLU it applies), a residual addition's and a ReLU layer's,
+     * where each reader takes it blocked: a convolution that calls oneDNN, an addition whose other input is blocked too
+     * (both add element by element, in whatever layout their inputs share), or a ReLU layer. A plain ReLU layer whose
+     * own readers need NCHW converts its output there: in a ResNet, before the global pooling. Everything else stays
+     * NCHW. Decided as a fixed point: start with every such tensor blocked, and make NCHW whatever a reader refuses,
+     * until nothing changes.
      */
     private static Stages keepStagesBlocked(ComputationGraph graph, memory.format_tag layout) {
         GraphVertex[] vertices = graph.getVertices();

@@ -19,7 +19,8 @@ import java.util.function.Supplier;
  * of one value per channel, each an allocation and a native call: 4.4 % of resnet20's training time, more than
  * oneDNN's batch-norm forward pass (docs/benchmarks.md, "Batch norm bookkeeping"). The same float arithmetic, one
  * loop per vector. Inference passes, a layer whose γ and β are locked, and any call after the helper has failed run
- * DL4J's own code; the configuration, parameters and saved model are DL4J's.
+ * DL4J's own code, except where the layer exchanges oneDNN's blocked layout with its neighbours: a failure then stops
+ * training. The configuration, parameters and saved model are DL4J's.
  */
 final class LeanBatchNormLayer extends BatchNormalization {
 

@@ -82,8 +82,8 @@ public final class TrainingLayers {
                     + OneDnnConvolution.describe(oneDnn)
                     + (blocked > 0 ? ", batch norm through oneDNN on " + blocked + " layers, "
                     + (Switch.BLOCKED_ACTIVATIONS.on() ? "in its blocked layout from their convolutions"
-                    + (handedOn > 0 ? ", on " + handedOn + " of them to the layers after them too (" + converted
-                    + " conversion(s) to NCHW at a ReLU)" : "")
+                    + (handedOn > 0 ? ", on " + handedOn + " of them to the layers after them too" : "")
+                    + (converted > 0 ? " (" + converted + " conversion(s) to NCHW at a ReLU)" : "")
                     : "NCHW between them and their convolutions" + Switch.BLOCKED_ACTIVATIONS.offNote())
                     : Switch.ONEDNN_BATCH_NORM.on() ? "" : ", batch norm in Java" + Switch.ONEDNN_BATCH_NORM.offNote());
         }

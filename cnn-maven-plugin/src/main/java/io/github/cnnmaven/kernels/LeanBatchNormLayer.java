@@ -73,38 +73,36 @@ final class LeanBatchNormLayer extends BatchNormalization {
      * as {@code log10(σ²ₜ / σ²ₜ₊₁) / 2} with {@code σ²ₜ₊₁ = decay·σ²ₜ + (1 − decay)·batch variance}.
      */
     private void runningStatisticsStep(Gradient gradient) {
-        float[] batchMean = helper.batchMean();
-        float[] batchVariance = helper.batchVariance();
         float decay = (float) layerConf().getDecay();
         float keep = (float) (1 - layerConf().getDecay());
-        INDArray meanStep = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_MEAN);
-        FloatBuffer runningMean = values(getParam(BatchNormalizationParamInitializer.GLOBAL_MEAN));
-        FloatBuffer meanOut = values(meanStep);
-        for (int c = 0; c < batchMean.length; c++) {
-            meanOut.put(c, (runningMean.get(c) - batchMean[c]) * keep);
+        towardsBatch(BatchNormalizationParamInitializer.GLOBAL_MEAN, helper.batchMean(), keep, gradient);
+        float[] batchVariance = helper.batchVariance();
+        if (!layerConf().isUseLogStd()) {
+            towardsBatch(BatchNormalizationParamInitializer.GLOBAL_VAR, batchVariance, keep, gradient);
+            return;
         }
-        gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_MEAN, meanStep);
-        if (layerConf().isUseLogStd()) {
-            INDArray logStdStep = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
-            FloatBuffer log10Std = values(getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD));
-            FloatBuffer out = values(logStdStep);
-            float half = (float) ONE_ON_2LOGE_10;
-            for (int c = 0; c < batchVariance.length; c++) {
-                float std = (float) Math.pow(10, log10Std.get(c));
-                float variance = std * std;
-                float next = variance * decay + batchVariance[c] * keep;
-                out.put(c, (float) Math.log(variance / next) * half);
-            }
-            gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_LOG_STD, logStdStep);
-        } else {
-            INDArray varianceStep = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_VAR);
-            FloatBuffer running = values(getParam(BatchNormalizationParamInitializer.GLOBAL_VAR));
-            FloatBuffer out = values(varianceStep);
-            for (int c = 0; c < batchVariance.length; c++) {
-                out.put(c, (running.get(c) - batchVariance[c]) * keep);
-            }
-            gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_VAR, varianceStep);
+        INDArray logStdStep = gradientViews.get(BatchNormalizationParamInitializer.GLOBAL_LOG_STD);
+        FloatBuffer log10Std = values(getParam(BatchNormalizationParamInitializer.GLOBAL_LOG_STD));
+        FloatBuffer out = values(logStdStep);
+        float half = (float) ONE_ON_2LOGE_10;
+        for (int c = 0; c < batchVariance.length; c++) {
+            float std = (float) Math.pow(10, log10Std.get(c));
+            float variance = std * std;
+            float next = variance * decay + batchVariance[c] * keep;
+            out.put(c, (float) Math.log(variance / next) * half);
         }
+        gradient.setGradientFor(BatchNormalizationParamInitializer.GLOBAL_LOG_STD, logStdStep);
+    }
+
+    /** The update {@code (1 − decay)·(running − batch)} of the running statistic {@code param}, into its gradient view. */
+    private void towardsBatch(String param, float[] batch, float keep, Gradient gradient) {
+        INDArray step = gradientViews.get(param);
+        FloatBuffer running = values(getParam(param));
+        FloatBuffer out = values(step);
+        for (int c = 0; c < batch.length; c++) {
+            out.put(c, (running.get(c) - batch[c]) * keep);
+        }
+        gradient.setGradientFor(param, step);
     }
 
     /**

@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.graph.vertex.VertexIndices;
 import org.deeplearning4j.nn.graph.vertex.impl.LayerVertex;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,9 +19,10 @@ import java.util.Map;
  * conversions took longer than the batch norm's own arithmetic (docs/benchmarks.md, "Batch norm through oneDNN").
  * The array's bytes are then oneDNN's layout under DL4J's shape: only the two layers read them (the batch norm reads
  * its input again in its backward pass, in place, with no copy kept), and DL4J copies such arrays, when it does,
- * byte for byte. A layer DL4J would fall back to its own code for after an error would read those bytes as NCHW: the
- * convolution refuses to go on once either layer has ({@link LeanConvolutionLayer#exchangeBlockedWith}). A ReLU of the
- * convolution's own goes element by element over the whole array, so it reads the blocked bytes as it reads NCHW ones.
+ * byte for byte. A layer DL4J would fall back to its own code for after an error would read those bytes as NCHW: each
+ * of the two stops training instead ({@link LeanConvolutionLayer#exchangeBlocked}, {@link LeanBatchNormLayer}). A ReLU
+ * of the convolution's own goes element by element over the whole array, so it reads the blocked bytes as it reads
+ * NCHW ones.
  * Beyond the pairs, whatever reads a linked batch norm's output in the same layout keeps it so, as far as the layers
  * that can go ({@link #keepStagesBlocked}): in a ResNet, every residual stage, converted to NCHW once before the
  * global pooling.
@@ -32,9 +32,6 @@ import java.util.Map;
  * and no preprocessor or dropout between.
  */
 final class BlockedActivations {
-
-    /** DL4J counts a layer's helper failures in a protected field; after the first it runs its own code. */
-    private static final Field BATCH_NORM_FAILURES = BatchNormFusion.batchNormField("helperCountFail");
 
     private BlockedActivations() {
     }
@@ -53,7 +50,7 @@ final class BlockedActivations {
      * (then NCHW passes between them, converted on both sides, to compare with).
      */
     static Links install(ComputationGraph graph) {
-        if (!TrainingLayers.Switch.ONEDNN_BATCH_NORM.on() || BATCH_NORM_FAILURES == null || OneDnnDevice.unavailable() != null) {
+        if (!TrainingLayers.Switch.ONEDNN_BATCH_NORM.on() || OneDnnDevice.unavailable() != null) {
             return Links.NONE;
         }
         memory.format_tag layout = OneDnnDevice.blockedLayout();
@@ -82,7 +79,7 @@ final class BlockedActivations {
             if (TrainingLayers.Switch.BLOCKED_ACTIVATIONS.on()) {
                 oneDnn.keepOutputBlocked(layout);
                 batchNorm.readInputBlocked(layout);
-                conv.exchangeBlockedWith(bn);
+                conv.exchangeBlocked();
             }
             linked++;
         }
@@ -210,14 +207,5 @@ final class BlockedActivations {
     private static boolean plainInput(LayerVertex vertex) {
         return vertex.getLayerPreProcessor() == null && vertex.getLayer().conf().getLayer().getIDropout() == null
                 && vertex.getInputVertices() != null && vertex.getInputVertices().length == 1;
-    }
-
-    /** How many times DL4J's batch norm layer has run its own code in place of its helper. */
-    static int failures(BatchNormalization bn) {
-        try {
-            return BATCH_NORM_FAILURES.getInt(bn);
-        } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -3,13 +3,10 @@ package io.github.cnnmaven.kernels;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionHelper;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
-import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A convolution whose backward pass does not run the forward pass a second time: DL4J's
@@ -18,15 +15,13 @@ import java.util.List;
  * Each subclass gives that derivative what it really reads ({@link #standIn}). The gradients are DL4J's.
  *
  * <p>It may compute with oneDNN directly ({@link #computeWith}) and exchange its output with the batch norm after
- * it, or its input with the batch norm before it, in oneDNN's blocked layout ({@link #exchangeBlockedWith}), which
+ * it, or its input with the layer before it, in oneDNN's blocked layout ({@link #exchangeBlocked}), which
  * neither DL4J's convolution nor its batch norm can read: once any of them has fallen back to its own code after an
  * error, training stops rather than going on with misread values.
  */
 abstract class LeanConvolutionLayer extends ConvolutionLayer {
 
-    /** The batch norms this layer exchanges a blocked tensor with ({@link BlockedActivations}): at most two. */
-    private final List<BatchNormalization> blockedPartners = new ArrayList<>(2);
-    /** Whether this layer reads or writes a blocked tensor, with a batch norm or any other layer. */
+    /** Whether this layer reads or writes a tensor in a blocked layout another layer exchanges with it. */
     private boolean exchangesBlocked;
 
     LeanConvolutionLayer(ConvolutionLayer replaced) {
@@ -67,30 +62,17 @@ abstract class LeanConvolutionLayer extends ConvolutionLayer {
     }
 
     /**
-     * From now on this layer and {@code batchNorm} exchange a tensor (this layer's output or its input) and its
-     * gradient in a blocked layout.
+     * From now on this layer exchanges a tensor (its output or its input) and its gradient in a blocked layout. (A batch
+     * norm it exchanges one with guards itself: {@link LeanBatchNormLayer}.)
      */
-    final void exchangeBlockedWith(BatchNormalization batchNorm) {
-        blockedPartners.add(batchNorm);
-        exchangesBlocked = true;
-    }
-
-    /** From now on this layer reads its input, and writes its gradient, in a blocked layout another layer exchanges. */
     final void exchangeBlocked() {
         exchangesBlocked = true;
     }
 
     private void requireOwnPath() {
-        if (!exchangesBlocked) {
-            return;
-        }
-        boolean fellBack = helperCountFail > 0;
-        for (BatchNormalization partner : blockedPartners) {
-            fellBack |= BlockedActivations.failures(partner) > 0;
-        }
-        if (fellBack) {
-            throw new IllegalStateException("Layer " + layerConf().getLayerName() + " or a batch norm next to it fell back to"
-                    + " DL4J's own code after an error, which cannot read the blocked layout they exchange; train with"
+        if (exchangesBlocked && helperCountFail > 0) {
+            throw new IllegalStateException("Layer " + layerConf().getLayerName() + " fell back to DL4J's own code after an"
+                    + " error, which cannot read the blocked layout it exchanges with its neighbours; train with"
                     + " -Dcnn.oneDnnBatchNorm=false in cnn.argLine to keep them in NCHW");
         }
     }

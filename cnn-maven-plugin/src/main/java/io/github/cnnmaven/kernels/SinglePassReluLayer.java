@@ -23,7 +23,7 @@ import static io.github.cnnmaven.kernels.FloatTensors.whole;
  * result it then copies into the layer's workspace: three sweeps over the tensor for one. It keeps
  * the ReLU layer's configuration, so the network's description and saved model do not change.
  * Element by element, it reads oneDNN's blocked layout as it reads NCHW; where its input is blocked and a reader of its
- * output needs NCHW (the end of a residual stage, {@link BlockedActivations}), it converts the output to NCHW and the
+ * output needs NCHW (before a ResNet's global pooling, {@link BlockedActivations}), it converts the output to NCHW and the
  * output's gradient back.
  */
 final class SinglePassReluLayer extends ActivationLayer {
@@ -41,11 +41,6 @@ final class SinglePassReluLayer extends ActivationLayer {
     /** The input arrives in {@code layout} from now on, and the output leaves in NCHW (see {@link BlockedActivations}). */
     void convertInputFrom(memory.format_tag layout) {
         blockedInput = layout;
-    }
-
-    /** Whether the input arrives blocked and the output leaves in NCHW. */
-    boolean convertsToNchw() {
-        return blockedInput != null;
     }
 
     @Override

@@ -25,9 +25,7 @@ final class LayoutReorder extends OneDnnShape {
     }
 
     void run(INDArray from, INDArray to) {
-        source.set_data_handle(OneDnnConversion.pointer(from));
-        target.set_data_handle(OneDnnConversion.pointer(to));
-        reorder.execute(device.stream, source, target);
+        reorder.execute(device.stream, OneDnnConversion.bound(source, from), OneDnnConversion.bound(target, to));
         device.stream._wait();
     }
 }

@@ -116,8 +116,8 @@ final class OneDnnBatchNorm {
         p.backward();
         OneDnnDevice d = p.device;
         memory src = p.source(d, x);
-        memory diffDst = p.diffDst != null ? p.diffDst.in(d, dy) : inPlace(p.blockedDiffDst, dy);
-        memory diffSrc = p.diffSrc != null ? p.diffSrc.internal(d) : inPlace(p.blockedDiffSrc, dx);
+        memory diffDst = p.diffDst != null ? p.diffDst.in(d, dy) : OneDnnConversion.bound(p.blockedDiffDst, dy);
+        memory diffSrc = p.diffSrc != null ? p.diffSrc.internal(d) : OneDnnConversion.bound(p.blockedDiffSrc, dx);
         if (p.backwardArgs == null) {
             p.backwardArgs = p.keep(new IntMemoryMap().put(DNNL_ARG_SRC, src).put(DNNL_ARG_DIFF_DST, diffDst)
                     .put(DNNL_ARG_SCALE_SHIFT, p.scaleShift).put(DNNL_ARG_MEAN, p.mean).put(DNNL_ARG_VARIANCE, p.variance)
@@ -202,11 +202,6 @@ final class OneDnnBatchNorm {
     /** For the layer's memory report. */
     long heldBytes() {
         return heldBytes.get();
-    }
-
-    private static memory inPlace(memory blocked, INDArray array) {
-        blocked.set_data_handle(OneDnnConversion.pointer(array));
-        return blocked;
     }
 
     private static Dims dims(INDArray x, float eps) {
@@ -327,12 +322,12 @@ final class OneDnnBatchNorm {
 
         /** Where the primitives write the output: {@code out} itself when it stays blocked, else a tensor converted from. */
         memory destination(OneDnnDevice d, INDArray out) {
-            return blockedDst != null ? inPlace(blockedDst, out) : dst.internal(d);
+            return blockedDst != null ? OneDnnConversion.bound(blockedDst, out) : dst.internal(d);
         }
 
         /** The input in the primitives' layout: in place when it arrives blocked, else converted from NCHW. */
         memory source(OneDnnDevice d, INDArray x) {
-            return blockedSrc != null ? inPlace(blockedSrc, x) : src.in(d, x);
+            return blockedSrc != null ? OneDnnConversion.bound(blockedSrc, x) : src.in(d, x);
         }
 
         private memory kept(memory.desc desc) {

@@ -42,7 +42,7 @@ final class OneDnnConversion {
 
     /** Converts {@code owned} (which the caller keeps reachable) into the chosen layout. */
     memory in(OneDnnDevice d, INDArray owned) {
-        user.set_data_handle(pointer(owned));
+        bound(user, owned);
         memory converted = internal(d);
         reorder.execute(d.stream, user, converted);
         this.converted = owned;
@@ -64,8 +64,14 @@ final class OneDnnConversion {
 
     /** Converts the chosen layout's result into {@code owned}. */
     void out(OneDnnDevice d, INDArray owned) {
-        user.set_data_handle(pointer(owned));
+        bound(user, owned);
         reorder.execute(d.stream, internal, user); // internal(d) bound it for the primitive that wrote it
+    }
+
+    /** {@code memory} pointed at {@code array}, whose buffer holds (or will hold) a tensor in the memory's layout. */
+    static memory bound(memory memory, INDArray array) {
+        memory.set_data_handle(pointer(array));
+        return memory;
     }
 
     /**

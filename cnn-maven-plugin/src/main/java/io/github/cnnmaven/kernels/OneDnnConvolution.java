@@ -25,9 +25,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static io.github.cnnmaven.kernels.OneDnnConversion.bound;
 import static io.github.cnnmaven.kernels.OneDnnConversion.copyBack;
 import static io.github.cnnmaven.kernels.OneDnnConversion.owned;
-import static io.github.cnnmaven.kernels.OneDnnConversion.pointer;
 import static io.github.cnnmaven.kernels.OneDnnConversion.writable;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_BIAS;
@@ -311,9 +311,9 @@ final class OneDnnConvolution implements ConvolutionHelper {
         INDArray w = owned(weights);
         INDArray b = g.bias() ? owned(bias) : null;
         INDArray y = writable(out);
-        IntMemoryMap args = new IntMemoryMap().put(DNNL_ARG_SRC, p.blockedSrc != null ? inPlace(p.blockedSrc, x) : p.src.in(d, x))
+        IntMemoryMap args = new IntMemoryMap().put(DNNL_ARG_SRC, p.blockedSrc != null ? bound(p.blockedSrc, x) : p.src.in(d, x))
                 .put(DNNL_ARG_WEIGHTS, p.weights.in(d, w))
-                .put(DNNL_ARG_DST, p.dst != null ? p.dst.internal(d) : inPlace(p.blockedDst, y));
+                .put(DNNL_ARG_DST, p.dst != null ? p.dst.internal(d) : bound(p.blockedDst, y));
         p.fwd.execute(d.stream, withArray(args, DNNL_ARG_BIAS, p.bias, b));
         if (p.dst != null) {
             p.dst.out(d, y);
@@ -354,16 +354,16 @@ final class OneDnnConvolution implements ConvolutionHelper {
                     : workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, g.input());
             dx = writable(epsOut);
             p.bwdData.execute(d.stream, new IntMemoryMap()
-                    .put(DNNL_ARG_DIFF_DST, p.blockedDiffDst != null ? inPlace(p.blockedDiffDst, dy) : p.diffDst.in(d, dy))
+                    .put(DNNL_ARG_DIFF_DST, p.blockedDiffDst != null ? bound(p.blockedDiffDst, dy) : p.diffDst.in(d, dy))
                     .put(DNNL_ARG_WEIGHTS, p.bwdWeightsIn.in(d, w, p.forwardWeights))
-                    .put(DNNL_ARG_DIFF_SRC, p.diffSrc != null ? p.diffSrc.internal(d) : inPlace(p.blockedDiffSrc, dx)));
+                    .put(DNNL_ARG_DIFF_SRC, p.diffSrc != null ? p.diffSrc.internal(d) : bound(p.blockedDiffSrc, dx)));
             if (p.diffSrc != null) {
                 p.diffSrc.out(d, dx);
             }
         }
         IntMemoryMap args = new IntMemoryMap()
-                .put(DNNL_ARG_SRC, p.blockedSrc != null ? inPlace(p.blockedSrc, x) : p.bwdSrc.in(d, x, p.forwardSrc))
-                .put(DNNL_ARG_DIFF_DST, p.blockedDiffDst != null ? inPlace(p.blockedDiffDst, dy)
+                .put(DNNL_ARG_SRC, p.blockedSrc != null ? bound(p.blockedSrc, x) : p.bwdSrc.in(d, x, p.forwardSrc))
+                .put(DNNL_ARG_DIFF_DST, p.blockedDiffDst != null ? bound(p.blockedDiffDst, dy)
                         : p.sameDiffDst && inputGradient ? p.diffDst.internal(d) : p.bwdDiffDst.in(d, dy))
                 .put(DNNL_ARG_DIFF_WEIGHTS, p.diffWeights.internal(d));
         p.bwdWeights.execute(d.stream, withArray(args, DNNL_ARG_DIFF_BIAS, p.diffBias, db));
@@ -449,17 +449,10 @@ final class OneDnnConvolution implements ConvolutionHelper {
                 bias != null);
     }
 
-    /** {@code blocked} pointed at {@code array}, whose buffer holds (or will hold) a tensor in that blocked layout. */
-    private static memory inPlace(memory blocked, INDArray array) {
-        blocked.set_data_handle(pointer(array));
-        return blocked;
-    }
-
     /** {@code args} with {@code plain} pointed at {@code array} as argument {@code arg}; unchanged without an array. */
     private static IntMemoryMap withArray(IntMemoryMap args, int arg, memory plain, INDArray array) {
         if (array != null) {
-            plain.set_data_handle(pointer(array));
-            args.put(arg, plain);
+            args.put(arg, bound(plain, array));
         }
         return args;
     }

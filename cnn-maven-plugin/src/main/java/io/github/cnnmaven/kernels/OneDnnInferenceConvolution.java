@@ -25,6 +25,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static io.github.cnnmaven.kernels.OneDnnConversion.bound;
 import static io.github.cnnmaven.kernels.OneDnnConversion.owned;
 import static io.github.cnnmaven.kernels.OneDnnConversion.pointer;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_BIAS;
@@ -219,11 +220,11 @@ final class OneDnnInferenceConvolution implements ConvolutionHelper {
         INDArray w = owned(weights);
         INDArray b = g.bias() ? owned(bias) : null;
         IntMemoryMap args = new IntMemoryMap()
-                .put(DNNL_ARG_SRC, p.srcIn != null ? p.srcIn.in(d, x) : at(p.src, x))
+                .put(DNNL_ARG_SRC, p.srcIn != null ? p.srcIn.in(d, x) : bound(p.src, x))
                 .put(DNNL_ARG_WEIGHTS, p.weights(d, w))
-                .put(DNNL_ARG_DST, p.dstOut != null ? p.dstOut.internal(d) : at(p.dst, out));
+                .put(DNNL_ARG_DST, p.dstOut != null ? p.dstOut.internal(d) : bound(p.dst, out));
         if (b != null) {
-            args.put(DNNL_ARG_BIAS, at(p.bias, b));
+            args.put(DNNL_ARG_BIAS, bound(p.bias, b));
         }
         p.fwd.execute(d.stream, args);
         if (p.dstOut != null) {
@@ -315,11 +316,5 @@ final class OneDnnInferenceConvolution implements ConvolutionHelper {
         return new Geometry(input.size(0), input.size(3), h, w, weights.size(0), kernel[0], kernel[1], strides[0], strides[1],
                 dilation[0] - 1L, dilation[1] - 1L, pad[0], pad[1], Math.max(0, bottom), Math.max(0, right), out[0], out[1],
                 bias != null);
-    }
-
-    /** {@code plain} pointed at {@code array}. */
-    private static memory at(memory plain, INDArray array) {
-        plain.set_data_handle(pointer(array));
-        return plain;
     }
 }

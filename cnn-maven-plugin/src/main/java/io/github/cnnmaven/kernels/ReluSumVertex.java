@@ -159,9 +159,9 @@ public final class ReluSumVertex extends ElementWiseVertex {
         }
 
         void run(INDArray x0, INDArray x1, INDArray out) {
-            a.set_data_handle(OneDnnConversion.pointer(x0));
-            b.set_data_handle(OneDnnConversion.pointer(x1));
-            y.set_data_handle(OneDnnConversion.pointer(out));
+            OneDnnConversion.bound(a, x0);
+            OneDnnConversion.bound(b, x1);
+            OneDnnConversion.bound(y, out);
             add.execute(device.stream, arguments);
             device.stream._wait();
         }

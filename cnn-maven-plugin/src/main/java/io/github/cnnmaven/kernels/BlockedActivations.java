@@ -25,7 +25,7 @@ import java.util.Map;
  * NCHW ones.
  * Beyond the pairs, whatever reads a linked batch norm's output in the same layout keeps it so, as far as the layers
  * that can go ({@link #keepStagesBlocked}): in a ResNet, every residual stage, converted to NCHW once before the
- * global pooling.
+ * global pooling; in a plain CNN, its max poolings too, converted after the last one.
  *
  * <p>Only where the channels fill oneDNN's blocks exactly (the blocked tensor is then as large as the NCHW one),
  * for convolutions without an activation or with a plain ReLU that call oneDNN, batch norms that run through oneDNN,
@@ -38,11 +38,11 @@ final class BlockedActivations {
 
     /**
      * What {@link #install} linked: convolution → batch norm pairs, of their batch norms those that hand their output
-     * on blocked as well, and the ReLU layers that convert a blocked input to NCHW (none while the layout is switched
-     * off).
+     * on blocked as well, the max poolings that pool the blocked layout, and the ReLU and pooling layers that convert a
+     * blocked input to NCHW (none of the last three while the layout is switched off).
      */
-    record Links(int pairs, int handedOn, int converted) {
-        static final Links NONE = new Links(0, 0, 0);
+    record Links(int pairs, int handedOn, int pools, int converted) {
+        static final Links NONE = new Links(0, 0, 0, 0);
     }
 
     /**
@@ -84,22 +84,22 @@ final class BlockedActivations {
             linked++;
         }
         if (linked == 0 || !TrainingLayers.Switch.BLOCKED_ACTIVATIONS.on()) {
-            return new Links(linked, 0, 0);
+            return new Links(linked, 0, 0, 0);
         }
-        Stages stages = keepStagesBlocked(graph, layout);
-        return new Links(linked, stages.batchNorms(), stages.converted());
+        return keepStagesBlocked(graph, layout, linked);
     }
 
     /**
      * Keeps blocked every tensor between the linked batch norms and the layers after them that can read it so: a
-     * batch norm's output (through the ReLU layer whose ReLU it applies), a residual addition's and a ReLU layer's,
-     * where each reader takes it blocked: a convolution that calls oneDNN, an addition whose other input is blocked too
-     * (both add element by element, in whatever layout their inputs share), or a ReLU layer. A plain ReLU layer whose
-     * own readers need NCHW converts its output there: in a ResNet, before the global pooling. Everything else stays
-     * NCHW. Decided as a fixed point: start with every such tensor blocked, and make NCHW whatever a reader refuses,
+     * batch norm's output (through the ReLU layer whose ReLU it applies), a residual addition's, a ReLU layer's and a
+     * max pooling's, where each reader takes it blocked: a convolution that calls oneDNN, an addition whose other input
+     * is blocked too (both add element by element, in whatever layout their inputs share), a ReLU layer, or a max
+     * pooling ({@link OneDnnMaxPool}). A plain ReLU layer or a max pooling whose own readers need NCHW converts its output
+     * there: in a ResNet, before the global pooling; in a plain CNN, at the last pooling before the dense layers.
+     * Everything else stays NCHW. Decided as a fixed point: start with every such tensor blocked, and make NCHW whatever a reader refuses,
      * until nothing changes.
      */
-    private static Stages keepStagesBlocked(ComputationGraph graph, memory.format_tag layout) {
+    private static Links keepStagesBlocked(ComputationGraph graph, memory.format_tag layout, int pairs) {
         GraphVertex[] vertices = graph.getVertices();
         boolean[] blocked = new boolean[vertices.length]; // of each vertex's output
         for (GraphVertex vertex : vertices) {
@@ -135,6 +135,7 @@ final class BlockedActivations {
             }
         }
         int batchNorms = 0;
+        int pools = 0;
         int converted = 0;
         for (GraphVertex vertex : vertices) {
             int i = vertex.getVertexIndex();
@@ -151,17 +152,20 @@ final class BlockedActivations {
                     }
                 }
             }
-            if (!blocked[i] && vertex instanceof LayerVertex lv && lv.getLayer() instanceof SinglePassReluLayer relu
-                    && blocked[vertex.getInputVertices()[0].getVertexIndex()]) {
+            boolean blockedInput = vertex.getInputVertices() != null && vertex.getInputVertices().length == 1
+                    && blocked[vertex.getInputVertices()[0].getVertexIndex()];
+            if (blockedInput && vertex instanceof LayerVertex lv && lv.getLayer() instanceof MaxPoolLayer pool) {
+                pool.readInputBlocked(layout, blocked[i]);
+                pools++;
+            }
+            if (!blocked[i] && blockedInput && vertex instanceof LayerVertex lv && lv.getLayer() instanceof SinglePassReluLayer relu) {
                 relu.convertInputFrom(layout);
+            }
+            if (!blocked[i] && blockedInput && passesLayout(graph, vertex)) {
                 converted++;
             }
         }
-        return new Stages(batchNorms, converted);
-    }
-
-    /** What {@link #keepStagesBlocked} did: batch norms that write their output blocked, ReLU layers that convert to NCHW. */
-    private record Stages(int batchNorms, int converted) {
+        return new Links(pairs, batchNorms, pools, converted);
     }
 
     /** The oneDNN batch norm of a batch-norm layer that reads its input blocked from its convolution; else null. */
@@ -171,9 +175,13 @@ final class BlockedActivations {
                 && helper.oneDnn().readsInputBlocked() ? helper.oneDnn() : null;
     }
 
-    /** A layer whose output is in its input's layout: the fused batch norm's ReLU layer, a plain ReLU layer, an addition. */
+    /**
+     * A layer whose output is in its input's layout: the fused batch norm's ReLU layer, a plain ReLU layer, a max
+     * pooling, an addition. The two layers of their own convert their output to NCHW where a reader needs it.
+     */
     private static boolean passesLayout(ComputationGraph graph, GraphVertex vertex) {
-        return fusedRelu(vertex) || vertex instanceof LayerVertex lv && lv.getLayer() instanceof SinglePassReluLayer && plainInput(lv)
+        return fusedRelu(vertex) || vertex instanceof LayerVertex lv && plainInput(lv)
+                && (lv.getLayer() instanceof SinglePassReluLayer || lv.getLayer() instanceof MaxPoolLayer)
                 || isAddition(graph, vertex);
     }
 

@@ -1,5 +1,6 @@
 package io.github.cnnmaven.kernels;
 
+import org.bytedeco.dnnl.memory;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 
 import static io.github.cnnmaven.kernels.FloatTensors.buffer;
 import static io.github.cnnmaven.kernels.FloatTensors.contiguous;
+import static io.github.cnnmaven.kernels.FloatTensors.whole;
 
 /**
  * Max pooling over windows that do not overlap (kernel = stride, no padding, NCHW, no dropout) whose backward pass,
@@ -25,11 +27,15 @@ import static io.github.cnnmaven.kernels.FloatTensors.contiguous;
  * (oneDNN's pooling, faster than Java's comparisons). The same floats as DL4J's: the gradient routed to each
  * window's maximum, the first in row-major order on ties, as libnd4j and oneDNN choose. It keeps the layer's
  * configuration, so the network's description and saved model do not change.
+ * Between layers that exchange oneDNN's blocked layout ({@link BlockedActivations}) it pools that layout itself, both
+ * ways, through {@link OneDnnMaxPool}.
  */
 final class MaxPoolLayer extends SubsamplingLayer {
 
     private final int kernelH;
     private final int kernelW;
+    /** Null while the input arrives in NCHW; else the pooling of the blocked layout it arrives in. */
+    private OneDnnMaxPool blocked;
 
     MaxPoolLayer(SubsamplingLayer replaced) {
         super(replaced.conf(), DataType.FLOAT);
@@ -51,6 +57,26 @@ final class MaxPoolLayer extends SubsamplingLayer {
                 && conf.getConvolutionMode() != ConvolutionMode.Causal;
     }
 
+    /**
+     * The input arrives in {@code layout} from now on, and its gradient leaves in it; the output and its gradient too
+     * where {@code outputBlocked}, else in NCHW (see {@link BlockedActivations}).
+     */
+    void readInputBlocked(memory.format_tag layout, boolean outputBlocked) {
+        blocked = new OneDnnMaxPool(layout, outputBlocked, kernelH, kernelW, convolutionMode == ConvolutionMode.Same);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (blocked == null) {
+            return super.activate(training, workspaceMgr);
+        }
+        assertInputSet(false);
+        INDArray x = whole(input, true);
+        INDArray y = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, DataType.FLOAT, blocked.outputShape(x.shape()), 'c');
+        blocked.forward(x, y, training);
+        return y;
+    }
+
     /** The input's height and width pooled, or null where DL4J's layer computes it (Same mode padding a size that the stride does not divide). */
     private int[] outputSize(INDArray x) {
         long h = x.size(2);
@@ -65,6 +91,12 @@ final class MaxPoolLayer extends SubsamplingLayer {
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
+        if (blocked != null) {
+            INDArray x = whole(input, true);
+            INDArray dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, DataType.FLOAT, x.shape(), 'c');
+            blocked.backward(x, whole(epsilon, blocked.writesOutputBlocked()), dx);
+            return new Pair<>(new DefaultGradient(), dx);
+        }
         int[] out = input.rank() == 4 ? outputSize(input) : null;
         if (out == null || epsilon.dataType() != DataType.FLOAT) {
             return super.backpropGradient(epsilon, workspaceMgr);

@@ -65,25 +65,29 @@ public final class TrainingLayers {
         }
     }
 
-    /** What was installed, for the training log. */
     /**
+     * What was installed, for the training log.
+     *
      * @param blocked convolution → batch norm pairs linked in a blocked layout
      * @param handedOn of their batch norms, those that hand their output on blocked too
-     * @param converted ReLU layers that convert a blocked input to NCHW for the layers after them
+     * @param blockedPools max poolings that pool the blocked layout
+     * @param converted ReLU and pooling layers that convert a blocked input to NCHW for the layers after them
      */
     public record Installed(BatchNormFusion.Installed batchNorm, int convolutions, int relu, int maxPool, int oneDnn,
-                            int blocked, int handedOn, int converted) {
+                            int blocked, int handedOn, int blockedPools, int converted) {
         public String describe() {
             return "fused batch norm " + batchNorm.describe()
                     + ", convolution backward pass " + (convolutions > 0 ? "without recomputing the output on " + convolutions + " layers"
                     : "as DL4J's" + Switch.CONVOLUTION_BACKPROP.offNote())
                     + ", ReLU " + (relu > 0 ? "in one pass on " + relu + " layers" : "as DL4J's" + Switch.SINGLE_PASS_RELU.offNote())
-                    + ", max pooling " + (maxPool > 0 ? "backward pass in Java on " + maxPool + " layers" : "as DL4J's" + Switch.JAVA_MAX_POOL.offNote())
+                    + ", max pooling " + (maxPool == 0 ? "as DL4J's" + Switch.JAVA_MAX_POOL.offNote()
+                    : maxPool > blockedPools ? "backward pass in Java on " + (maxPool - blockedPools) + " layers" : "through oneDNN")
                     + OneDnnConvolution.describe(oneDnn)
                     + (blocked > 0 ? ", batch norm through oneDNN on " + blocked + " layers, "
                     + (Switch.BLOCKED_ACTIVATIONS.on() ? "in its blocked layout from their convolutions"
                     + (handedOn > 0 ? ", on " + handedOn + " of them to the layers after them too" : "")
-                    + (converted > 0 ? " (" + converted + " conversion(s) to NCHW at a ReLU)" : "")
+                    + (blockedPools > 0 ? ", through " + blockedPools + " max pooling(s) in that layout" : "")
+                    + (converted > 0 ? " (" + converted + " conversion(s) to NCHW, at a ReLU or pooling)" : "")
                     : "NCHW between them and their convolutions" + Switch.BLOCKED_ACTIVATIONS.offNote())
                     : Switch.ONEDNN_BATCH_NORM.on() ? "" : ", batch norm in Java" + Switch.ONEDNN_BATCH_NORM.offNote());
         }
@@ -102,7 +106,8 @@ public final class TrainingLayers {
         int maxPool = installMaxPool(graph);
         int oneDnn = OneDnnConvolution.install(graph);
         BlockedActivations.Links links = BlockedActivations.install(graph);
-        return new Installed(batchNorm, convolutions, relu, maxPool, oneDnn, links.pairs(), links.handedOn(), links.converted());
+        return new Installed(batchNorm, convolutions, relu, maxPool, oneDnn, links.pairs(), links.handedOn(), links.pools(),
+                links.converted());
     }
 
     /** Every max pooling layer {@link MaxPoolLayer} covers computes in it; the count. */

@@ -33,16 +33,22 @@ class BlockedActivationsTest {
     /** Relative: the same primitives, the same sums; only the layout they travel in differs. */
     private static final double TOLERANCE = 1e-5;
 
-    @ParameterizedTest(name = "{0} on {1} pixels: {2} pairs, {3} handing on, {4} converting ReLUs")
-    @CsvSource({"resnet20,32,21,21,1", "resnet18,32,20,20,1", "resnet50,16,53,53,1", "alexnet-cifar,32,4,1,0",
-            "vgg11,32,8,3,0", "googlenet,16,53,16,0", "main-job,32,4,2,0", "residual-pool,16,8,8,2"})
-    void computesWhatTheSamePrimitivesComputeInNchw(String preset, int side, int pairs, int handedOn, int converted) throws Exception {
+    @ParameterizedTest(name = "{0} on {1} pixels: {2} pairs, {3} handing on, {4} poolings blocked, {5} converting")
+    @CsvSource({"resnet20,32,21,21,0,1", "resnet18,32,20,20,0,1", "resnet50,16,53,53,0,1", "alexnet-cifar,32,4,3,2,0",
+            "vgg11,32,8,8,5,1", "googlenet,16,53,16,0,0", "main-job,32,4,4,2,1", "residual-pool,16,8,8,1,1",
+            "odd-pools,13,2,2,2,1"})
+    void computesWhatTheSamePrimitivesComputeInNchw(String preset, int side, int pairs, int handedOn, int pools, int converted)
+            throws Exception {
         ComputationGraph stock = network(preset, side);
         ComputationGraph blocked = BatchNormFusionTest.copy(stock);
         TrainingLayers.Installed installed = TrainingLayers.install(blocked);
         assertEquals(pairs, installed.blocked(), preset + ": every convolution → batch norm pair");
         assertEquals(handedOn, installed.handedOn(), preset + ": every batch norm whose readers all take its output blocked");
-        assertEquals(converted, installed.converted(), preset + ": a ReLU converting where blocked meets NCHW");
+        assertEquals(pools, installed.blockedPools(), preset + ": every max pooling of a blocked input without overlap");
+        assertEquals(converted, installed.converted(), preset + ": a ReLU or pooling converting where blocked meets NCHW");
+        if (pools > 0) {
+            assertTrue(installed.describe().contains(", through " + pools + " max pooling(s) in that layout"), installed.describe());
+        }
         ComputationGraph nchw = BatchNormFusionTest.copy(stock);
         String property = TrainingLayers.Switch.BLOCKED_ACTIVATIONS.property();
         System.setProperty(property, "false");
@@ -116,8 +122,8 @@ class BlockedActivationsTest {
     }
 
     /**
-     * A preset; "residual-pool": residual layers of the plugin's own with a max pooling after a stage, which reads it in
-     * NCHW; or "main-job": the sample project's network, whose convolutions have a ReLU of their own before each batch
+     * A preset; "residual-pool": residual layers of the plugin's own with a max pooling after a stage; "odd-pools": a max
+     * pooling in Same mode that pads an odd size and one in Truncate mode that leaves a row and a column out; or "main-job": the sample project's network, whose convolutions have a ReLU of their own before each batch
      * norm (its dropout left out: masks drawn in another order would differ).
      */
     private static ComputationGraph network(String preset, int side) throws Exception {
@@ -125,6 +131,11 @@ class BlockedActivationsTest {
             return network(List.of(LayerSpec.of("conv").filters(16).kernel(3).activation("identity"), LayerSpec.of("batchnorm"),
                     LayerSpec.of("residual").filters(16), LayerSpec.of("residual").filters(16), LayerSpec.of("maxpool").kernel(2),
                     LayerSpec.of("residual").filters(32), LayerSpec.of("dense").units(8)), side);
+        }
+        if (preset.equals("odd-pools")) {
+            return network(List.of(LayerSpec.of("conv").filters(16).kernel(3).activation("identity"), LayerSpec.of("batchnorm"),
+                    LayerSpec.of("maxpool").kernel(2).padding("same"), LayerSpec.of("conv").filters(16).kernel(3).activation("identity"),
+                    LayerSpec.of("batchnorm"), LayerSpec.of("maxpool").kernel(2), LayerSpec.of("dense").units(8)), side);
         }
         if (!preset.equals("main-job")) {
             return BatchNormFusionTest.network(preset, side, true);

@@ -20,20 +20,23 @@ import static io.github.cnnmaven.kernels.FloatTensors.contiguous;
 import static io.github.cnnmaven.kernels.FloatTensors.whole;
 
 /**
- * Max pooling over windows that do not overlap (kernel = stride, no padding, NCHW, no dropout) whose backward pass,
- * in training on the CPU, is {@link MaxPoolKernels}'. DL4J's subsampling layer calls libnd4j's {@code maxpool2d_bp},
+ * Max pooling (NCHW, no dropout or dilation) in training on the CPU. Over windows that do not overlap (kernel = stride,
+ * no padding) its backward pass is {@link MaxPoolKernels}'. DL4J's subsampling layer calls libnd4j's {@code maxpool2d_bp},
  * which with oneDNN pools the input a second time and converts both tensors' layouts in every backward pass: in the
  * main job's profile that took longer than its convolutions' own backward pass. The forward pass stays DL4J's
  * (oneDNN's pooling, faster than Java's comparisons). The same floats as DL4J's: the gradient routed to each
  * window's maximum, the first in row-major order on ties, as libnd4j and oneDNN choose. It keeps the layer's
  * configuration, so the network's description and saved model do not change.
- * Between layers that exchange oneDNN's blocked layout ({@link BlockedActivations}) it pools that layout itself, both
- * ways, through {@link OneDnnMaxPool}.
+ * Other windows (a ResNet's 3×3 stride-2 stem pooling) run DL4J's passes. Between layers that exchange oneDNN's
+ * blocked layout ({@link BlockedActivations}) any of them pools that layout itself, both ways, through
+ * {@link OneDnnMaxPool}.
  */
 final class MaxPoolLayer extends SubsamplingLayer {
 
     private final int kernelH;
     private final int kernelW;
+    /** Whether the windows do not overlap (kernel = stride, no padding), the backward pass {@link MaxPoolKernels} computes. */
+    private final boolean tiles;
     /** Null while the input arrives in NCHW; else the pooling of the blocked layout it arrives in. */
     private OneDnnMaxPool blocked;
 
@@ -43,18 +46,23 @@ final class MaxPoolLayer extends SubsamplingLayer {
         int[] kernel = layerConf().getKernelSize();
         kernelH = kernel[0];
         kernelW = kernel[1];
+        tiles = Arrays.equals(kernel, layerConf().getStride()) && Arrays.equals(layerConf().getPadding(), new int[] {0, 0});
     }
 
-    /** Whether the layer is one this class computes: max pooling, kernel = stride, no padding or dilation, NCHW, no dropout. */
+    /** Whether the layer is one this class takes: max pooling, no dilation, NCHW, no dropout. */
     static boolean covers(SubsamplingLayer layer) {
         if (layer.getClass() != SubsamplingLayer.class
                 || !(layer.conf().getLayer() instanceof org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf)) {
             return false;
         }
-        return conf.getPoolingType() == PoolingType.MAX && Arrays.equals(conf.getKernelSize(), conf.getStride())
-                && Arrays.equals(conf.getPadding(), new int[] {0, 0}) && Arrays.equals(conf.getDilation(), new int[] {1, 1})
+        return conf.getPoolingType() == PoolingType.MAX && Arrays.equals(conf.getDilation(), new int[] {1, 1})
                 && conf.getCnn2dDataFormat() == CNN2DFormat.NCHW && conf.getIDropout() == null
                 && conf.getConvolutionMode() != ConvolutionMode.Causal;
+    }
+
+    /** Whether the backward pass runs in Java: windows that do not overlap, an NCHW input. */
+    boolean backwardInJava() {
+        return tiles && blocked == null;
     }
 
     /**
@@ -62,7 +70,9 @@ final class MaxPoolLayer extends SubsamplingLayer {
      * where {@code outputBlocked}, else in NCHW (see {@link BlockedActivations}).
      */
     void readInputBlocked(memory.format_tag layout, boolean outputBlocked) {
-        blocked = new OneDnnMaxPool(layout, outputBlocked, kernelH, kernelW, convolutionMode == ConvolutionMode.Same);
+        org.deeplearning4j.nn.conf.layers.SubsamplingLayer conf = layerConf();
+        blocked = new OneDnnMaxPool(layout, outputBlocked, new OneDnnMaxPool.Windows(conf.getKernelSize(), conf.getStride(),
+                conf.getPadding(), convolutionMode == ConvolutionMode.Same));
     }
 
     @Override
@@ -97,7 +107,7 @@ final class MaxPoolLayer extends SubsamplingLayer {
             blocked.backward(x, whole(epsilon, blocked.writesOutputBlocked()), dx);
             return new Pair<>(new DefaultGradient(), dx);
         }
-        int[] out = input.rank() == 4 ? outputSize(input) : null;
+        int[] out = tiles && input.rank() == 4 ? outputSize(input) : null;
         if (out == null || epsilon.dataType() != DataType.FLOAT) {
             return super.backpropGradient(epsilon, workspaceMgr);
         }

@@ -25,14 +25,13 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
  * pooled tensor is a quarter of the input, so converting there is cheaper than at the batch norm before. The training
  * pass keeps which element of each window was the maximum (oneDNN's workspace, one byte per output value), and the
  * backward pass routes the gradient there: oneDNN's backward pass needs it, and it spares reading the input again.
- * Windows and padding as DL4J's layer computes them, Truncate and Same mode.
+ * Windows and padding as DL4J's layer computes them, Truncate and Same mode, overlapping or not.
  */
 final class OneDnnMaxPool {
 
     private final memory.format_tag layout;
     private final boolean blockedOutput;
-    private final long[] kernel;
-    private final boolean same;
+    private final Windows windows;
     private final OneDnnShape.Cache<Dims, Primitives> shapes = new OneDnnShape.Cache<>(OneDnnBatchNorm.KEPT_SHAPES);
     /** The shapes' workspaces, a sixteenth of an input each: too little for the memory report. */
     private final AtomicLong heldBytes = new AtomicLong();
@@ -45,17 +44,36 @@ final class OneDnnMaxPool {
     }
 
     /**
+     * A pooling layer's windows, height and width each: their size, stride and padding (Truncate mode's, on both
+     * sides), or in DL4J's Same mode ({@code same}) the padding it derives: half of what the last window lacks before,
+     * the rest after. Padding is never a maximum.
+     */
+    record Windows(int[] kernel, int[] stride, int[] padding, boolean same) {
+
+        long outputSize(long in, int i) {
+            return same ? (in + stride[i] - 1) / stride[i] : (in + 2L * padding[i] - kernel[i]) / stride[i] + 1;
+        }
+
+        /** The padding before ({@code after} false) or after each window row or column, oneDNN's padding_l and padding_r. */
+        long[] padding(long[] in, long[] out, boolean after) {
+            long[] pad = new long[2];
+            for (int i = 0; i < 2; i++) {
+                // Truncate: oneDNN's size check rounds down as DL4J does, so rows no window reaches need no negative padding
+                long missing = same ? Math.max(0, (out[i + 2] - 1) * stride[i] + kernel[i] - in[i + 2]) : 2L * padding[i];
+                pad[i] = after ? missing - missing / 2 : missing / 2;
+            }
+            return pad;
+        }
+    }
+
+    /**
      * @param layout the blocked layout the input arrives in
      * @param blockedOutput whether the output leaves in it too, rather than in NCHW
-     * @param kernelH the window's height, and the stride
-     * @param kernelW the window's width, and the stride
-     * @param same DL4J's Same mode (windows padded at the end, the padding not taken), else Truncate
      */
-    OneDnnMaxPool(memory.format_tag layout, boolean blockedOutput, int kernelH, int kernelW, boolean same) {
+    OneDnnMaxPool(memory.format_tag layout, boolean blockedOutput, Windows windows) {
         this.layout = layout;
         this.blockedOutput = blockedOutput;
-        this.kernel = new long[] {kernelH, kernelW};
-        this.same = same;
+        this.windows = windows;
     }
 
     /** Whether the output leaves in the blocked layout. */
@@ -65,11 +83,7 @@ final class OneDnnMaxPool {
 
     /** The NCHW shape of the output of an input of shape {@code x}. */
     long[] outputShape(long[] x) {
-        return new long[] {x[0], x[1], outputSize(x[2], kernel[0]), outputSize(x[3], kernel[1])};
-    }
-
-    private long outputSize(long in, long k) {
-        return same ? (in + k - 1) / k : (in - k) / k + 1;
+        return new long[] {x[0], x[1], windows.outputSize(x[2], 0), windows.outputSize(x[3], 1)};
     }
 
     /**
@@ -131,6 +145,8 @@ final class OneDnnMaxPool {
         private final memory.desc blockedIn;
         private final memory.desc blockedOut;
         private final long[] out;
+        private final long[] kernel;
+        private final long[] stride;
         private final long[] padL;
         private final long[] padR;
         private final pooling_forward.primitive_desc trainPd;
@@ -154,19 +170,14 @@ final class OneDnnMaxPool {
             super(heldBytes);
             long[] in = dims.shape();
             out = outputShape(in);
-            padL = new long[2];
-            padR = new long[2];
-            for (int i = 0; i < 2; i++) {
-                // Same mode: DL4J's padding, half of what the last window lacks before, the rest after. Truncate: none;
-                // oneDNN's size check rounds down as DL4J does, so the rows no window reaches need no negative padding.
-                long missing = same ? Math.max(0, (out[i + 2] - 1) * kernel[i] + kernel[i] - in[i + 2]) : 0;
-                padL[i] = missing / 2;
-                padR[i] = missing - padL[i];
-            }
+            kernel = java.util.Arrays.stream(windows.kernel()).asLongStream().toArray();
+            stride = java.util.Arrays.stream(windows.stride()).asLongStream().toArray();
+            padL = windows.padding(in, out, false);
+            padR = windows.padding(in, out, true);
             blockedIn = new memory.desc(in, memory.data_type.f32, layout);
             blockedOut = new memory.desc(out, memory.data_type.f32, layout);
             trainPd = keep(new pooling_forward.primitive_desc(new pooling_forward.desc(prop_kind.forward_training,
-                    algorithm.pooling_max, blockedIn, blockedOut, kernel, kernel, padL, padR), device.cpu));
+                    algorithm.pooling_max, blockedIn, blockedOut, stride, kernel, padL, padR), device.cpu));
             train = keep(new pooling_forward(trainPd));
             src = unbound(blockedIn);
             if (blockedOutput) {
@@ -185,7 +196,7 @@ final class OneDnnMaxPool {
         void inference() {
             if (infer == null) {
                 infer = keep(new pooling_forward(keep(new pooling_forward.primitive_desc(new pooling_forward.desc(
-                        prop_kind.forward_inference, algorithm.pooling_max, blockedIn, blockedOut, kernel, kernel, padL, padR), device.cpu))));
+                        prop_kind.forward_inference, algorithm.pooling_max, blockedIn, blockedOut, stride, kernel, padL, padR), device.cpu))));
             }
         }
 
@@ -195,7 +206,7 @@ final class OneDnnMaxPool {
                 return;
             }
             pooling_backward.primitive_desc pd = keep(new pooling_backward.primitive_desc(new pooling_backward.desc(
-                    algorithm.pooling_max, blockedIn, blockedOut, kernel, kernel, padL, padR), device.cpu, trainPd));
+                    algorithm.pooling_max, blockedIn, blockedOut, stride, kernel, padL, padR), device.cpu, trainPd));
             bwd = keep(new pooling_backward(pd));
             diffSrc = unbound(blockedIn);
             if (blockedOutput) {

@@ -68,6 +68,7 @@ public final class TrainingLayers {
     /**
      * What was installed, for the training log.
      *
+     * @param maxPool max poolings whose backward pass runs in Java
      * @param blocked convolution → batch norm pairs linked in a blocked layout
      * @param handedOn of their batch norms, those that hand their output on blocked too
      * @param blockedPools max poolings that pool the blocked layout
@@ -80,8 +81,8 @@ public final class TrainingLayers {
                     + ", convolution backward pass " + (convolutions > 0 ? "without recomputing the output on " + convolutions + " layers"
                     : "as DL4J's" + Switch.CONVOLUTION_BACKPROP.offNote())
                     + ", ReLU " + (relu > 0 ? "in one pass on " + relu + " layers" : "as DL4J's" + Switch.SINGLE_PASS_RELU.offNote())
-                    + ", max pooling " + (maxPool == 0 ? "as DL4J's" + Switch.JAVA_MAX_POOL.offNote()
-                    : maxPool > blockedPools ? "backward pass in Java on " + (maxPool - blockedPools) + " layers" : "through oneDNN")
+                    + ", max pooling " + (maxPool > 0 ? "backward pass in Java on " + maxPool + " layers"
+                    : blockedPools > 0 ? "through oneDNN" : "as DL4J's" + Switch.JAVA_MAX_POOL.offNote())
                     + OneDnnConvolution.describe(oneDnn)
                     + (blocked > 0 ? ", batch norm through oneDNN on " + blocked + " layers, "
                     + (Switch.BLOCKED_ACTIVATIONS.on() ? "in its blocked layout from their convolutions"
@@ -103,9 +104,10 @@ public final class TrainingLayers {
         int relu = installRelu(graph) + (int) java.util.Arrays.stream(graph.getLayers())
                 .filter(l -> l instanceof ReluConvolutionLayer c && c.kernelRelu() || l instanceof ReluDenseLayer d && d.kernelRelu())
                 .count();
-        int maxPool = installMaxPool(graph);
+        installMaxPool(graph);
         int oneDnn = OneDnnConvolution.install(graph);
         BlockedActivations.Links links = BlockedActivations.install(graph);
+        int maxPool = (int) java.util.Arrays.stream(graph.getLayers()).filter(l -> l instanceof MaxPoolLayer p && p.backwardInJava()).count();
         return new Installed(batchNorm, convolutions, relu, maxPool, oneDnn, links.pairs(), links.handedOn(), links.pools(),
                 links.converted());
     }

@@ -23,6 +23,7 @@ import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Max pooling with its backward pass in Java must train exactly as DL4J's subsampling layer: a routed gradient is exact. */
@@ -43,7 +44,8 @@ class MaxPoolLayerTest {
 
     /**
      * A 9×9 map after a ReLU (ties at zero in every dead window) pooled by 2 in Truncate mode (the last row and column
-     * left out) and by 3 in Same mode; an overlapping and an average pooling stay DL4J's.
+     * left out) and by 3 in Same mode; an overlapping pooling runs DL4J's passes in its place, and an average pooling
+     * stays DL4J's layer.
      */
     @Test
     void coversNonOverlappingMaxPoolingAndLeavesTheRest() throws Exception {
@@ -69,10 +71,10 @@ class MaxPoolLayerTest {
         ComputationGraph stock = new ComputationGraph(conf);
         stock.init();
         ComputationGraph lean = BatchNormFusionTest.copy(stock);
-        assertEquals(2, TrainingLayers.installMaxPool(lean));
-        assertTrue(lean.getLayer("truncate") instanceof MaxPoolLayer);
-        assertTrue(lean.getLayer("same") instanceof MaxPoolLayer);
-        assertEquals(org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer.class, lean.getLayer("overlapping").getClass());
+        assertEquals(3, TrainingLayers.installMaxPool(lean));
+        assertTrue(((MaxPoolLayer) lean.getLayer("truncate")).backwardInJava());
+        assertTrue(((MaxPoolLayer) lean.getLayer("same")).backwardInJava());
+        assertFalse(((MaxPoolLayer) lean.getLayer("overlapping")).backwardInJava());
         assertEquals(org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer.class, lean.getLayer("average").getClass());
 
         MultiDataSet data = BatchNormFusionTest.batch(9, 3);

@@ -28,7 +28,7 @@ for variant in "$ON" "$OFF"; do
   [ "$variant" = "$OFF" ] && extra=(-Dcnn.argLine=-D$SWITCH=false)
   mvn -B -f "$dir/pom.xml" -Pfashion-mnist-local verify "${extra[@]}" > "$dir/build.log" 2>&1 \
     || { tail -30 "$dir/build.log"; exit 1; }
-  grep -E "Backend: cpu .*batch norm|Backend: cpu" "$dir/build.log" | tail -1 | sed "s/^\[INFO\] /$variant: /"
+  grep -E "Backend: CPU, " "$dir/build.log" | tail -1 | sed "s/^\[INFO\] /$variant: /"
 done
 
 python3 - "$WORK" "$ON" "$OFF" <<'PY'

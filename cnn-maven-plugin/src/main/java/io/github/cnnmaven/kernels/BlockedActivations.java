@@ -96,8 +96,8 @@ final class BlockedActivations {
      * is blocked too (both add element by element, in whatever layout their inputs share), a ReLU layer, or a max
      * pooling ({@link OneDnnMaxPool}). A plain ReLU layer or a max pooling whose own readers need NCHW converts its output
      * there: in a ResNet, before the global pooling; in a plain CNN, at the last pooling before the dense layers.
-     * Everything else stays NCHW. Decided as a fixed point: start with every such tensor blocked, and make NCHW whatever a reader refuses,
-     * until nothing changes.
+     * Everything else stays NCHW. Decided as a fixed point: start with every such tensor blocked, and make NCHW whatever
+     * a reader refuses, until nothing changes.
      */
     private static Links keepStagesBlocked(ComputationGraph graph, memory.format_tag layout, int pairs) {
         GraphVertex[] vertices = graph.getVertices();

@@ -22,7 +22,8 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
  * Max pooling of a tensor in oneDNN's blocked layout, for a {@link MaxPoolLayer} between layers that exchange that
  * layout ({@link BlockedActivations}): the input is read in place and its gradient written in place, and the output is
  * written in place too, or converted to NCHW (and its gradient back) where a reader of the output needs NCHW; the
- * pooled tensor is a quarter of the input, so converting there is cheaper than at the batch norm before. The training
+ * pooled tensor is smaller than the input (a quarter, in 2×2 windows), so converting there is cheaper than at the
+ * batch norm before. The training
  * pass keeps which element of each window was the maximum (oneDNN's workspace, one byte per output value), and the
  * backward pass routes the gradient there: oneDNN's backward pass needs it, and it spares reading the input again.
  * Windows and padding as DL4J's layer computes them, Truncate and Same mode, overlapping or not.
@@ -33,7 +34,7 @@ final class OneDnnMaxPool {
     private final boolean blockedOutput;
     private final Windows windows;
     private final OneDnnShape.Cache<Dims, Primitives> shapes = new OneDnnShape.Cache<>(OneDnnBatchNorm.KEPT_SHAPES);
-    /** The shapes' workspaces, a sixteenth of an input each: too little for the memory report. */
+    /** The shapes' workspaces, a byte per output value: too little for the memory report. */
     private final AtomicLong heldBytes = new AtomicLong();
 
     /** An NCHW input's dimensions, which the primitives are made for. */

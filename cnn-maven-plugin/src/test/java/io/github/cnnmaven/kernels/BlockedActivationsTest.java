@@ -6,13 +6,22 @@ import io.github.cnnmaven.config.TrainingConfig;
 import io.github.cnnmaven.network.InputShape;
 import io.github.cnnmaven.network.NetworkBuilder;
 
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.layers.normalization.BatchNormalization;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.MultiDataSet;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.lang.reflect.Field;
 import java.util.List;
@@ -36,8 +45,7 @@ class BlockedActivationsTest {
     @ParameterizedTest(name = "{0} on {1} pixels: {2} pairs, {3} handing on, {4} poolings blocked, {5} converting")
     @CsvSource({"resnet20,32,21,21,0,1", "resnet18,32,20,20,0,1", "resnet50,16,53,53,0,1", "alexnet-cifar,32,4,3,2,0",
             "vgg11,32,8,8,5,1", "googlenet,16,53,17,1,0", "main-job,32,4,4,2,1", "residual-pool,16,8,8,1,1",
-            "odd-pools,13,2,2,2,1", "overlapping-pools,13,2,2,2,1",
-            "padded-pools,13,2,2,2,1"})
+            "odd-pools,13,2,2,2,1", "overlapping-pools,13,2,2,2,1", "padded-pools,13,2,2,2,1"})
     void computesWhatTheSamePrimitivesComputeInNchw(String preset, int side, int pairs, int handedOn, int pools, int converted)
             throws Exception {
         ComputationGraph stock = network(preset, side);
@@ -130,8 +138,8 @@ class BlockedActivationsTest {
      * A preset; "residual-pool": residual layers of the plugin's own with a max pooling after a stage; "odd-pools": a max
      * pooling in Same mode that pads an odd size and one in Truncate mode that leaves a row and a column out;
      * "overlapping-pools": the same with 3×3 windows at stride 2; "padded-pools": 3×3 windows at stride 2 padded by 1 in
-     * Truncate mode, as a ResNet's ImageNet stem pools; or "main-job": the sample project's network, whose convolutions have a ReLU of their own before each batch
-     * norm (its dropout left out: masks drawn in another order would differ).
+     * Truncate mode, as a ResNet's ImageNet stem pools; or "main-job": the sample project's network, whose convolutions
+     * have a ReLU of their own before each batch norm (its dropout left out: masks drawn in another order would differ).
      */
     private static ComputationGraph network(String preset, int side) throws Exception {
         if (preset.equals("residual-pool")) {
@@ -158,26 +166,25 @@ class BlockedActivationsTest {
                 LayerSpec.of("dense").units(32)), side);
     }
 
-    /** Two convolution → batch norm → 3×3 stride-2 max pooling padded by 1 blocks (explicit padding, which {@code <layers>} does not take). */
+    /**
+     * Two blocks of convolution → batch norm → 3×3 stride-2 max pooling padded by 1, in Truncate mode (explicit
+     * padding, which {@code <layers>} does not take).
+     */
     private static ComputationGraph paddedPools(int side) {
-        var graph = new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).seed(11)
-                .updater(new org.nd4j.linalg.learning.config.Nesterovs(0.05, 0.9)).graphBuilder().addInputs("in")
-                .setInputTypes(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(side, side, 3));
+        var graph = new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).seed(11).updater(new Nesterovs(0.05, 0.9))
+                .graphBuilder().addInputs("in").setInputTypes(InputType.convolutional(side, side, 3));
         String previous = "in";
         for (int block = 1; block <= 2; block++) {
-            graph.addLayer("conv" + block, new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(16)
-                            .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Same)
-                            .activation(org.nd4j.linalg.activations.Activation.IDENTITY).build(), previous)
+            graph.addLayer("conv" + block, new ConvolutionLayer.Builder(3, 3).nOut(16).convolutionMode(ConvolutionMode.Same)
+                            .activation(Activation.IDENTITY).build(), previous)
                     .addLayer("bn" + block, new org.deeplearning4j.nn.conf.layers.BatchNormalization.Builder().build(), "conv" + block)
-                    .addLayer("pool" + block, new org.deeplearning4j.nn.conf.layers.SubsamplingLayer.Builder(
-                            org.deeplearning4j.nn.conf.layers.SubsamplingLayer.PoolingType.MAX, new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1})
-                            .convolutionMode(org.deeplearning4j.nn.conf.ConvolutionMode.Truncate).build(), "bn" + block);
+                    .addLayer("pool" + block, new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX,
+                            new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}).convolutionMode(ConvolutionMode.Truncate).build(),
+                            "bn" + block);
             previous = "pool" + block;
         }
-        graph.addLayer("out", new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
-                        org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nOut(5)
-                        .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build(), previous)
-                .setOutputs("out");
+        graph.addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(5).activation(Activation.SOFTMAX).build(),
+                previous).setOutputs("out");
         ComputationGraph network = new ComputationGraph(graph.build());
         network.init();
         return network;

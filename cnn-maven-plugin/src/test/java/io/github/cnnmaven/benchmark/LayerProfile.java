@@ -66,6 +66,7 @@ public final class LayerProfile {
 
     static void onednn(Path log) throws Exception {
         Map<String, double[]> primitives = new LinkedHashMap<>();
+        double[] activations = new double[2]; // ms and calls of the activations' reorders
         for (String line : Files.readAllLines(log)) {
             // dnnl_verbose,exec,cpu,<kind>,<implementation>,<direction>,<formats>,<attributes>,<algorithm>,<shape>,<ms>
             String[] f = line.split(",");
@@ -76,6 +77,14 @@ public final class LayerProfile {
             double[] sum = primitives.computeIfAbsent(key, k -> new double[2]);
             sum[0] += Double.parseDouble(f[f.length - 1]);
             sum[1]++;
+            // a layout conversion between layers: an activation's or its gradient's reorder, whose formats never block
+            // the first dimension (the batch); the weights' formats block theirs (ABcd16b16a, Acdb16a), and a weight
+            // tensor of 128 filters has the batch's first dimension, which the shape alone would count
+            if (f[3].equals("reorder") && f[f.length - 2].startsWith(BATCH + "x") && !f[6].contains("blocked:A")
+                    && !f[6].contains("blocked:B")) {
+                activations[0] += Double.parseDouble(f[f.length - 1]);
+                activations[1]++;
+            }
         }
         double total = primitives.values().stream().mapToDouble(v -> v[0]).sum() / ITERATIONS;
         System.out.printf(Locale.ROOT, "oneDNN primitives per training step (%d iterations, warm-up included): %.1f ms%n", ITERATIONS, total);
@@ -83,14 +92,6 @@ public final class LayerProfile {
         primitives.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0])).limit(24)
                 .forEach(e -> System.out.printf(Locale.ROOT, "  %7.2f  %10.1f  %s%n", e.getValue()[0] / ITERATIONS,
                         e.getValue()[1] / ITERATIONS, e.getKey()));
-        // the layout conversions between layers: reorders of a whole batch's tensor (the weights' have no batch)
-        double[] activations = new double[2];
-        primitives.forEach((key, sum) -> {
-            if (key.startsWith("reorder") && key.substring(key.lastIndexOf(' ') + 1).startsWith(BATCH + "x")) {
-                activations[0] += sum[0];
-                activations[1] += sum[1];
-            }
-        });
         System.out.printf(Locale.ROOT, "reorders of the activations and their gradients: %.2f ms in %.1f calls per step%n",
                 activations[0] / ITERATIONS, activations[1] / ITERATIONS);
     }

@@ -7,7 +7,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-
 /**
  * A convolution whose backward pass does not run the forward pass a second time: DL4J's
  * {@code ConvolutionLayer.backpropGradient} always recomputes the output, only to hand it to the activation
